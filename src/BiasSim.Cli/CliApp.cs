@@ -1,0 +1,32 @@
+using System.CommandLine;
+using BiasSim.Cli.Commands;
+
+namespace BiasSim.Cli;
+
+/// <summary>The <c>biassim</c> command line. Writers are passed in so tests run it in-process.</summary>
+public static class CliApp
+{
+    public static int Run(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken = default)
+    {
+        var root = new RootCommand("BiasSim: simulate how missing and officer-assigned ethnicity hide or fake disproportionality, and how reliably detectors still find it.");
+        root.Subcommands.Add(RunCommand.Build(stdout, stderr, cancellationToken));
+        root.Subcommands.Add(ValidateCommand.Build(stdout, stderr));
+
+        ParseResult parsed = root.Parse(args);
+        if (parsed.Errors.Count > 0)
+        {
+            foreach (var error in parsed.Errors) stderr.WriteLine($"biassim: {error.Message}");
+            stderr.WriteLine("Run 'biassim --help' for usage.");
+            return ExitCodes.BadInput;
+        }
+        try
+        {
+            return parsed.Invoke(new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false });
+        }
+        catch (UserInputException e)
+        {
+            foreach (string message in e.Messages) stderr.WriteLine(message);
+            return ExitCodes.BadInput;
+        }
+    }
+}

@@ -1,0 +1,73 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Globalization;
+using BiasSim.Cli.Output;
+using BiasSim.Core.Engine;
+using BiasSim.Core.Scenarios;
+
+namespace BiasSim.Cli.Commands;
+
+/// <summary><c>biassim run FILE</c>: the Monte Carlo audit of one scenario.</summary>
+public static class RunCommand
+{
+    public static Command Build(TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
+    {
+        var file = new Argument<string>("file") { Description = "Scenario file (.yaml)" };
+        var replicates = new Option<int?>("--replicates", "-r") { Description = "Number of simulated audits (overrides simulation.replicates)" };
+        var seed = new Option<ulong?>("--seed", "-s") { Description = "Master seed (overrides the scenario's seed)" };
+        var threads = new Option<int?>("--threads", "-t") { Description = "Worker threads (default: all cores); results are identical for any value" };
+        var output = new Option<string?>("--out", "-o") { Description = "Output folder (default: out/<scenario name>)" };
+        var command = new Command("run", "Simulate the scenario many times and report how reliably each detector finds the true disproportionality")
+        {
+            file, replicates, seed, threads, output,
+        };
+        command.SetAction(parse =>
+        {
+            Scenario scenario = ScenarioFile.Load(parse.GetValue(file)!);
+            int reps = parse.GetValue(replicates) ?? scenario.Simulation.Replicates;
+            if (reps < 1) throw new UserInputException($"--replicates: found {reps}, expected a whole number of at least 1");
+            int threadCount = parse.GetValue(threads) ?? Environment.ProcessorCount;
+            if (threadCount < 1) throw new UserInputException($"--threads: found {threadCount}, expected a whole number of at least 1");
+            ulong masterSeed = parse.GetValue(seed) ?? scenario.Seed;
+            string folder = parse.GetValue(output) ?? Path.Combine("out", scenario.Name);
+
+            var settings = new RunSettings(reps, masterSeed, threadCount);
+            var stopwatch = Stopwatch.StartNew();
+            SimulationResult result = MonteCarloRunner.Run(scenario, settings, progress: null, cancellationToken);
+            stopwatch.Stop();
+
+            var info = new SummaryJson.RunInfo(parse.GetValue(file)!, masterSeed, reps, threadCount, stopwatch.Elapsed.TotalSeconds, Warnings(result));
+            WriteOutputs(folder, scenario, result, info);
+            stdout.Write(ConsoleReport.Render(scenario, result, info, folder));
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+
+    /// <summary>Flags results too noisy to trust, as SimDesign and DeclareDesign do.</summary>
+    private static List<string> Warnings(SimulationResult result)
+    {
+        var warnings = new List<string>();
+        double worstSe = result.Rows.Max(r => r.FlagRateSe);
+        if (worstSe > 0.01)
+        {
+            warnings.Add(string.Create(CultureInfo.InvariantCulture,
+                $"with {result.CompletedReplicates:N0} replicates a flag rate's Monte Carlo SE is up to {100 * worstSe:0.0} percentage points; use more replicates for publishable figures."));
+        }
+        return warnings;
+    }
+
+    private static void WriteOutputs(string folder, Scenario scenario, SimulationResult result, SummaryJson.RunInfo info)
+    {
+        try
+        {
+            Directory.CreateDirectory(folder);
+            AtomicFile.WriteAllText(Path.Combine(folder, "diagnosands.csv"), DiagnosandCsv.Render(result.Rows));
+            AtomicFile.WriteAllText(Path.Combine(folder, "summary.json"), SummaryJson.Render(scenario, result, info));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new UserInputException($"{folder}: cannot write the results there ({e.Message})");
+        }
+    }
+}

@@ -1,0 +1,11 @@
+namespace BiasSim.Cli;
+
+/// <summary>Process exit codes; scripts depend on them.</summary>
+public static class ExitCodes
+{
+    public const int Success = 0;
+    /// <summary>Something went wrong inside BiasSim: a bug to report.</summary>
+    public const int InternalError = 1;
+    /// <summary>The user's input (arguments or files) is invalid; the message says what to change.</summary>
+    public const int BadInput = 2;
+}

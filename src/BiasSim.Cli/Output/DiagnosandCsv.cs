@@ -1,0 +1,19 @@
+using System.Text;
+using BiasSim.Core.Diagnosands;
+
+namespace BiasSim.Cli.Output;
+
+/// <summary>diagnosands.csv: one row per detector and group, columns as in <see cref="DiagnosandColumns"/>.</summary>
+public static class DiagnosandCsv
+{
+    public static string Render(IEnumerable<DiagnosandRow> rows)
+    {
+        var sb = new StringBuilder();
+        Csv.AppendRow(sb, DiagnosandColumns.All.Select(c => c.Name));
+        foreach (DiagnosandRow row in rows)
+        {
+            Csv.AppendRow(sb, DiagnosandColumns.All.Select(c => DiagnosandColumns.Format(c.Value(row))));
+        }
+        return sb.ToString();
+    }
+}

@@ -1,0 +1,3 @@
+using BiasSim.Cli;
+
+return CliApp.Run(args, Console.Out, Console.Error);

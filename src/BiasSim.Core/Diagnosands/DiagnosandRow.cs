@@ -1,0 +1,42 @@
+namespace BiasSim.Core.Diagnosands;
+
+/// <summary>
+/// How well one detector recovered one target's truth over the replicates. Every rate and mean carries
+/// its Monte Carlo standard error; a null value means "does not apply" (no interval, no flags, or a true
+/// rate ratio of 1 for the sign and magnitude errors).
+/// </summary>
+public sealed record DiagnosandRow
+{
+    public required string Detector { get; init; }
+    public required string Group { get; init; }
+    public double? TrueRateRatio { get; init; }
+    public long Replicates { get; init; }
+    public long Estimable { get; init; }
+    /// <summary>Power when the true rate ratio differs from 1; the false-alarm rate when it is 1.</summary>
+    public double FlagRate { get; init; }
+    public double FlagRateSe { get; init; }
+    public double FlagUpRate { get; init; }
+    public double FlagUpRateSe { get; init; }
+    public double FlagDownRate { get; init; }
+    public double FlagDownRateSe { get; init; }
+    public double? MeanEstimate { get; init; }
+    public double? MeanEstimateSe { get; init; }
+    public double? MeanLogEstimate { get; init; }
+    public double? MeanLogEstimateSe { get; init; }
+    public double? BiasLog { get; init; }
+    public double? BiasLogSe { get; init; }
+    public double? RmseLog { get; init; }
+    public double? RmseLogSe { get; init; }
+    public double? Coverage { get; init; }
+    public double? CoverageSe { get; init; }
+    public double? MeanLower { get; init; }
+    public double? MeanUpper { get; init; }
+    public double? MeanCiWidth { get; init; }
+    public double? MeanCiWidthSe { get; init; }
+    public double? TypeSRate { get; init; }
+    public double? TypeSRateSe { get; init; }
+    public double? ExaggerationRatio { get; init; }
+    public double? ExaggerationRatioSe { get; init; }
+    public double NotEstimableRate { get; init; }
+    public double NotEstimableRateSe { get; init; }
+}

@@ -1,0 +1,47 @@
+namespace BiasSim.Core.Diagnosands;
+
+/// <summary>
+/// Running sums for one detector and target over a block of replicates. Sums of deviations from the
+/// truth (not raw values) keep the variance arithmetic well conditioned; blocks merge by addition in a
+/// fixed order, which makes results independent of the thread count.
+/// </summary>
+public struct TargetTally
+{
+    public long Replicates;
+    public long Estimable;
+    public long Flags;
+    public long FlagsUp;
+    public long FlagsDown;
+    public long Covered;
+    public long WrongSignFlags;
+
+    /// <summary>d = log(estimate) - log(truth).</summary>
+    public double SumLogDeviation, SumLogDeviationSquared, SumLogDeviationFourth;
+    /// <summary>e = estimate - truth.</summary>
+    public double SumDeviation, SumDeviationSquared;
+    public double SumLower, SumUpper, SumWidth, SumWidthSquared;
+    /// <summary>|log estimate| among flagged replicates, for the exaggeration ratio.</summary>
+    public double SumAbsLogFlagged, SumAbsLogFlaggedSquared;
+
+    public void Add(in TargetTally other)
+    {
+        Replicates += other.Replicates;
+        Estimable += other.Estimable;
+        Flags += other.Flags;
+        FlagsUp += other.FlagsUp;
+        FlagsDown += other.FlagsDown;
+        Covered += other.Covered;
+        WrongSignFlags += other.WrongSignFlags;
+        SumLogDeviation += other.SumLogDeviation;
+        SumLogDeviationSquared += other.SumLogDeviationSquared;
+        SumLogDeviationFourth += other.SumLogDeviationFourth;
+        SumDeviation += other.SumDeviation;
+        SumDeviationSquared += other.SumDeviationSquared;
+        SumLower += other.SumLower;
+        SumUpper += other.SumUpper;
+        SumWidth += other.SumWidth;
+        SumWidthSquared += other.SumWidthSquared;
+        SumAbsLogFlagged += other.SumAbsLogFlagged;
+        SumAbsLogFlaggedSquared += other.SumAbsLogFlaggedSquared;
+    }
+}
