@@ -28,21 +28,24 @@ public static class DidYouMean
         return s is null ? "" : $" (did you mean '{s}'?)";
     }
 
+    /// <summary>Optimal string alignment distance: Levenshtein plus adjacent transpositions ("Whtie" is one edit from "White").</summary>
     internal static int Distance(string a, string b)
     {
-        var prev = new int[b.Length + 1];
-        var curr = new int[b.Length + 1];
-        for (int j = 0; j <= b.Length; j++) prev[j] = j;
+        var d = new int[a.Length + 1, b.Length + 1];
+        for (int i = 0; i <= a.Length; i++) d[i, 0] = i;
+        for (int j = 0; j <= b.Length; j++) d[0, j] = j;
         for (int i = 1; i <= a.Length; i++)
         {
-            curr[0] = i;
             for (int j = 1; j <= b.Length; j++)
             {
                 int cost = a[i - 1] == b[j - 1] ? 0 : 1;
-                curr[j] = Math.Min(Math.Min(curr[j - 1] + 1, prev[j] + 1), prev[j - 1] + cost);
+                d[i, j] = Math.Min(Math.Min(d[i - 1, j] + 1, d[i, j - 1] + 1), d[i - 1, j - 1] + cost);
+                if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1])
+                {
+                    d[i, j] = Math.Min(d[i, j], d[i - 2, j - 2] + 1);
+                }
             }
-            (prev, curr) = (curr, prev);
         }
-        return prev[b.Length];
+        return d[a.Length, b.Length];
     }
 }

@@ -24,10 +24,11 @@ public static class ScenarioLoader
     {
         var reader = new YamlNodeReader(fileName);
         YamlNode? root;
+        var scanner = new Scanner(new StringReader(text));
         try
         {
             var stream = new YamlStream();
-            stream.Load(new StringReader(text));
+            stream.Load(new Parser(scanner));
             if (stream.Documents.Count == 0)
             {
                 reader.Error(1, 1, "", "the file is empty, expected a scenario (a mapping with name, population, referrals, ...)");
@@ -42,6 +43,14 @@ public static class ScenarioLoader
         catch (YamlException e)
         {
             reader.Error((int)e.Start.Line, (int)e.Start.Column, "", $"YAML syntax error: {CleanYamlMessage(e)}");
+            return new ScenarioLoadResult(null, reader.Errors);
+        }
+        catch (InvalidOperationException)
+        {
+            // YamlDotNet (16 to 18) throws this instead of a YamlException when the text ends inside a
+            // flow collection; the scanner's position still says where it gave up.
+            Mark at = scanner.CurrentPosition;
+            reader.Error((int)at.Line, (int)at.Column, "", "YAML syntax error: the text ends inside an unfinished structure, expected a closing } or ] or quote");
             return new ScenarioLoadResult(null, reader.Errors);
         }
 

@@ -86,6 +86,11 @@ internal sealed class YamlNodeReader(string file)
         if (node is YamlScalarNode scalar && !IsNull(scalar))
         {
             string text = StripDigitSeparators(scalar.Value!);
+            if (IsYamlNonFinite(text))
+            {
+                Error(node, path, $"found '{scalar.Value}', which is not a finite number; expected {expected}");
+                return null;
+            }
             if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double value))
             {
                 if (double.IsFinite(value)) return value;
@@ -121,6 +126,9 @@ internal sealed class YamlNodeReader(string file)
     private static bool IsNull(YamlScalarNode scalar) =>
         scalar.Style == YamlDotNet.Core.ScalarStyle.Plain &&
         (string.IsNullOrEmpty(scalar.Value) || scalar.Value is "~" or "null" or "Null" or "NULL");
+
+    private static bool IsYamlNonFinite(string text) =>
+        text.TrimStart('+', '-').ToLowerInvariant() is ".nan" or ".inf" or "nan" or "inf" or "infinity" or "∞";
 
     private static string StripDigitSeparators(string text)
     {
