@@ -328,7 +328,6 @@ public static class BinomialSampler
             {
                 continue;
             }
-            if (logV <= t + rho) return y;
 
             // Step 5.3: exact test with log(f(y)/f(m)) from Stirling's series (to 1/x^9) for
             // the four factorials involved.

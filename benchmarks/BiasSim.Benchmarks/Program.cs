@@ -1,0 +1,2 @@
+using BenchmarkDotNet.Running;
+BenchmarkSwitcher.FromAssembly(typeof(BiasSim.Benchmarks.BinomialBenchmarks).Assembly).Run(args);
