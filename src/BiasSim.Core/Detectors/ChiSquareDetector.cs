@@ -48,6 +48,7 @@ public sealed class ChiSquareDetector : CountDetector
         }
         o.Estimable = true;
         o.Estimate = statistic;
+        o.LogEstimate = double.NaN;
         o.Lower = double.NaN;
         o.Upper = double.NaN;
         o.Flag = statistic > _critical ? (sbyte)1 : (sbyte)0;

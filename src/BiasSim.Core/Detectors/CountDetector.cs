@@ -16,6 +16,8 @@ public struct DetectorOutcome
     /// <summary>False when the data cannot support an estimate (for example a zero count): such replicates are counted, never flagged.</summary>
     public bool Estimable;
     public double Estimate;
+    /// <summary>log(Estimate), kept because detectors work on the log scale and diagnosands need it too.</summary>
+    public double LogEstimate;
     public double Lower;
     public double Upper;
     /// <summary>+1 flagged upwards (disproportionately high), -1 flagged downwards, 0 not flagged. Tests with no direction use +1.</summary>

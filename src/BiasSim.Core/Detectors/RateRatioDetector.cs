@@ -41,25 +41,33 @@ public sealed class RateRatioDetector : CountDetector
     {
         ReadOnlySpan<long> x = counts.Recorded;
         long xRef = x[_reference];
+        if (xRef == 0)
+        {
+            outcomes[.._groups.Length].Clear();
+            return;
+        }
+        double logRateRef = Math.Log(xRef) - _logCensus[_reference];
+        double varianceRef = 1.0 / xRef - _inverseCensus[_reference];
         for (int t = 0; t < _groups.Length; t++)
         {
             int g = _groups[t];
             long xg = x[g];
             ref DetectorOutcome o = ref outcomes[t];
-            if (xg == 0 || xRef == 0)
+            if (xg == 0)
             {
                 o = default;
                 continue;
             }
-            double logRr = Math.Log((double)xg) - _logCensus[g] - Math.Log((double)xRef) + _logCensus[_reference];
-            double se = Math.Sqrt(1.0 / xg - _inverseCensus[g] + 1.0 / xRef - _inverseCensus[_reference]);
-            double lo = logRr - _z * se;
-            double hi = logRr + _z * se;
+            double logRr = Math.Log(xg) - _logCensus[g] - logRateRef;
+            double halfWidth = _z * Math.Sqrt(1.0 / xg - _inverseCensus[g] + varianceRef);
+            double estimate = Math.Exp(logRr);
+            double factor = Math.Exp(halfWidth);
             o.Estimable = true;
-            o.Estimate = Math.Exp(logRr);
-            o.Lower = Math.Exp(lo);
-            o.Upper = Math.Exp(hi);
-            o.Flag = lo > 0 ? (sbyte)1 : hi < 0 ? (sbyte)-1 : (sbyte)0;
+            o.Estimate = estimate;
+            o.LogEstimate = logRr;
+            o.Lower = estimate / factor;
+            o.Upper = estimate * factor;
+            o.Flag = logRr > halfWidth ? (sbyte)1 : logRr < -halfWidth ? (sbyte)-1 : (sbyte)0;
         }
     }
 }

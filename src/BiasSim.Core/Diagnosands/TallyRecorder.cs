@@ -30,7 +30,7 @@ public readonly struct TallyRecorder
         }
         if (!_hasInterval) return;
 
-        double logEstimate = Math.Log(o.Estimate);
+        double logEstimate = o.LogEstimate;
         double d = logEstimate - _logTruth;
         double d2 = d * d;
         tally.SumLogDeviation += d;

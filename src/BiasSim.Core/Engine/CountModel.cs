@@ -5,17 +5,27 @@ using BiasSim.Core.Scenarios;
 namespace BiasSim.Core.Engine;
 
 /// <summary>
-/// A scenario compiled to the probabilities the count engine draws from. One replicate draws referrals
-/// per group (binomial with base_rate, multinomial with total), then thins each group's referrals to
-/// the recorded ones; every draw is a count, so a replicate costs O(groups) whatever the number of referrals.
+/// A scenario compiled to the probabilities the count engine draws from. A replicate draws only what an
+/// auditor could observe, recorded referrals per group and the number with no recorded group, straight
+/// from their joint law; every draw is a count, so a replicate costs O(groups) whatever the number of referrals.
 /// </summary>
+/// <remarks>
+/// With a fixed total T, referrals Y ~ Multinomial(T, pi) thinned by X_g ~ Binomial(Y_g, r_g) give
+/// (X_1, ..., X_k, unknown) ~ Multinomial(T; pi_1 r_1, ..., pi_k r_k, sum pi_g (1 - r_g)) (thinning a
+/// multinomial cell by cell is a multinomial over the finer cells), so k binomial draws replace 2k - 1.
+/// With a base rate, each person of group g is referred and recorded with probability p_g r_g, so
+/// X_g ~ Binomial(N_g, p_g r_g), and the unrecorded referrals of g given X_g are
+/// Binomial(N_g - X_g, p_g (1 - r_g) / (1 - p_g r_g)).
+/// </remarks>
 public sealed class CountModel
 {
     private readonly long[] _census;
-    private readonly double[] _referralProbability; // base_rate mode: P(referred) per person in group
-    private readonly double[] _referralShare;       // total mode: share of referrals per group
+    private readonly double[] _recordedProbability;        // r_g
+    private readonly double[] _referredAndRecorded;        // base-rate mode: p_g r_g
+    private readonly double[] _referredUnrecordedGivenNot; // base-rate mode: p_g (1 - r_g) / (1 - p_g r_g)
+    private readonly double[] _observableShares;           // total mode: pi_g r_g, then the unknown share last
+    private readonly double[] _expectedReferrals;
     private readonly long _total;
-    private readonly double[] _recordedProbability;
 
     public CountModel(Scenario scenario)
     {
@@ -23,52 +33,64 @@ public sealed class CountModel
         GroupCount = population.Groups.Length;
         _census = population.Groups.Select(g => g.Census).ToArray();
         double[] rr = population.Groups.Select(g => scenario.Referrals.RateRatio(g.Name)).ToArray();
+        _recordedProbability = Enumerable.Range(0, GroupCount).Select(scenario.Recording.Missing.RecordedProbability).ToArray();
+
         if (scenario.Referrals.BaseRate is double baseRate)
         {
-            _referralProbability = rr.Select(r => baseRate * r).ToArray();
-            _referralShare = [];
+            double[] p = rr.Select(r => baseRate * r).ToArray();
+            _referredAndRecorded = p.Select((pg, g) => pg * _recordedProbability[g]).ToArray();
+            _referredUnrecordedGivenNot = p.Select((pg, g) =>
+                _referredAndRecorded[g] >= 1 ? 0 : Math.Min(1, pg * (1 - _recordedProbability[g]) / (1 - _referredAndRecorded[g]))).ToArray();
+            _expectedReferrals = p.Select((pg, g) => pg * _census[g]).ToArray();
+            _observableShares = [];
         }
         else
         {
             _total = scenario.Referrals.Total!.Value;
-            double[] weights = _census.Select((n, i) => n * rr[i]).ToArray();
+            double[] weights = _census.Select((n, g) => n * rr[g]).ToArray();
             double sum = weights.Sum();
-            _referralShare = weights.Select(w => w / sum).ToArray();
-            _referralProbability = [];
+            double[] pi = weights.Select(w => w / sum).ToArray();
+            _observableShares = new double[GroupCount + 1];
+            double unknown = 0;
+            for (int g = 0; g < GroupCount; g++)
+            {
+                _observableShares[g] = pi[g] * _recordedProbability[g];
+                unknown += pi[g] * (1 - _recordedProbability[g]);
+            }
+            _observableShares[GroupCount] = unknown;
+            _expectedReferrals = pi.Select(x => x * _total).ToArray();
+            _referredAndRecorded = [];
+            _referredUnrecordedGivenNot = [];
         }
-        _recordedProbability = Enumerable.Range(0, GroupCount).Select(scenario.Recording.Missing.RecordedProbability).ToArray();
     }
 
     public int GroupCount { get; }
 
     /// <summary>Expected referrals per group, E[Y_g].</summary>
-    public double ExpectedReferrals(int group) =>
-        _referralProbability.Length > 0 ? _census[group] * _referralProbability[group] : _total * _referralShare[group];
+    public double ExpectedReferrals(int group) => _expectedReferrals[group];
 
     /// <summary>Expected recorded referrals per group, E[X_g].</summary>
-    public double ExpectedRecorded(int group) => ExpectedReferrals(group) * _recordedProbability[group];
+    public double ExpectedRecorded(int group) => _expectedReferrals[group] * _recordedProbability[group];
 
-    /// <summary>Draws Y_g (referrals) from <paramref name="referralRng"/> and X_g (recorded) from <paramref name="recordingRng"/>;
-    /// returns the number of referrals whose group went unrecorded.</summary>
-    public long Draw(ref Xoshiro256 referralRng, ref Xoshiro256 recordingRng, Span<long> referrals, Span<long> recorded)
+    /// <summary>Draws the recorded referrals per group into <paramref name="recorded"/> (length <see cref="GroupCount"/>)
+    /// and returns the number of referrals whose group went unrecorded. <paramref name="scratch"/> needs
+    /// <see cref="GroupCount"/> + 1 elements.</summary>
+    public long Draw(ref Xoshiro256 rng, Span<long> recorded, Span<long> scratch)
     {
-        if (_referralProbability.Length > 0)
+        if (_observableShares.Length > 0)
         {
-            for (int g = 0; g < referrals.Length; g++)
-            {
-                referrals[g] = BinomialSampler.Sample(ref referralRng, _census[g], _referralProbability[g]);
-            }
-        }
-        else
-        {
-            BinomialSampler.SampleMultinomial(ref referralRng, _total, _referralShare, referrals);
+            Span<long> cells = scratch[..(GroupCount + 1)];
+            BinomialSampler.SampleMultinomial(ref rng, _total, _observableShares, cells);
+            cells[..GroupCount].CopyTo(recorded);
+            return cells[GroupCount];
         }
 
         long unknown = 0;
-        for (int g = 0; g < recorded.Length; g++)
+        for (int g = 0; g < GroupCount; g++)
         {
-            recorded[g] = BinomialSampler.Sample(ref recordingRng, referrals[g], _recordedProbability[g]);
-            unknown += referrals[g] - recorded[g];
+            long x = BinomialSampler.Sample(ref rng, _census[g], _referredAndRecorded[g]);
+            recorded[g] = x;
+            unknown += BinomialSampler.Sample(ref rng, _census[g] - x, _referredUnrecordedGivenNot[g]);
         }
         return unknown;
     }

@@ -88,14 +88,13 @@ public static class MonteCarloRunner
             Array.Clear(tallies);
             int from = block * BlockSize;
             int to = Math.Min(settings.Replicates, from + BlockSize);
-            Span<long> referrals = stackalloc long[model.GroupCount];
+            Span<long> scratch = stackalloc long[model.GroupCount + 1];
             Span<long> recorded = stackalloc long[model.GroupCount];
             Span<DetectorOutcome> outcomes = stackalloc DetectorOutcome[layout.MaxTargets];
             for (int r = from; r < to; r++)
             {
-                var referralRng = SeedSequence.Generator(settings.Seed, settings.DesignPoint, (ulong)r, SeedSequence.Stage.Referrals);
-                var recordingRng = SeedSequence.Generator(settings.Seed, settings.DesignPoint, (ulong)r, SeedSequence.Stage.Recording);
-                long unknown = model.Draw(ref referralRng, ref recordingRng, referrals, recorded);
+                var rng = SeedSequence.Generator(settings.Seed, settings.DesignPoint, (ulong)r, SeedSequence.Stage.Data);
+                long unknown = model.Draw(ref rng, recorded, scratch);
                 var counts = new RecordedCounts(recorded, unknown);
                 int slot = 0;
                 for (int d = 0; d < detectors.Length; d++)

@@ -7,12 +7,15 @@ namespace BiasSim.Core.Randomness;
 /// </summary>
 public static class SeedSequence
 {
-    /// <summary>Stages of one replicate, each with its own stream, so changing how data are recorded
-    /// leaves the referral draws of the same replicate unchanged (common random numbers).</summary>
+    /// <summary>Stages of one replicate, each with its own stream, so adding randomness to one stage
+    /// (a detector that resamples, say) leaves the draws of the others unchanged.</summary>
     public enum Stage : ulong
     {
-        Referrals = 1,
-        Recording = 2,
+        /// <summary>The observable counts: referrals as recorded, and those with no recorded group.</summary>
+        Data = 1,
+        /// <summary>Record-level detail (field values, category assignment) beyond the counts.</summary>
+        Records = 2,
+        /// <summary>Randomness inside detectors (imputation, bootstrap).</summary>
         Detection = 3,
     }
 

@@ -33,17 +33,17 @@ public class DeterminismTests
     [Fact]
     public void Stage_streams_are_distinct_and_reproducible()
     {
-        var referrals = SeedSequence.Generator(1, 0, 5, SeedSequence.Stage.Referrals);
-        var recording = SeedSequence.Generator(1, 0, 5, SeedSequence.Stage.Recording);
-        var again = SeedSequence.Generator(1, 0, 5, SeedSequence.Stage.Referrals);
-        ulong first = referrals.NextUInt64();
-        Assert.NotEqual(first, recording.NextUInt64());
+        var data = SeedSequence.Generator(1, 0, 5, SeedSequence.Stage.Data);
+        var records = SeedSequence.Generator(1, 0, 5, SeedSequence.Stage.Records);
+        var again = SeedSequence.Generator(1, 0, 5, SeedSequence.Stage.Data);
+        ulong first = data.NextUInt64();
+        Assert.NotEqual(first, records.NextUInt64());
         Assert.Equal(first, again.NextUInt64());
         // Neighbouring replicates and design points get unrelated seeds.
         var seeds = new HashSet<ulong>();
         for (ulong point = 0; point < 10; point++)
             for (ulong r = 0; r < 10_000; r++)
-                Assert.True(seeds.Add(SeedSequence.Derive(20151, point, r, SeedSequence.Stage.Referrals)));
+                Assert.True(seeds.Add(SeedSequence.Derive(20151, point, r, SeedSequence.Stage.Data)));
     }
 
     [Fact]
