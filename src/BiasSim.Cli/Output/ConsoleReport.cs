@@ -49,6 +49,11 @@ public static class ConsoleReport
         {
             sb.Append("  - ").Append(Sentence(r, scenario)).Append('\n');
         }
+        if (scenario.Recording.Missing is McarMissingness)
+        {
+            sb.Append("  Missing completely at random is the kindest case for an auditor: it costs power but not accuracy.\n")
+              .Append("  If whether ethnicity is recorded depends on the person's group, or officers assign it, these figures can be biased too.\n");
+        }
         foreach (string warning in info.Warnings) sb.Append("Warning: ").Append(warning).Append('\n');
         if (result.Partial) sb.Append(Inv, $"Stopped early: results cover {result.CompletedReplicates:N0} of {info.Replicates:N0} replicates.\n");
         sb.Append(Inv, $"\nWrote {Path.Combine(outputFolder, "diagnosands.csv")} and {Path.Combine(outputFolder, "summary.json")}\n");

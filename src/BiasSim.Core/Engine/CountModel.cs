@@ -23,7 +23,7 @@ public sealed class CountModel
     private readonly double[] _recordedProbability;        // r_g
     private readonly double[] _referredAndRecorded;        // base-rate mode: p_g r_g
     private readonly double[] _referredUnrecordedGivenNot; // base-rate mode: p_g (1 - r_g) / (1 - p_g r_g)
-    private readonly double[] _observableShares;           // total mode: pi_g r_g, then the unknown share last
+    private readonly MultinomialPlan? _observable;          // total mode: pi_g r_g per group, then the unknown share
     private readonly double[] _expectedReferrals;
     private readonly long _total;
 
@@ -42,7 +42,7 @@ public sealed class CountModel
             _referredUnrecordedGivenNot = p.Select((pg, g) =>
                 _referredAndRecorded[g] >= 1 ? 0 : Math.Min(1, pg * (1 - _recordedProbability[g]) / (1 - _referredAndRecorded[g]))).ToArray();
             _expectedReferrals = p.Select((pg, g) => pg * _census[g]).ToArray();
-            _observableShares = [];
+            _observable = null;
         }
         else
         {
@@ -50,14 +50,13 @@ public sealed class CountModel
             double[] weights = _census.Select((n, g) => n * rr[g]).ToArray();
             double sum = weights.Sum();
             double[] pi = weights.Select(w => w / sum).ToArray();
-            _observableShares = new double[GroupCount + 1];
-            double unknown = 0;
+            var shares = new double[GroupCount + 1];
             for (int g = 0; g < GroupCount; g++)
             {
-                _observableShares[g] = pi[g] * _recordedProbability[g];
-                unknown += pi[g] * (1 - _recordedProbability[g]);
+                shares[g] = pi[g] * _recordedProbability[g];
+                shares[GroupCount] += pi[g] * (1 - _recordedProbability[g]);
             }
-            _observableShares[GroupCount] = unknown;
+            _observable = new MultinomialPlan(shares);
             _expectedReferrals = pi.Select(x => x * _total).ToArray();
             _referredAndRecorded = [];
             _referredUnrecordedGivenNot = [];
@@ -77,10 +76,10 @@ public sealed class CountModel
     /// <see cref="GroupCount"/> + 1 elements.</summary>
     public long Draw(ref Xoshiro256 rng, Span<long> recorded, Span<long> scratch)
     {
-        if (_observableShares.Length > 0)
+        if (_observable is not null)
         {
             Span<long> cells = scratch[..(GroupCount + 1)];
-            BinomialSampler.SampleMultinomial(ref rng, _total, _observableShares, cells);
+            _observable.Sample(ref rng, _total, cells);
             cells[..GroupCount].CopyTo(recorded);
             return cells[GroupCount];
         }

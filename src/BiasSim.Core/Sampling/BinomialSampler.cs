@@ -128,7 +128,7 @@ public static class BinomialSampler
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static long SampleUnchecked(ref Xoshiro256 rng, long n, double p)
+    internal static long SampleUnchecked(ref Xoshiro256 rng, long n, double p)
     {
         if (n == 0 || p == 0.0)
         {
