@@ -16,7 +16,7 @@ public class EngineBenchmarks
     private Scenario _scenario = null!;
     private CountModel _model = null!;
     private CountDetector[] _detectors = [];
-    private readonly long[] _scratch = new long[6];
+    private long[] _scratch = [];
     private readonly long[] _recorded = new long[5];
     private readonly DetectorOutcome[] _outcomes = new DetectorOutcome[4];
     private ulong _replicate;
@@ -27,9 +27,10 @@ public class EngineBenchmarks
         string path = Path.Combine(FindRepoRoot(), "scenarios", "prevent-2015-2023.yaml");
         _scenario = ScenarioLoader.Load(File.ReadAllText(path), path).Scenario!;
         _model = new CountModel(_scenario);
-        _detectors = [.. DetectorCatalog.CreateAll(_scenario)];
+        _detectors = [.. DetectorCatalog.CreateAll(_scenario, _model.TrueRateRatios)];
+        _scratch = new long[_model.ScratchLength];
         var rng = new Xoshiro256(1);
-        _model.Draw(ref rng, _recorded, _scratch);
+        _model.Draw(ref rng, _recorded, _scratch, out _);
     }
 
     /// <summary>Seeding the replicate's generator and drawing the recorded and unknown counts.</summary>
@@ -37,7 +38,7 @@ public class EngineBenchmarks
     public long DrawCounts()
     {
         var rng = SeedSequence.Generator(20151, 0, _replicate++, SeedSequence.Stage.Data);
-        return _model.Draw(ref rng, _recorded, _scratch);
+        return _model.Draw(ref rng, _recorded, _scratch, out _);
     }
 
     /// <summary>Both detectors on one set of recorded counts.</summary>

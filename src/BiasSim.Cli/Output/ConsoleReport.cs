@@ -17,7 +17,7 @@ public static class ConsoleReport
         var sb = new StringBuilder();
         sb.Append(Inv, $"{scenario.Name}: {result.CompletedReplicates:N0} simulated audits (replicates), seed {info.Seed}, {info.ElapsedSeconds:0.00} s on {info.Threads} thread(s)\n");
         sb.Append(DescribeReferrals(scenario)).Append('\n');
-        sb.Append(DescribeRecording(scenario.Recording)).Append('\n');
+        sb.Append(DescribeRecording(scenario, result.ExpectedMissingShare)).Append('\n');
         double confidence = 100 * (1 - scenario.Simulation.Alpha);
 
         foreach (IGrouping<string, DiagnosandRow> detector in result.Rows.GroupBy(r => r.Detector))
@@ -47,9 +47,9 @@ public static class ConsoleReport
         sb.Append("\nIn plain words:\n");
         foreach (DiagnosandRow r in result.Rows.Where(r => r.Detector == RateRatioDetector.DetectorName))
         {
-            sb.Append("  - ").Append(Sentence(r, scenario)).Append('\n');
+            sb.Append("  - ").Append(Sentence(r, scenario, result.ExpectedMissingShare)).Append('\n');
         }
-        if (scenario.Recording.Missing is McarMissingness)
+        if (scenario.Recording.Missing is McarMissingness && scenario.Recording.Misclassification is null)
         {
             sb.Append("  Missing completely at random is the kindest case for an auditor: it costs power but not accuracy.\n")
               .Append("  If whether ethnicity is recorded depends on the person's group, or officers assign it, these figures can be biased too.\n");
@@ -61,12 +61,21 @@ public static class ConsoleReport
     }
 
     /// <summary>One sentence a journalist can quote, with the numbers rounded to "out of 100 audits".</summary>
-    public static string Sentence(DiagnosandRow r, Scenario scenario)
+    public static string Sentence(DiagnosandRow r, Scenario scenario, double expectedMissingShare)
     {
-        string missing = scenario.Recording.Missing is McarMissingness m
-            ? string.Create(Inv, $"with {100 * m.Share:0.#}% of ethnicity unrecorded")
+        string missing = expectedMissingShare > 0
+            ? string.Create(Inv, $"with {100 * expectedMissingShare:0.#}% of ethnicity unrecorded")
             : "with every referral's ethnicity recorded";
+        if (scenario.Recording.Misclassification is { } mis)
+        {
+            missing += mis.OfficerShare >= 1 ? " and the rest assigned by officers" : string.Create(Inv, $" and {100 * mis.OfficerShare:0.#}% of the rest assigned by officers");
+        }
         int per100 = (int)Math.Round(100 * r.FlagRate, MidpointRounding.AwayFromZero);
+        int unmeasurable = (int)Math.Round(100 * r.NotEstimableRate, MidpointRounding.AwayFromZero);
+        if (unmeasurable >= 50)
+        {
+            return $"{Capitalise(missing)}, {r.Group} people cannot be measured at all in {unmeasurable} of 100 audits: no recorded referral carries that category.";
+        }
         if (r.TrueRateRatio is double rr && rr != 1.0)
         {
             string size = rr > 1 ? $"{Percent(rr - 1)} over-referral" : $"{Percent(1 - rr)} under-referral";
@@ -86,11 +95,34 @@ public static class ConsoleReport
         return $"Referrals: {how}.";
     }
 
-    private static string DescribeRecording(RecordingProcess recording) => recording.Missing switch
+    private static string DescribeRecording(Scenario s, double expectedMissingShare)
     {
-        McarMissingness m => string.Create(Inv, $"Recording: ethnicity is missing for {100 * m.Share:0.#}% of referrals, completely at random (MCAR)."),
-        _ => "Recording: every referral's ethnicity is recorded.",
-    };
+        MissingnessMechanism m = s.Recording.Missing;
+        string how = m switch
+        {
+            NoMissingness => "every referral's ethnicity is recorded",
+            McarMissingness => "missing completely at random (MCAR)",
+            MnarMissingness mnar => "missing not at random: it depends on the person's own group (" +
+                string.Join(", ", s.Population.Groups.Select((g, i) => string.Create(Inv, $"{g.Name} {100 * m.MissingProbability(new CellKey(0, i, []), m.CalibrationShift):0.#}%"))) + ")",
+            MarMissingness mar => $"missing at random given {mar.By}: it depends on {mar.By}, not on the person's group",
+            LogisticMissingness => "missing according to a logistic model on " +
+                string.Join(", ", ((LogisticMissingness)m).Terms.Select(t => t.Key).DefaultIfEmpty("nothing (a constant)")),
+            _ => m.Name,
+        };
+        var sb = new StringBuilder();
+        sb.Append(expectedMissingShare > 0
+            ? string.Create(Inv, $"Recording: ethnicity is missing for {100 * expectedMissingShare:0.#}% of referrals (expected), {how}.")
+            : "Recording: every referral's ethnicity is recorded.");
+        if (m.Trend != 0) sb.Append(Inv, $" Missingness drifts by {m.Trend:+0.###;-0.###} log-odds a year.");
+        if (m.TargetShare is double target) sb.Append(Inv, $" Calibrated to an overall missing share of {100 * target:0.#}%.");
+        if (s.Recording.Misclassification is { } mis)
+        {
+            sb.Append(Inv, $"\nCategories: {100 * mis.OfficerShare:0.#}% of recorded ethnicities are an officer's judgement")
+              .Append(mis.NamedMatrix is null ? "" : $" ({mis.NamedMatrix})")
+              .Append(Inv, $", recorded as one of: {string.Join(", ", mis.Categories)}.");
+        }
+        return sb.ToString();
+    }
 
     private static string Percent(double fraction) => (100 * fraction).ToString("0.#", Inv) + "%";
     private static string Capitalise(string s) => s.Length == 0 ? s : char.ToUpperInvariant(s[0]) + s[1..];

@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using System.Text;
 using System.Text.Json;
 using BiasSim.Core.Diagnosands;
@@ -27,6 +28,17 @@ public static class SummaryJson
             w.WriteBoolean("partial", result.Partial);
             w.WriteNumber("threads", info.Threads);
             w.WriteNumber("elapsed_seconds", Math.Round(info.ElapsedSeconds, 3));
+            w.WriteStartObject("data");
+            w.WriteNumber("expected_missing_share", result.ExpectedMissingShare);
+            w.WriteNumber("mean_missing_share", result.MeanMissingShare);
+            w.WriteNumber("mean_missing_share_se", result.MeanMissingShareSe);
+            w.WriteStartObject("true_rate_ratios");
+            for (int g = 0; g < scenario.Population.Groups.Length && g < result.TrueRateRatios.Length; g++)
+            {
+                w.WriteNumber(scenario.Population.Groups[g].Name, result.TrueRateRatios[g]);
+            }
+            w.WriteEndObject();
+            w.WriteEndObject();
             w.WriteStartArray("warnings");
             foreach (string warning in info.Warnings) w.WriteStringValue(warning);
             w.WriteEndArray();
@@ -56,7 +68,8 @@ public static class SummaryJson
         w.WriteEndObject();
     }
 
-    /// <summary>The scenario as validated, with the same keys as the YAML file.</summary>
+    /// <summary>The scenario as validated, with the same keys as the YAML file (plus what validation resolved,
+    /// such as the calibration shift).</summary>
     private static void WriteScenario(Utf8JsonWriter w, Scenario s)
     {
         w.WriteStartObject();
@@ -65,31 +78,79 @@ public static class SummaryJson
         w.WriteNumber("seed", s.Seed);
         w.WriteStartObject("population");
         w.WriteString("reference", s.Population.Reference);
+        if (s.Population.HasRegions)
+        {
+            w.WriteStartObject("regions");
+            foreach (Region region in s.Population.Regions)
+            {
+                w.WriteStartObject(region.Name);
+                for (int g = 0; g < s.Population.Groups.Length; g++) w.WriteNumber(s.Population.Groups[g].Name, region.Census[g]);
+                w.WriteEndObject();
+            }
+            w.WriteEndObject();
+        }
         w.WriteStartObject("groups");
         foreach (PopulationGroup g in s.Population.Groups) w.WriteNumber(g.Name, g.Census);
         w.WriteEndObject();
         w.WriteEndObject();
+
         w.WriteStartObject("referrals");
         if (s.Referrals.BaseRate is double baseRate) w.WriteNumber("base_rate", baseRate);
         if (s.Referrals.Total is long total) w.WriteNumber("total", total);
         w.WriteStartObject("rate_ratios");
         foreach (PopulationGroup g in s.Population.Groups) w.WriteNumber(g.Name, s.Referrals.RateRatio(g.Name));
         w.WriteEndObject();
-        w.WriteEndObject();
-        w.WriteStartObject("recording");
-        w.WriteStartObject("missing");
-        switch (s.Recording.Missing)
+        if (!s.Referrals.RateRatiosByRegion.IsEmpty)
         {
-            case McarMissingness mcar:
-                w.WriteString("mechanism", "mcar");
-                w.WriteNumber("share", mcar.Share);
-                break;
-            default:
-                w.WriteString("mechanism", "none");
-                break;
+            w.WriteStartObject("rate_ratios_by_region");
+            foreach (Region region in s.Population.Regions.Where(x => s.Referrals.RateRatiosByRegion.ContainsKey(x.Name)))
+            {
+                WriteNumbers(w, region.Name, s.Referrals.RateRatiosByRegion[region.Name]);
+            }
+            w.WriteEndObject();
+        }
+        if (s.Referrals.Covariates.Length > 0)
+        {
+            w.WriteStartObject("covariates");
+            foreach (Covariate c in s.Referrals.Covariates)
+            {
+                w.WriteStartObject(c.Name);
+                WriteShares(w, "levels", c.Levels, c.Shares);
+                if (!c.SharesByGroup.IsEmpty)
+                {
+                    w.WriteStartObject("by_group");
+                    foreach (var (group, shares) in c.SharesByGroup.OrderBy(kv => s.Population.IndexOf(kv.Key))) WriteShares(w, group, c.Levels, shares);
+                    w.WriteEndObject();
+                }
+                if (!c.SharesByRegion.IsEmpty)
+                {
+                    w.WriteStartObject("by_region");
+                    foreach (var (region, shares) in c.SharesByRegion.OrderBy(kv => s.Population.RegionIndex(kv.Key))) WriteShares(w, region, c.Levels, shares);
+                    w.WriteEndObject();
+                }
+                w.WriteEndObject();
+            }
+            w.WriteEndObject();
         }
         w.WriteEndObject();
+
+        w.WriteStartObject("recording");
+        WriteMissing(w, s);
+        if (s.Recording.Misclassification is { } mis)
+        {
+            w.WriteStartObject("misclassification");
+            if (mis.NamedMatrix is not null) w.WriteString("matrix_name", mis.NamedMatrix);
+            w.WriteStartObject("matrix");
+            for (int g = 0; g < s.Population.Groups.Length; g++) WriteShares(w, s.Population.Groups[g].Name, mis.Categories, mis.Matrix[g]);
+            w.WriteEndObject();
+            w.WriteStartObject("assigned_by");
+            w.WriteNumber("officer", mis.OfficerShare);
+            w.WriteNumber("self", 1 - mis.OfficerShare);
+            w.WriteEndObject();
+            w.WriteEndObject();
+        }
         w.WriteEndObject();
+
         w.WriteStartArray("detectors");
         foreach (string d in s.Detectors) w.WriteStringValue(d);
         w.WriteEndArray();
@@ -97,6 +158,56 @@ public static class SummaryJson
         w.WriteNumber("replicates", s.Simulation.Replicates);
         w.WriteNumber("alpha", s.Simulation.Alpha);
         w.WriteEndObject();
+        w.WriteEndObject();
+    }
+
+    private static void WriteMissing(Utf8JsonWriter w, Scenario s)
+    {
+        MissingnessMechanism m = s.Recording.Missing;
+        w.WriteStartObject("missing");
+        w.WriteString("mechanism", m.Name);
+        switch (m)
+        {
+            case McarMissingness mcar:
+                w.WriteNumber("share", mcar.Share);
+                break;
+            case MnarMissingness mnar:
+                WriteShares(w, "share_by_group", [.. s.Population.Groups.Select(g => g.Name)], mnar.ShareByGroup);
+                break;
+            case MarMissingness mar:
+                w.WriteString("by", mar.By);
+                ImmutableArray<string> levels = mar.CovariateIndex == MarMissingness.RegionIndex
+                    ? [.. s.Population.Regions.Select(x => x.Name)]
+                    : s.Referrals.Covariates[mar.CovariateIndex].Levels;
+                WriteShares(w, "share", levels, mar.ShareByLevel);
+                break;
+            case LogisticMissingness logistic:
+                w.WriteNumber("intercept", logistic.Intercept);
+                w.WriteStartObject("coefficients");
+                foreach (LogisticTerm term in logistic.Terms) w.WriteNumber(term.Key, term.Coefficient);
+                w.WriteEndObject();
+                break;
+        }
+        if (m.Trend != 0) w.WriteNumber("trend", m.Trend);
+        if (m.TargetShare is double target)
+        {
+            w.WriteNumber("target_share", target);
+            w.WriteNumber("calibration_shift", m.CalibrationShift);
+        }
+        w.WriteEndObject();
+    }
+
+    private static void WriteShares(Utf8JsonWriter w, string name, IReadOnlyList<string> keys, IReadOnlyList<double> values)
+    {
+        w.WriteStartObject(name);
+        for (int i = 0; i < keys.Count; i++) w.WriteNumber(keys[i], values[i]);
+        w.WriteEndObject();
+    }
+
+    private static void WriteNumbers(Utf8JsonWriter w, string name, ImmutableDictionary<string, double> values)
+    {
+        w.WriteStartObject(name);
+        foreach (var (k, v) in values.OrderBy(kv => kv.Key, StringComparer.Ordinal)) w.WriteNumber(k, v);
         w.WriteEndObject();
     }
 }

@@ -18,13 +18,13 @@ public sealed class ChiSquareDetector : CountDetector
     private readonly double _critical;
     private readonly bool _anyDisproportionality;
 
-    public ChiSquareDetector(Population population, ReferralProcess referrals, double alpha)
+    public ChiSquareDetector(Population population, IReadOnlyList<double> trueRateRatios, double alpha)
     {
         double total = population.Total;
         _shares = population.Groups.Select(g => g.Census / total).ToArray();
         DegreesOfFreedom = population.Groups.Length - 1;
         _critical = ChiSquared.InvCDF(DegreesOfFreedom, 1 - alpha);
-        _anyDisproportionality = population.Groups.Any(g => referrals.RateRatio(g.Name) != 1.0);
+        _anyDisproportionality = trueRateRatios.Any(rr => Math.Abs(rr - 1.0) > 1e-12);
     }
 
     public int DegreesOfFreedom { get; }

@@ -2,12 +2,14 @@ using System.Collections.Immutable;
 
 namespace BiasSim.Core.Detectors;
 
-/// <summary>What a count-level detector sees in one replicate: recorded referrals per group (in population
-/// order) and the referrals whose group was not recorded.</summary>
-public readonly ref struct RecordedCounts(ReadOnlySpan<long> recorded, long unknown)
+/// <summary>What a count-level detector sees in one replicate: recorded referrals per census group (in population
+/// order), the referrals whose group was not recorded, and those recorded under a category that is no census
+/// group (so has no denominator).</summary>
+public readonly ref struct RecordedCounts(ReadOnlySpan<long> recorded, long unknown, long unmatched = 0)
 {
     public ReadOnlySpan<long> Recorded { get; } = recorded;
     public long Unknown { get; } = unknown;
+    public long Unmatched { get; } = unmatched;
 }
 
 /// <summary>One detector's answer for one target (a group, or "all") in one replicate.</summary>

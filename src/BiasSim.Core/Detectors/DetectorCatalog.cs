@@ -8,13 +8,14 @@ public static class DetectorCatalog
 {
     public static readonly ImmutableArray<string> Names = [RateRatioDetector.DetectorName, ChiSquareDetector.DetectorName];
 
-    public static CountDetector Create(string name, Scenario scenario) => name switch
+    /// <summary>Builds a detector judged against <paramref name="trueRateRatios"/> (per group, from the compiled model).</summary>
+    public static CountDetector Create(string name, Scenario scenario, IReadOnlyList<double> trueRateRatios) => name switch
     {
-        RateRatioDetector.DetectorName => new RateRatioDetector(scenario.Population, scenario.Referrals, scenario.Simulation.Alpha),
-        ChiSquareDetector.DetectorName => new ChiSquareDetector(scenario.Population, scenario.Referrals, scenario.Simulation.Alpha),
+        RateRatioDetector.DetectorName => new RateRatioDetector(scenario.Population, trueRateRatios, scenario.Simulation.Alpha),
+        ChiSquareDetector.DetectorName => new ChiSquareDetector(scenario.Population, trueRateRatios, scenario.Simulation.Alpha),
         _ => throw new ArgumentException($"Unknown detector '{name}'.", nameof(name)),
     };
 
-    public static ImmutableArray<CountDetector> CreateAll(Scenario scenario) =>
-        [.. scenario.Detectors.Select(name => Create(name, scenario))];
+    public static ImmutableArray<CountDetector> CreateAll(Scenario scenario, IReadOnlyList<double> trueRateRatios) =>
+        [.. scenario.Detectors.Select(name => Create(name, scenario, trueRateRatios))];
 }

@@ -21,13 +21,13 @@ public sealed class RateRatioDetector : CountDetector
     private readonly double[] _trueRateRatios;
     private readonly double _z;
 
-    public RateRatioDetector(Population population, ReferralProcess referrals, double alpha)
+    public RateRatioDetector(Population population, IReadOnlyList<double> trueRateRatios, double alpha)
     {
         _reference = population.ReferenceIndex;
         _groups = Enumerable.Range(0, population.Groups.Length).Where(i => i != _reference).ToArray();
         _logCensus = population.Groups.Select(g => Math.Log(g.Census)).ToArray();
         _inverseCensus = population.Groups.Select(g => 1.0 / g.Census).ToArray();
-        _trueRateRatios = _groups.Select(i => referrals.RateRatio(population.Groups[i].Name)).ToArray();
+        _trueRateRatios = _groups.Select(i => trueRateRatios[i]).ToArray();
         Targets = [.. _groups.Select(i => population.Groups[i].Name)];
         _z = Normal.InvCDF(0, 1, 1 - alpha / 2);
     }

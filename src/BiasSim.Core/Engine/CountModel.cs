@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using BiasSim.Core.Randomness;
 using BiasSim.Core.Sampling;
 using BiasSim.Core.Scenarios;
@@ -5,92 +6,131 @@ using BiasSim.Core.Scenarios;
 namespace BiasSim.Core.Engine;
 
 /// <summary>
-/// A scenario compiled to the probabilities the count engine draws from. A replicate draws only what an
-/// auditor could observe, recorded referrals per group and the number with no recorded group, straight
-/// from their joint law; every draw is a count, so a replicate costs O(groups) whatever the number of referrals.
+/// A scenario compiled to the law of what an auditor can observe: referrals per recorded category and the
+/// number with no recorded group. Cells (region x group x covariate levels) are summed into these
+/// categories once, here; a replicate then draws the observable counts directly, so it costs
+/// O(recorded categories) with a fixed total, or O(regions x groups x categories) with a base rate,
+/// however many cells or referrals the scenario has.
 /// </summary>
 /// <remarks>
-/// With a fixed total T, referrals Y ~ Multinomial(T, pi) thinned by X_g ~ Binomial(Y_g, r_g) give
-/// (X_1, ..., X_k, unknown) ~ Multinomial(T; pi_1 r_1, ..., pi_k r_k, sum pi_g (1 - r_g)) (thinning a
-/// multinomial cell by cell is a multinomial over the finer cells), so k binomial draws replace 2k - 1.
-/// With a base rate, each person of group g is referred and recorded with probability p_g r_g, so
-/// X_g ~ Binomial(N_g, p_g r_g), and the unrecorded referrals of g given X_g are
-/// Binomial(N_g - X_g, p_g (1 - r_g) / (1 - p_g r_g)).
+/// Why summing is exact: with a fixed total T every referral falls independently into one cell and then,
+/// with probability 1 - m_c, into a recorded category a (drawn from row g of the assignment matrix A), else
+/// into "unknown"; so (X_1, ..., X_A, unknown) ~ Multinomial(T; P), P_a = sum_c pi_c (1 - m_c) A[g_c, a],
+/// P_unknown = sum_c pi_c m_c (merging multinomial categories gives a multinomial). With a base rate, each
+/// person of region j and group g independently ends up not referred, referred and recorded as a, or referred
+/// and unrecorded: one multinomial over N_jg people per region and group.
 /// </remarks>
 public sealed class CountModel
 {
-    private readonly long[] _census;
-    private readonly double[] _recordedProbability;        // r_g
-    private readonly double[] _referredAndRecorded;        // base-rate mode: p_g r_g
-    private readonly double[] _referredUnrecordedGivenNot; // base-rate mode: p_g (1 - r_g) / (1 - p_g r_g)
-    private readonly MultinomialPlan? _observable;          // total mode: pi_g r_g per group, then the unknown share
-    private readonly double[] _expectedReferrals;
-    private readonly long _total;
+    private readonly int[] _categoryGroup;                 // recorded category -> census group index, or -1
+    private readonly MultinomialPlan? _total;               // total mode: categories 0..A-1 recorded, A unknown
+    private readonly long _totalReferrals;
+    private readonly (long People, MultinomialPlan Plan)[] _populations = []; // base mode: 0 not referred, 1..A recorded, A+1 unknown
 
     public CountModel(Scenario scenario)
     {
         Population population = scenario.Population;
+        ReferralProcess referrals = scenario.Referrals;
+        MissingnessMechanism missing = scenario.Recording.Missing;
         GroupCount = population.Groups.Length;
-        _census = population.Groups.Select(g => g.Census).ToArray();
-        double[] rr = population.Groups.Select(g => scenario.Referrals.RateRatio(g.Name)).ToArray();
-        _recordedProbability = Enumerable.Range(0, GroupCount).Select(scenario.Recording.Missing.RecordedProbability).ToArray();
+        Cells = new CellTable(population, referrals);
 
-        if (scenario.Referrals.BaseRate is double baseRate)
+        Misclassification? mis = scenario.Recording.Misclassification;
+        Categories = mis?.RecordedCategories(population) ?? [.. population.Groups.Select(g => g.Name)];
+        double[,] assign = mis?.AssignmentMatrix(population) ?? Identity(GroupCount);
+        _categoryGroup = [.. Categories.Select(population.IndexOf)];
+        int a = Categories.Length;
+
+        if (referrals.Total is long total)
         {
-            double[] p = rr.Select(r => baseRate * r).ToArray();
-            _referredAndRecorded = p.Select((pg, g) => pg * _recordedProbability[g]).ToArray();
-            _referredUnrecordedGivenNot = p.Select((pg, g) =>
-                _referredAndRecorded[g] >= 1 ? 0 : Math.Min(1, pg * (1 - _recordedProbability[g]) / (1 - _referredAndRecorded[g]))).ToArray();
-            _expectedReferrals = p.Select((pg, g) => pg * _census[g]).ToArray();
-            _observable = null;
+            var p = new double[a + 1];
+            foreach (CellTable.Cell cell in Cells.Cells)
+            {
+                double m = missing.MissingProbability(cell.Key);
+                for (int k = 0; k < a; k++) p[k] += cell.Weight * (1 - m) * assign[cell.Key.Group, k];
+                p[a] += cell.Weight * m;
+            }
+            _total = new MultinomialPlan(p);
+            _totalReferrals = total;
         }
         else
         {
-            _total = scenario.Referrals.Total!.Value;
-            double[] weights = _census.Select((n, g) => n * rr[g]).ToArray();
-            double sum = weights.Sum();
-            double[] pi = weights.Select(w => w / sum).ToArray();
-            var shares = new double[GroupCount + 1];
-            for (int g = 0; g < GroupCount; g++)
+            var byPopulation = new Dictionary<(int Region, int Group), double[]>();
+            foreach (CellTable.Cell cell in Cells.Cells)
             {
-                shares[g] = pi[g] * _recordedProbability[g];
-                shares[GroupCount] += pi[g] * (1 - _recordedProbability[g]);
+                if (!byPopulation.TryGetValue((cell.Key.Region, cell.Key.Group), out double[]? q))
+                {
+                    byPopulation[(cell.Key.Region, cell.Key.Group)] = q = new double[a + 2];
+                }
+                double m = missing.MissingProbability(cell.Key);
+                for (int k = 0; k < a; k++) q[1 + k] += cell.Weight * (1 - m) * assign[cell.Key.Group, k];
+                q[a + 1] += cell.Weight * m;
             }
-            _observable = new MultinomialPlan(shares);
-            _expectedReferrals = pi.Select(x => x * _total).ToArray();
-            _referredAndRecorded = [];
-            _referredUnrecordedGivenNot = [];
+            _populations = [.. byPopulation.Select(kv =>
+            {
+                double[] q = kv.Value;
+                q[0] = Math.Max(0, 1 - q.Skip(1).Sum());
+                return (population.Regions[kv.Key.Region].Census[kv.Key.Group], new MultinomialPlan(q));
+            })];
         }
+        ExpectedMissingShare = MissingnessCalibration.ExpectedMissingShare(Cells, population, referrals, missing, missing.CalibrationShift);
     }
 
     public int GroupCount { get; }
 
-    /// <summary>Expected referrals per group, E[Y_g].</summary>
-    public double ExpectedReferrals(int group) => _expectedReferrals[group];
+    /// <summary>The categories a record can carry, in draw order (census groups, or the officers' categories).</summary>
+    public ImmutableArray<string> Categories { get; }
 
-    /// <summary>Expected recorded referrals per group, E[X_g].</summary>
-    public double ExpectedRecorded(int group) => _expectedReferrals[group] * _recordedProbability[group];
+    public CellTable Cells { get; }
 
-    /// <summary>Draws the recorded referrals per group into <paramref name="recorded"/> (length <see cref="GroupCount"/>)
-    /// and returns the number of referrals whose group went unrecorded. <paramref name="scratch"/> needs
-    /// <see cref="GroupCount"/> + 1 elements.</summary>
-    public long Draw(ref Xoshiro256 rng, Span<long> recorded, Span<long> scratch)
+    /// <summary>The estimand per group: ratio of expected referral rates per census head against the reference.</summary>
+    public ImmutableArray<double> TrueRateRatios => Cells.TrueRateRatios;
+
+    /// <summary>E[unknown] / E[referrals].</summary>
+    public double ExpectedMissingShare { get; }
+
+    /// <summary>Scratch space <see cref="Draw"/> needs.</summary>
+    public int ScratchLength => Categories.Length + 2;
+
+    /// <summary>
+    /// Draws one replicate's observable counts: recorded referrals per census group into <paramref name="recorded"/>
+    /// (records whose category is no census group are counted in <paramref name="unmatched"/>); returns the
+    /// referrals with no recorded group.
+    /// </summary>
+    public long Draw(ref Xoshiro256 rng, Span<long> recorded, Span<long> scratch, out long unmatched)
     {
-        if (_observable is not null)
+        recorded.Clear();
+        unmatched = 0;
+        int a = Categories.Length;
+        if (_total is not null)
         {
-            Span<long> cells = scratch[..(GroupCount + 1)];
-            _observable.Sample(ref rng, _total, cells);
-            cells[..GroupCount].CopyTo(recorded);
-            return cells[GroupCount];
+            Span<long> cells = scratch[..(a + 1)];
+            _total.Sample(ref rng, _totalReferrals, cells);
+            for (int k = 0; k < a; k++) Add(recorded, k, cells[k], ref unmatched);
+            return cells[a];
         }
 
         long unknown = 0;
-        for (int g = 0; g < GroupCount; g++)
+        Span<long> counts = scratch[..(a + 2)];
+        foreach (var (people, plan) in _populations)
         {
-            long x = BinomialSampler.Sample(ref rng, _census[g], _referredAndRecorded[g]);
-            recorded[g] = x;
-            unknown += BinomialSampler.Sample(ref rng, _census[g] - x, _referredUnrecordedGivenNot[g]);
+            plan.Sample(ref rng, people, counts);
+            for (int k = 0; k < a; k++) Add(recorded, k, counts[1 + k], ref unmatched);
+            unknown += counts[a + 1];
         }
         return unknown;
+    }
+
+    private void Add(Span<long> recorded, int category, long count, ref long unmatched)
+    {
+        int g = _categoryGroup[category];
+        if (g >= 0) recorded[g] += count; else unmatched += count;
+    }
+
+    private static double[,] Identity(int n)
+    {
+        var m = new double[n, n];
+        for (int i = 0; i < n; i++) m[i, i] = 1;
+        return m;
     }
 }

@@ -14,8 +14,32 @@ public sealed record RunSettings(int Replicates, ulong Seed, int Threads)
     public ulong DesignPoint { get; init; }
 }
 
-/// <summary>The diagnosands of a run, one row per detector and target, in detector then target order.</summary>
-public sealed record SimulationResult(ImmutableArray<DiagnosandRow> Rows, long CompletedReplicates, bool Partial);
+/// <summary>The diagnosands of a run, one row per detector and target, in detector then target order,
+/// and what the simulated data looked like.</summary>
+public sealed record SimulationResult(ImmutableArray<DiagnosandRow> Rows, long CompletedReplicates, bool Partial)
+{
+    /// <summary>Mean over replicates of the share of referrals with no recorded group, with its Monte Carlo SE.</summary>
+    public double MeanMissingShare { get; init; }
+    public double MeanMissingShareSe { get; init; }
+    /// <summary>The model's expected missing share, E[unknown] / E[referrals], for comparison.</summary>
+    public double ExpectedMissingShare { get; init; }
+    /// <summary>The estimand: true rate ratio per census group (1 for the reference).</summary>
+    public ImmutableArray<double> TrueRateRatios { get; init; } = [];
+}
+
+/// <summary>Running sums of the per-replicate missing share.</summary>
+internal struct DataTally
+{
+    public long Replicates;
+    public double SumMissingShare, SumMissingShareSquared;
+
+    public void Add(in DataTally o)
+    {
+        Replicates += o.Replicates;
+        SumMissingShare += o.SumMissingShare;
+        SumMissingShareSquared += o.SumMissingShareSquared;
+    }
+}
 
 /// <summary>
 /// Repeats the count-level data-generating process and every detector, and tallies how often each
@@ -34,7 +58,7 @@ public static class MonteCarloRunner
         ArgumentOutOfRangeException.ThrowIfLessThan(settings.Threads, 1);
 
         var model = new CountModel(scenario);
-        ImmutableArray<CountDetector> detectors = DetectorCatalog.CreateAll(scenario);
+        ImmutableArray<CountDetector> detectors = DetectorCatalog.CreateAll(scenario, model.TrueRateRatios);
         var layout = new TallyLayout(detectors);
 
         int blocks = (settings.Replicates + BlockSize - 1) / BlockSize;
@@ -43,6 +67,8 @@ public static class MonteCarloRunner
         var total = new TargetTally[layout.Slots];
         var waveTallies = new TargetTally[wave][];
         for (int i = 0; i < wave; i++) waveTallies[i] = new TargetTally[layout.Slots];
+        var waveData = new DataTally[wave];
+        var data = default(DataTally);
 
         long completed = 0;
         bool partial = false;
@@ -58,16 +84,17 @@ public static class MonteCarloRunner
             int start = first;
             if (settings.Threads == 1)
             {
-                for (int i = 0; i < count; i++) RunBlock(start + i, waveTallies[i]);
+                for (int i = 0; i < count; i++) RunBlock(start + i, waveTallies[i], ref waveData[i]);
             }
             else
             {
-                Parallel.For(0, count, options, i => RunBlock(start + i, waveTallies[i]));
+                Parallel.For(0, count, options, i => RunBlock(start + i, waveTallies[i], ref waveData[i]));
             }
             for (int i = 0; i < count; i++)
             {
                 for (int s = 0; s < layout.Slots; s++) total[s].Add(waveTallies[i][s]);
-                completed += waveTallies[i][0].Replicates;
+                data.Add(waveData[i]);
+                completed += waveData[i].Replicates;
             }
             progress?.Report(completed);
         }
@@ -81,21 +108,36 @@ public static class MonteCarloRunner
                 rows.Add(DiagnosandCalculator.Compute(detector.Name, detector.Targets[t], detector.TrueValue(t), detector.HasInterval, total[slot]));
             }
         }
-        return new SimulationResult(rows.MoveToImmutable(), completed, partial);
+        double meanShare = completed == 0 ? 0 : data.SumMissingShare / completed;
+        double shareVariance = completed < 2 ? 0 : Math.Max(0, (data.SumMissingShareSquared - completed * meanShare * meanShare) / (completed - 1));
+        return new SimulationResult(rows.MoveToImmutable(), completed, partial)
+        {
+            MeanMissingShare = meanShare,
+            MeanMissingShareSe = completed == 0 ? 0 : Math.Sqrt(shareVariance / completed),
+            ExpectedMissingShare = model.ExpectedMissingShare,
+            TrueRateRatios = model.TrueRateRatios,
+        };
 
-        void RunBlock(int block, TargetTally[] tallies)
+        void RunBlock(int block, TargetTally[] tallies, ref DataTally blockData)
         {
             Array.Clear(tallies);
+            blockData = default;
             int from = block * BlockSize;
             int to = Math.Min(settings.Replicates, from + BlockSize);
-            Span<long> scratch = stackalloc long[model.GroupCount + 1];
+            Span<long> scratch = stackalloc long[model.ScratchLength];
             Span<long> recorded = stackalloc long[model.GroupCount];
             Span<DetectorOutcome> outcomes = stackalloc DetectorOutcome[layout.MaxTargets];
             for (int r = from; r < to; r++)
             {
                 var rng = SeedSequence.Generator(settings.Seed, settings.DesignPoint, (ulong)r, SeedSequence.Stage.Data);
-                long unknown = model.Draw(ref rng, recorded, scratch);
-                var counts = new RecordedCounts(recorded, unknown);
+                long unknown = model.Draw(ref rng, recorded, scratch, out long unmatched);
+                var counts = new RecordedCounts(recorded, unknown, unmatched);
+                long referred = unknown + unmatched;
+                foreach (long x in recorded) referred += x;
+                double share = referred == 0 ? 0 : (double)unknown / referred;
+                blockData.Replicates++;
+                blockData.SumMissingShare += share;
+                blockData.SumMissingShareSquared += share * share;
                 int slot = 0;
                 for (int d = 0; d < detectors.Length; d++)
                 {

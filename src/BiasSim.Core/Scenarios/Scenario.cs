@@ -17,13 +17,28 @@ public sealed record Scenario(
     ImmutableArray<string> Detectors,
     SimulationSettings Simulation);
 
-/// <summary>One self-defined group and its census count (the rate denominator).</summary>
+/// <summary>One self-defined group and its census count (the rate denominator), summed over regions.</summary>
 public sealed record PopulationGroup(string Name, long Census);
 
-/// <summary>Groups in file order; <see cref="Reference"/> is the comparison group for rate ratios.</summary>
-public sealed record Population(string Reference, ImmutableArray<PopulationGroup> Groups)
+/// <summary>A region (police force area, say) and its census count per group, aligned with <see cref="Population.Groups"/>.</summary>
+public sealed record Region(string Name, ImmutableArray<long> Census);
+
+/// <summary>
+/// Groups in file order; <see cref="Reference"/> is the comparison group for rate ratios. A population
+/// without regions has one region, <see cref="Population.AllRegion"/>, holding every group.
+/// </summary>
+public sealed record Population(string Reference, ImmutableArray<PopulationGroup> Groups, ImmutableArray<Region> Regions)
 {
+    public const string AllRegion = "all";
+
+    public Population(string reference, ImmutableArray<PopulationGroup> groups)
+        : this(reference, groups, [new Region(AllRegion, [.. groups.Select(g => g.Census)])])
+    {
+    }
+
     public int ReferenceIndex => IndexOf(Reference);
+
+    public bool HasRegions => Regions.Length > 1 || Regions[0].Name != AllRegion;
 
     public int IndexOf(string group)
     {
@@ -34,39 +49,71 @@ public sealed record Population(string Reference, ImmutableArray<PopulationGroup
         return -1;
     }
 
+    public int RegionIndex(string region)
+    {
+        for (int i = 0; i < Regions.Length; i++)
+        {
+            if (Regions[i].Name == region) return i;
+        }
+        return -1;
+    }
+
     public long Total => Groups.Sum(g => g.Census);
 }
 
 /// <summary>
-/// How referrals arise. Exactly one of <see cref="BaseRate"/> (independent binomial counts per group)
-/// or <see cref="Total"/> (a fixed number of referrals spread multinomially) is set.
+/// A characteristic of referrals (sector, year, age band, sex) that can shape recording but not the
+/// census denominators. Shares may differ by group or by region.
+/// </summary>
+public sealed record Covariate(
+    string Name,
+    ImmutableArray<string> Levels,
+    ImmutableArray<double> Shares,
+    ImmutableDictionary<string, ImmutableArray<double>> SharesByGroup,
+    ImmutableDictionary<string, ImmutableArray<double>> SharesByRegion)
+{
+    /// <summary>Level shares for referrals of <paramref name="group"/> in <paramref name="region"/>: by group, else by region, else overall.</summary>
+    public ImmutableArray<double> SharesFor(string region, string group) =>
+        SharesByGroup.TryGetValue(group, out var g) ? g :
+        SharesByRegion.TryGetValue(region, out var r) ? r : Shares;
+
+    public int LevelIndex(string level) => Levels.IndexOf(level);
+}
+
+/// <summary>
+/// How referrals arise. Exactly one of <see cref="BaseRate"/> (independent binomial counts per group and
+/// region) or <see cref="Total"/> (a fixed number of referrals spread multinomially) is set.
 /// </summary>
 public sealed record ReferralProcess(double? BaseRate, long? Total, ImmutableDictionary<string, double> RateRatios)
 {
-    /// <summary>The true rate ratio of <paramref name="group"/> against the reference; unlisted groups are 1.</summary>
+    /// <summary>Rate ratios for particular regions, replacing <see cref="RateRatios"/> there for the groups listed.</summary>
+    public ImmutableDictionary<string, ImmutableDictionary<string, double>> RateRatiosByRegion { get; init; } =
+        ImmutableDictionary<string, ImmutableDictionary<string, double>>.Empty;
+
+    public ImmutableArray<Covariate> Covariates { get; init; } = [];
+
+    /// <summary>The declared rate ratio of <paramref name="group"/> against the reference; unlisted groups are 1.</summary>
     public double RateRatio(string group) => RateRatios.TryGetValue(group, out double rr) ? rr : 1.0;
+
+    /// <summary>The declared rate ratio within a region: the region's own value if listed, else the overall one.</summary>
+    public double RateRatio(string region, string group) =>
+        RateRatiosByRegion.TryGetValue(region, out var byGroup) && byGroup.TryGetValue(group, out double rr) ? rr : RateRatio(group);
+
+    public int CovariateIndex(string name)
+    {
+        for (int i = 0; i < Covariates.Length; i++)
+        {
+            if (Covariates[i].Name == name) return i;
+        }
+        return -1;
+    }
 }
 
 /// <summary>How referrals are damaged on their way into the recorded data.</summary>
-public sealed record RecordingProcess(MissingnessMechanism Missing);
-
-/// <summary>Why a referral's ethnicity goes unrecorded.</summary>
-public abstract record MissingnessMechanism
+public sealed record RecordingProcess(MissingnessMechanism Missing)
 {
-    /// <summary>The probability that a referral of the group with index <paramref name="group"/> has its group recorded.</summary>
-    public abstract double RecordedProbability(int group);
-}
-
-/// <summary>Every referral's group is recorded.</summary>
-public sealed record NoMissingness : MissingnessMechanism
-{
-    public override double RecordedProbability(int group) => 1.0;
-}
-
-/// <summary>Missing completely at random: each referral's group is lost with the same probability.</summary>
-public sealed record McarMissingness(double Share) : MissingnessMechanism
-{
-    public override double RecordedProbability(int group) => 1.0 - Share;
+    /// <summary>Who assigns the recorded category; null means every recorded category is self-defined.</summary>
+    public Misclassification? Misclassification { get; init; }
 }
 
 public sealed record SimulationSettings(int Replicates, double Alpha);

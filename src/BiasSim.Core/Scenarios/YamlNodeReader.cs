@@ -52,6 +52,34 @@ internal sealed class YamlNodeReader(string file)
         return map;
     }
 
+    /// <summary>The entries of a mapping whose keys are plain, non-empty text.</summary>
+    public static IEnumerable<(string Key, YamlNode KeyNode, YamlNode Value)> Entries(YamlMappingNode? map)
+    {
+        if (map is null) yield break;
+        foreach (var (k, v) in map.Children)
+        {
+            if (k is YamlScalarNode { Value: { Length: > 0 } name }) yield return (name, k, v);
+        }
+    }
+
+    /// <summary>Checks a name against the valid ones, reporting "'x' is not a ... (did you mean ...), expected one of: ...".</summary>
+    public bool Known(string name, YamlNode at, string path, string what, IReadOnlyCollection<string> valid)
+    {
+        if (valid.Contains(name)) return true;
+        Error(at, path, $"'{name}' is not {what}{DidYouMean.Hint(name, valid)}, expected one of: {string.Join(", ", valid)}");
+        return false;
+    }
+
+    /// <summary>A number checked against a range; reports "found x, expected ..." when outside it.</summary>
+    public double? Ranged(YamlNode? node, string path, string expected, Func<double, bool> valid)
+    {
+        double? value = Number(node, path, expected);
+        if (value is null) return null;
+        if (valid(value.Value)) return value;
+        Error(node!, path, $"found {Format(value.Value)}, expected {expected}");
+        return null;
+    }
+
     public static YamlNode? Child(YamlMappingNode? map, string key)
     {
         if (map is null) return null;

@@ -28,7 +28,7 @@ public class DetectorArithmeticTests
         // a=30 of N1=1000, c=20 of N2=2000: RR = 0.03/0.01 = 3, SE = sqrt(1/30 - 1/1000 + 1/20 - 1/2000)
         // = 0.286065260619554, 95% CI = 3 exp(-/+ 1.959963984540054 x SE) = 1.7124664172991912 to 5.255577516196965.
         Scenario s = TwoGroups(nRef: 2000, nGroup: 1000);
-        var detector = new RateRatioDetector(s.Population, s.Referrals, 0.05);
+        var detector = new RateRatioDetector(s.Population, [1.0, 1.0, 1.0, 1.0, 1.0], 0.05);
         var outcomes = new DetectorOutcome[1];
         detector.Evaluate(new RecordedCounts([20, 30], 0), outcomes);
         Assert.True(outcomes[0].Estimable);
@@ -42,7 +42,7 @@ public class DetectorArithmeticTests
     public void Katz_flags_downwards_and_not_at_all()
     {
         Scenario s = TwoGroups(nRef: 2000, nGroup: 1000);
-        var detector = new RateRatioDetector(s.Population, s.Referrals, 0.05);
+        var detector = new RateRatioDetector(s.Population, [1.0, 1.0, 1.0, 1.0, 1.0], 0.05);
         var outcomes = new DetectorOutcome[1];
         detector.Evaluate(new RecordedCounts([200, 20], 0), outcomes); // RR = 0.02/0.1 = 0.2
         Assert.Equal(-1, outcomes[0].Flag);
@@ -57,7 +57,7 @@ public class DetectorArithmeticTests
     public void Zero_counts_are_not_estimable_and_never_flagged(long xGroup, long xRef)
     {
         Scenario s = TwoGroups(nRef: 2000, nGroup: 1000);
-        var detector = new RateRatioDetector(s.Population, s.Referrals, 0.05);
+        var detector = new RateRatioDetector(s.Population, [1.0, 1.0, 1.0, 1.0, 1.0], 0.05);
         var outcomes = new DetectorOutcome[1];
         detector.Evaluate(new RecordedCounts([xRef, xGroup], 7), outcomes);
         Assert.False(outcomes[0].Estimable);
@@ -81,7 +81,7 @@ public class DetectorArithmeticTests
             detectors: [chi-square]
             simulation: {replicates: 1}
             """);
-        var detector = new ChiSquareDetector(s.Population, s.Referrals, 0.05);
+        var detector = new ChiSquareDetector(s.Population, [1.0, 1.0, 1.0, 1.0, 1.0], 0.05);
         var outcomes = new DetectorOutcome[1];
         detector.Evaluate(new RecordedCounts([5, 8, 9, 8, 20], 0), outcomes);
         Assert.Equal(13.4, outcomes[0].Estimate, 12);
@@ -101,7 +101,7 @@ public class DetectorArithmeticTests
     public void Chi_square_with_nothing_recorded_is_not_estimable()
     {
         Scenario s = TwoGroups(2000, 1000);
-        var detector = new ChiSquareDetector(s.Population, s.Referrals, 0.05);
+        var detector = new ChiSquareDetector(s.Population, [1.0, 1.0, 1.0, 1.0, 1.0], 0.05);
         var outcomes = new DetectorOutcome[1];
         detector.Evaluate(new RecordedCounts([0, 0], 40), outcomes);
         Assert.False(outcomes[0].Estimable);

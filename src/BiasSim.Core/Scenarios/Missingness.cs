@@ -1,0 +1,115 @@
+using System.Collections.Immutable;
+
+namespace BiasSim.Core.Scenarios;
+
+/// <summary>Where a referral sits: its region, self-defined group and covariate levels (indices).</summary>
+public readonly record struct CellKey(int Region, int Group, ImmutableArray<int> Levels);
+
+/// <summary>Why a referral's group goes unrecorded.</summary>
+public abstract record MissingnessMechanism
+{
+    /// <summary>Change in the log-odds of missingness per level of the <c>year</c> covariate (0 = no drift).</summary>
+    public double Trend { get; init; }
+
+    /// <summary>When set, the log-odds of every cell's missingness is shifted by one constant so the expected
+    /// overall missing share equals this exactly.</summary>
+    public double? TargetShare { get; init; }
+
+    /// <summary>Index of the <c>year</c> covariate that <see cref="Trend"/> counts in (-1: none).</summary>
+    public int TrendCovariate { get; init; } = -1;
+
+    /// <summary>The log-odds shift solved for <see cref="TargetShare"/> (0 without a target).</summary>
+    public double CalibrationShift { get; init; }
+
+    /// <summary>The mechanism's name as written in a scenario file.</summary>
+    public abstract string Name { get; }
+
+    /// <summary>The probability that a referral in <paramref name="cell"/> has no recorded group, before trend and calibration.</summary>
+    public abstract double BaseMissingProbability(in CellKey cell);
+
+    /// <summary>The probability that a referral in <paramref name="cell"/> has no recorded group.</summary>
+    public double MissingProbability(in CellKey cell) => MissingProbability(cell, CalibrationShift);
+
+    /// <summary>Missingness with the log-odds shifted by the year trend and <paramref name="shift"/>; 0 and 1 stay fixed.</summary>
+    public double MissingProbability(in CellKey cell, double shift)
+    {
+        double m = BaseMissingProbability(cell);
+        double offset = shift + (TrendCovariate >= 0 ? Trend * cell.Levels[TrendCovariate] : 0);
+        if (offset == 0 || m <= 0 || m >= 1) return m;
+        return 1.0 / (1.0 + (1 - m) / m * Math.Exp(-offset));
+    }
+}
+
+/// <summary>Every referral's group is recorded.</summary>
+public sealed record NoMissingness : MissingnessMechanism
+{
+    public override string Name => "none";
+    public override double BaseMissingProbability(in CellKey cell) => 0.0;
+}
+
+/// <summary>Missing completely at random: each referral's group is lost with the same probability.</summary>
+public sealed record McarMissingness(double Share) : MissingnessMechanism
+{
+    public override string Name => "mcar";
+    public override double BaseMissingProbability(in CellKey cell) => Share;
+}
+
+/// <summary>Missing not at random: the chance of being unrecorded depends on the (unrecorded) group itself.</summary>
+public sealed record MnarMissingness(ImmutableArray<double> ShareByGroup) : MissingnessMechanism
+{
+    public override string Name => "mnar";
+    public override double BaseMissingProbability(in CellKey cell) => ShareByGroup[cell.Group];
+}
+
+/// <summary>Missing at random given a covariate or the region: recording practice differs by force, sector or year.</summary>
+public sealed record MarMissingness(string By, int CovariateIndex, ImmutableArray<double> ShareByLevel) : MissingnessMechanism
+{
+    /// <summary>Marks <see cref="CovariateIndex"/> as meaning the region rather than a covariate.</summary>
+    public const int RegionIndex = -1;
+
+    public override string Name => "mar";
+    public override double BaseMissingProbability(in CellKey cell) =>
+        ShareByLevel[CovariateIndex == RegionIndex ? cell.Region : cell.Levels[CovariateIndex]];
+}
+
+/// <summary>One term of a logistic missingness model.</summary>
+public abstract record LogisticTerm(string Key, double Coefficient)
+{
+    public abstract double Value(in CellKey cell);
+}
+
+/// <summary>Indicator of a covariate level, e.g. <c>sector.Education</c>.</summary>
+public sealed record LevelTerm(string Key, double Coefficient, int Covariate, int Level) : LogisticTerm(Key, Coefficient)
+{
+    public override double Value(in CellKey cell) => cell.Levels[Covariate] == Level ? 1 : 0;
+}
+
+/// <summary>A covariate taken as a number: its level's position (0, 1, 2, ...), e.g. <c>year</c>.</summary>
+public sealed record OrdinalTerm(string Key, double Coefficient, int Covariate) : LogisticTerm(Key, Coefficient)
+{
+    public override double Value(in CellKey cell) => cell.Levels[Covariate];
+}
+
+/// <summary>Indicator of a group (<c>group.Black</c>: missing not at random) or region (<c>region.London</c>).</summary>
+public sealed record GroupTerm(string Key, double Coefficient, int Group) : LogisticTerm(Key, Coefficient)
+{
+    public override double Value(in CellKey cell) => cell.Group == Group ? 1 : 0;
+}
+
+public sealed record RegionTerm(string Key, double Coefficient, int Region) : LogisticTerm(Key, Coefficient)
+{
+    public override double Value(in CellKey cell) => cell.Region == Region ? 1 : 0;
+}
+
+/// <summary>P(missing) = logistic(intercept + sum of coefficient x term).</summary>
+public sealed record LogisticMissingness(double Intercept, ImmutableArray<LogisticTerm> Terms) : MissingnessMechanism
+{
+    public override string Name => "logistic";
+
+    public override double BaseMissingProbability(in CellKey cell)
+    {
+        double eta = Intercept;
+        foreach (LogisticTerm term in Terms) eta += term.Coefficient * term.Value(cell);
+        return 1.0 / (1.0 + Math.Exp(-eta));
+    }
+}

@@ -1,0 +1,132 @@
+using System.Collections.Immutable;
+using YamlDotNet.RepresentationModel;
+
+namespace BiasSim.Core.Scenarios;
+
+public static partial class ScenarioLoader
+{
+    private static readonly string[] PopulationKeys = ["reference", "groups", "regions"];
+
+    private static Population? ReadPopulation(YamlNode? node, YamlNodeReader r)
+    {
+        YamlMappingNode? map = r.Mapping(node, "population", PopulationKeys);
+        if (map is null) return null;
+
+        YamlNode? groupsNode = YamlNodeReader.Child(map, "groups");
+        YamlNode? regionsNode = YamlNodeReader.Child(map, "regions");
+        if ((groupsNode is null) == (regionsNode is null))
+        {
+            r.Error(regionsNode ?? node!, groupsNode is null ? "population" : "population.regions",
+                groupsNode is null
+                    ? "neither groups nor regions is set, expected exactly one of them (groups: {White: 48691192, ...} or regions: {London: {White: ..., ...}, ...})"
+                    : "both groups and regions are set, expected exactly one of them");
+            return null;
+        }
+
+        ImmutableArray<PopulationGroup>? groups;
+        ImmutableArray<Region>? regions = null;
+        if (groupsNode is not null)
+        {
+            groups = ReadGroupCounts(groupsNode, "population.groups", r, allowZero: false);
+        }
+        else
+        {
+            regions = ReadRegions(regionsNode!, r, out groups);
+        }
+
+        YamlNode? referenceNode = r.Required(map, node, "population", "reference", "the name of one of the groups, such as White");
+        string? reference = r.String(referenceNode, "population.reference");
+        if (reference is not null && groups is not null &&
+            !r.Known(reference, referenceNode!, "population.reference", "a group in population." + (regions is null ? "groups" : "regions"), groups.Value.Select(g => g.Name).ToList()))
+        {
+            reference = null;
+        }
+        if (reference is null || groups is null) return null;
+        return regions is null ? new Population(reference, groups.Value) : new Population(reference, groups.Value, regions.Value);
+    }
+
+    /// <summary>A mapping of group name to census count; at least two groups.</summary>
+    private static ImmutableArray<PopulationGroup>? ReadGroupCounts(YamlNode node, string path, YamlNodeReader r, bool allowZero)
+    {
+        YamlMappingNode? map = r.Mapping(node, path, allowedKeys: null);
+        if (map is null) return null;
+        var groups = ImmutableArray.CreateBuilder<PopulationGroup>();
+        bool valid = true;
+        string expected = allowZero ? "a whole number of people, 0 or more" : "a positive whole number of people";
+        foreach (var (group, _, valueNode) in YamlNodeReader.Entries(map))
+        {
+            string groupPath = $"{path}.{group}";
+            long? census = r.Integer(valueNode, groupPath, expected);
+            if (census is null) { valid = false; continue; }
+            if (census < 0 || (census == 0 && !allowZero))
+            {
+                r.Error(valueNode, groupPath, $"found {census}, expected {expected}");
+                valid = false;
+                continue;
+            }
+            groups.Add(new PopulationGroup(group, census.Value));
+        }
+        if (map.Children.Count < 2)
+        {
+            r.Error(node, path, $"found {map.Children.Count} group(s), expected at least two (a reference and one to compare)");
+            valid = false;
+        }
+        return valid ? groups.ToImmutable() : null;
+    }
+
+    /// <summary>Regions, each listing the same groups; the groups' census counts are the region sums.</summary>
+    private static ImmutableArray<Region>? ReadRegions(YamlNode node, YamlNodeReader r, out ImmutableArray<PopulationGroup>? groups)
+    {
+        groups = null;
+        YamlMappingNode? map = r.Mapping(node, "population.regions", allowedKeys: null);
+        if (map is null) return null;
+        if (map.Children.Count == 0)
+        {
+            r.Error(node, "population.regions", "the mapping is empty, expected at least one region with its census counts by group");
+            return null;
+        }
+        var regions = new List<(string Name, YamlNode Node, ImmutableArray<PopulationGroup> Counts)>();
+        bool valid = true;
+        foreach (var (name, _, value) in YamlNodeReader.Entries(map))
+        {
+            if (name == Population.AllRegion)
+            {
+                r.Error(value, $"population.regions.{name}", $"'{Population.AllRegion}' is reserved for the whole population, expected another region name");
+                valid = false;
+                continue;
+            }
+            ImmutableArray<PopulationGroup>? counts = ReadGroupCounts(value, $"population.regions.{name}", r, allowZero: true);
+            if (counts is null) { valid = false; continue; }
+            regions.Add((name, value, counts.Value));
+        }
+        if (!valid || regions.Count == 0) return null;
+
+        string[] names = regions[0].Counts.Select(g => g.Name).ToArray();
+        foreach (var (name, regionNode, counts) in regions.Skip(1))
+        {
+            string[] these = counts.Select(g => g.Name).ToArray();
+            foreach (string missing in names.Except(these))
+            {
+                r.Error(regionNode, $"population.regions.{name}", $"has no count for group '{missing}', expected the same groups in every region ({string.Join(", ", names)})");
+                valid = false;
+            }
+            foreach (string extra in these.Except(names))
+            {
+                r.Error(regionNode, $"population.regions.{name}.{extra}",
+                    $"'{extra}' is not a group of the first region ({regions[0].Name}){DidYouMean.Hint(extra, names)}, expected the same groups in every region ({string.Join(", ", names)})");
+                valid = false;
+            }
+        }
+        if (!valid) return null;
+
+        var totals = names.Select(g => new PopulationGroup(g, regions.Sum(x => x.Counts.Single(c => c.Name == g).Census))).ToImmutableArray();
+        foreach (PopulationGroup zero in totals.Where(t => t.Census == 0))
+        {
+            r.Error(node, "population.regions", $"group '{zero.Name}' has 0 people in every region, expected a positive census count somewhere");
+            valid = false;
+        }
+        if (!valid) return null;
+        groups = totals;
+        return [.. regions.Select(x => new Region(x.Name, [.. names.Select(g => x.Counts.Single(c => c.Name == g).Census)]))];
+    }
+}

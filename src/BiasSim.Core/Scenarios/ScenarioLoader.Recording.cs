@@ -1,0 +1,318 @@
+using System.Collections.Immutable;
+using YamlDotNet.RepresentationModel;
+
+namespace BiasSim.Core.Scenarios;
+
+public static partial class ScenarioLoader
+{
+    private static readonly string[] RecordingKeys = ["missing", "misclassification"];
+    private static readonly string[] Mechanisms = ["none", "mcar", "mnar", "mar", "logistic"];
+    private static readonly string[] MissingKeys = ["mechanism", "share", "share_by_group", "by", "intercept", "coefficients", "target_share", "trend"];
+    private static readonly string[] MisclassificationKeys = ["matrix", "assigned_by"];
+    private static readonly string[] AssignedByKeys = ["officer", "self"];
+    private const string YearCovariate = "year";
+    private const double RowSumTolerance = 1e-9;
+
+    /// <summary>Keys each mechanism takes besides <c>mechanism</c>; any other is an error naming the mechanism.</summary>
+    private static readonly Dictionary<string, string[]> MechanismKeys = new()
+    {
+        ["none"] = [],
+        ["mcar"] = ["share", "trend"],
+        ["mnar"] = ["share_by_group", "target_share", "trend"],
+        ["mar"] = ["by", "share", "target_share", "trend"],
+        ["logistic"] = ["intercept", "coefficients", "target_share", "trend"],
+    };
+
+    private static RecordingProcess? ReadRecording(YamlNode? node, Population? population, ReferralProcess? referrals, YamlNodeReader r)
+    {
+        YamlMappingNode? map = r.Mapping(node, "recording", RecordingKeys);
+        if (map is null) return null;
+        YamlNode? missingNode = r.Required(map, node, "recording", "missing", "a mapping such as {mechanism: mcar, share: 0.647}");
+        MissingnessMechanism? missing = ReadMissing(missingNode, population, referrals, r);
+
+        Misclassification? misclassification = null;
+        YamlNode? misNode = YamlNodeReader.Child(map, "misclassification");
+        bool misValid = true;
+        if (misNode is not null)
+        {
+            misclassification = ReadMisclassification(misNode, population, r);
+            misValid = misclassification is not null;
+        }
+        return missing is null || !misValid ? null : new RecordingProcess(missing) { Misclassification = misclassification };
+    }
+
+    private static MissingnessMechanism? ReadMissing(YamlNode? node, Population? population, ReferralProcess? referrals, YamlNodeReader r)
+    {
+        const string path = "recording.missing";
+        YamlMappingNode? missing = r.Mapping(node, path, MissingKeys);
+        if (missing is null) return null;
+
+        YamlNode? mechanismNode = r.Required(missing, node, path, "mechanism", $"one of: {string.Join(", ", Mechanisms)}");
+        string? mechanism = r.String(mechanismNode, $"{path}.mechanism");
+        if (mechanism is null) return null;
+        if (!MechanismKeys.TryGetValue(mechanism, out string[]? allowed))
+        {
+            r.Error(mechanismNode!, $"{path}.mechanism",
+                $"unknown mechanism '{mechanism}'{DidYouMean.Hint(mechanism, Mechanisms)}, expected one of: {string.Join(", ", Mechanisms)}");
+            return null;
+        }
+        bool valid = true;
+        foreach (var (key, keyNode, _) in YamlNodeReader.Entries(missing))
+        {
+            if (key == "mechanism" || allowed.Contains(key) || !MissingKeys.Contains(key)) continue;
+            r.Error(keyNode, $"{path}.{key}", mechanism == "none"
+                ? $"is set, but mechanism 'none' records every referral; expected no {key} (or another mechanism)"
+                : $"does not apply to mechanism '{mechanism}', expected only: mechanism, {string.Join(", ", allowed)}");
+            valid = false;
+        }
+
+        double trend = 0;
+        YamlNode? trendNode = YamlNodeReader.Child(missing, "trend");
+        if (trendNode is not null)
+        {
+            double? t = r.Number(trendNode, $"{path}.trend", "a change in the log-odds of missingness per year, such as -0.1");
+            if (t is null) valid = false;
+            else if (referrals is not null && referrals.CovariateIndex(YearCovariate) < 0)
+            {
+                r.Error(trendNode, $"{path}.trend", $"needs a covariate named '{YearCovariate}' in referrals.covariates, expected one (its levels in time order)");
+                valid = false;
+            }
+            else trend = t.Value;
+        }
+
+        double? target = null;
+        YamlNode? targetNode = YamlNodeReader.Child(missing, "target_share");
+        if (targetNode is not null && allowed.Contains("target_share"))
+        {
+            target = r.Ranged(targetNode, $"{path}.target_share", "an overall missing share greater than 0 and less than 1", v => v is > 0 and < 1);
+            valid &= target is not null;
+        }
+
+        MissingnessMechanism? result = mechanism switch
+        {
+            "none" => new NoMissingness(),
+            "mcar" => ReadMcar(missing, node!, r),
+            "mnar" => ReadMnar(missing, node!, population, r),
+            "mar" => ReadMar(missing, node!, population, referrals, r),
+            _ => ReadLogistic(missing, node!, population, referrals, r),
+        };
+        if (result is null || !valid) return null;
+        return result with { Trend = trend, TargetShare = target };
+    }
+
+    private static McarMissingness? ReadMcar(YamlMappingNode missing, YamlNode node, YamlNodeReader r)
+    {
+        YamlNode? shareNode = r.Required(missing, node, "recording.missing", "share", "the share of referrals whose group is unrecorded, from 0 up to (not including) 1");
+        double? share = r.Ranged(shareNode, "recording.missing.share", "a share from 0 up to (not including) 1", v => v is >= 0 and < 1);
+        return share is null ? null : new McarMissingness(share.Value);
+    }
+
+    private static MnarMissingness? ReadMnar(YamlMappingNode missing, YamlNode node, Population? population, YamlNodeReader r)
+    {
+        const string path = "recording.missing.share_by_group";
+        YamlNode? sharesNode = r.Required(missing, node, "recording.missing", "share_by_group", "a mapping of every group to its missing share, such as {White: 0.6, Black: 0.75}");
+        var shares = ReadMissingShares(sharesNode, path, population?.Groups.Select(g => g.Name).ToList(), "a group in the population", r);
+        if (shares is null || population is null) return null;
+        return new MnarMissingness([.. population.Groups.Select(g => shares[g.Name])]);
+    }
+
+    private static MarMissingness? ReadMar(YamlMappingNode missing, YamlNode node, Population? population, ReferralProcess? referrals, YamlNodeReader r)
+    {
+        YamlNode? byNode = r.Required(missing, node, "recording.missing", "by", "'region' or the name of a covariate in referrals.covariates");
+        string? by = r.String(byNode, "recording.missing.by");
+        if (by is null || population is null || referrals is null) return null;
+
+        List<string> choices = ["region", .. referrals.Covariates.Select(c => c.Name)];
+        if (!r.Known(by, byNode!, "recording.missing.by", "'region' or a covariate in referrals.covariates", choices)) return null;
+        int covariate = by == "region" ? MarMissingness.RegionIndex : referrals.CovariateIndex(by);
+        List<string> levels = covariate == MarMissingness.RegionIndex
+            ? [.. population.Regions.Select(x => x.Name)]
+            : [.. referrals.Covariates[covariate].Levels];
+
+        YamlNode? shareNode = r.Required(missing, node, "recording.missing", "share", $"a mapping of every level of '{by}' to its missing share");
+        var shares = ReadMissingShares(shareNode, "recording.missing.share", levels, $"a level of '{by}'", r);
+        return shares is null ? null : new MarMissingness(by, covariate, [.. levels.Select(l => shares[l])]);
+    }
+
+    /// <summary>A share in [0, 1] for every listed key (a whole stratum may go unrecorded), reporting missing and unknown keys.</summary>
+    private static Dictionary<string, double>? ReadMissingShares(YamlNode? node, string path, List<string>? keys, string what, YamlNodeReader r)
+    {
+        YamlMappingNode? map = r.Mapping(node, path, allowedKeys: null);
+        if (map is null) return null;
+        var shares = new Dictionary<string, double>();
+        bool valid = true;
+        foreach (var (key, keyNode, value) in YamlNodeReader.Entries(map))
+        {
+            if (keys is not null && !r.Known(key, keyNode, $"{path}.{key}", what, keys)) { valid = false; continue; }
+            double? s = r.Ranged(value, $"{path}.{key}", "a missing share from 0 to 1", v => v is >= 0 and <= 1);
+            if (s is null) { valid = false; continue; }
+            shares[key] = s.Value;
+        }
+        foreach (string missingKey in keys?.Except(shares.Keys) ?? [])
+        {
+            if (map.Children.Keys.OfType<YamlScalarNode>().Any(k => k.Value == missingKey)) continue;
+            r.Error(node!, path, $"has no share for '{missingKey}', expected one for each of: {string.Join(", ", keys!)}");
+            valid = false;
+        }
+        return valid && keys is not null ? shares : null;
+    }
+
+    private static LogisticMissingness? ReadLogistic(YamlMappingNode missing, YamlNode node, Population? population, ReferralProcess? referrals, YamlNodeReader r)
+    {
+        const string path = "recording.missing";
+        bool hasTarget = YamlNodeReader.Child(missing, "target_share") is not null;
+        YamlNode? interceptNode = YamlNodeReader.Child(missing, "intercept");
+        double intercept = 0;
+        bool valid = true;
+        if (interceptNode is null && !hasTarget)
+        {
+            r.Error(node, $"{path}.intercept", "missing, expected the log-odds of missingness at the baseline (or target_share to calibrate it)");
+            valid = false;
+        }
+        else if (interceptNode is not null)
+        {
+            double? a = r.Number(interceptNode, $"{path}.intercept", "a number (log-odds)");
+            if (a is null) valid = false; else intercept = a.Value;
+        }
+
+        var terms = ImmutableArray.CreateBuilder<LogisticTerm>();
+        YamlNode? coefficientsNode = YamlNodeReader.Child(missing, "coefficients");
+        YamlMappingNode? coefficients = r.Mapping(coefficientsNode, $"{path}.coefficients", allowedKeys: null);
+        if (coefficientsNode is not null && coefficients is null) valid = false;
+        if (population is null || referrals is null) return null;
+        var termNames = TermNames(population, referrals);
+        foreach (var (key, keyNode, value) in YamlNodeReader.Entries(coefficients))
+        {
+            string termPath = $"{path}.coefficients.{key}";
+            double? b = r.Number(value, termPath, "a number (change in log-odds)");
+            if (b is null) { valid = false; continue; }
+            LogisticTerm? term = ParseTerm(key, b.Value, population, referrals);
+            if (term is null)
+            {
+                r.Error(keyNode, termPath,
+                    $"'{key}' is not a term of the model{DidYouMean.Hint(key, termNames)}, expected group.NAME, region.NAME, COVARIATE.LEVEL or a covariate name (its level position) such as {string.Join(", ", termNames.Take(4))}");
+                valid = false;
+                continue;
+            }
+            terms.Add(term);
+        }
+        return valid ? new LogisticMissingness(intercept, terms.ToImmutable()) : null;
+    }
+
+    private static List<string> TermNames(Population population, ReferralProcess referrals) =>
+    [
+        .. population.Groups.Select(g => $"group.{g.Name}"),
+        .. population.HasRegions ? population.Regions.Select(x => $"region.{x.Name}") : [],
+        .. referrals.Covariates.SelectMany(c => c.Levels.Select(l => $"{c.Name}.{l}").Prepend(c.Name)),
+    ];
+
+    private static LogisticTerm? ParseTerm(string key, double b, Population population, ReferralProcess referrals)
+    {
+        int covariate = referrals.CovariateIndex(key);
+        if (covariate >= 0) return new OrdinalTerm(key, b, covariate);
+        int dot = key.IndexOf('.');
+        if (dot <= 0) return null;
+        string head = key[..dot], tail = key[(dot + 1)..];
+        if (head == "group" && population.IndexOf(tail) is int g and >= 0) return new GroupTerm(key, b, g);
+        if (head == "region" && population.HasRegions && population.RegionIndex(tail) is int j and >= 0) return new RegionTerm(key, b, j);
+        covariate = referrals.CovariateIndex(head);
+        if (covariate >= 0 && referrals.Covariates[covariate].LevelIndex(tail) is int l and >= 0) return new LevelTerm(key, b, covariate, l);
+        return null;
+    }
+
+    private static Misclassification? ReadMisclassification(YamlNode node, Population? population, YamlNodeReader r)
+    {
+        const string path = "recording.misclassification";
+        YamlMappingNode? map = r.Mapping(node, path, MisclassificationKeys);
+        if (map is null || population is null) return null;
+        bool valid = true;
+
+        double officer = 1.0;
+        YamlNode? assignedNode = YamlNodeReader.Child(map, "assigned_by");
+        if (assignedNode is not null)
+        {
+            YamlMappingNode? assigned = r.Mapping(assignedNode, $"{path}.assigned_by", AssignedByKeys);
+            double? o = r.Ranged(YamlNodeReader.Child(assigned, "officer"), $"{path}.assigned_by.officer", "a share from 0 to 1", v => v is >= 0 and <= 1);
+            double? s = r.Ranged(YamlNodeReader.Child(assigned, "self"), $"{path}.assigned_by.self", "a share from 0 to 1", v => v is >= 0 and <= 1);
+            if (assigned is null) valid = false;
+            else if (o is null && s is null)
+            {
+                r.Error(assignedNode, $"{path}.assigned_by", "expected officer and/or self shares adding up to 1, such as {officer: 0.8, self: 0.2}");
+                valid = false;
+            }
+            else if (o is not null && s is not null && Math.Abs(o.Value + s.Value - 1) > RowSumTolerance)
+            {
+                r.Error(assignedNode, $"{path}.assigned_by", $"officer + self = {YamlNodeReader.Format(o.Value + s.Value)}, expected them to add up to 1");
+                valid = false;
+            }
+            else officer = o ?? 1 - s!.Value;
+        }
+
+        YamlNode? matrixNode = r.Required(map, node, path, "matrix", $"a named matrix ({string.Join(", ", NamedMatrices.Names)}) or a mapping of each group to its recorded-category probabilities");
+        if (matrixNode is null) return null;
+        string? named = null;
+        ImmutableArray<string> columns;
+        var rows = new Dictionary<string, ImmutableArray<double>>();
+        if (matrixNode is YamlScalarNode)
+        {
+            named = r.String(matrixNode, $"{path}.matrix");
+            if (named is null) return null;
+            var found = NamedMatrices.Find(named);
+            if (found is null)
+            {
+                r.Error(matrixNode, $"{path}.matrix", $"unknown matrix '{named}'{DidYouMean.Hint(named, NamedMatrices.Names)}, expected one of: {string.Join(", ", NamedMatrices.Names)} (or a mapping of rows)");
+                return null;
+            }
+            columns = found.Value.Columns;
+            foreach (var (k, v) in found.Value.Rows) rows[k] = v;
+            foreach (PopulationGroup g in population.Groups.Where(g => !rows.ContainsKey(g.Name)))
+            {
+                r.Error(matrixNode, $"{path}.matrix", $"'{named}' has no row for group '{g.Name}', expected rows only for: {string.Join(", ", rows.Keys)} (write the matrix out to add one)");
+                valid = false;
+            }
+        }
+        else
+        {
+            YamlMappingNode? matrix = r.Mapping(matrixNode, $"{path}.matrix", allowedKeys: null);
+            if (matrix is null) return null;
+            var columnList = new List<string>();
+            var raw = new Dictionary<string, Dictionary<string, double>>();
+            var groupNames = population.Groups.Select(g => g.Name).ToList();
+            foreach (var (group, keyNode, rowNode) in YamlNodeReader.Entries(matrix))
+            {
+                string rowPath = $"{path}.matrix.{group}";
+                if (!r.Known(group, keyNode, rowPath, "a self-defined group in the population", groupNames)) { valid = false; continue; }
+                YamlMappingNode? row = r.Mapping(rowNode, rowPath, allowedKeys: null);
+                if (row is null) { valid = false; continue; }
+                var probabilities = new Dictionary<string, double>();
+                foreach (var (category, _, pNode) in YamlNodeReader.Entries(row))
+                {
+                    double? p = r.Ranged(pNode, $"{rowPath}.{category}", "a probability from 0 to 1", v => v is >= 0 and <= 1);
+                    if (p is null) { valid = false; continue; }
+                    probabilities[category] = p.Value;
+                    if (!columnList.Contains(category)) columnList.Add(category);
+                }
+                double sum = probabilities.Values.Sum();
+                if (Math.Abs(sum - 1) > RowSumTolerance)
+                {
+                    r.Error(rowNode, rowPath, $"the row adds up to {YamlNodeReader.Format(sum)}, expected 1 (within {RowSumTolerance:0e0}): each row is P(recorded category | self-defined {group})");
+                    valid = false;
+                }
+                raw[group] = probabilities;
+            }
+            foreach (string missingRow in groupNames.Except(raw.Keys))
+            {
+                if (matrix.Children.Keys.OfType<YamlScalarNode>().Any(k => k.Value == missingRow)) continue;
+                r.Error(matrixNode, $"{path}.matrix", $"has no row for group '{missingRow}', expected a row for every group: {string.Join(", ", groupNames)}");
+                valid = false;
+            }
+            columns = [.. columnList];
+            foreach (var (group, probabilities) in raw)
+            {
+                rows[group] = [.. columns.Select(c => probabilities.GetValueOrDefault(c))];
+            }
+        }
+        if (!valid) return null;
+        return new Misclassification(named, columns, [.. population.Groups.Select(g => rows[g.Name])], officer);
+    }
+}
