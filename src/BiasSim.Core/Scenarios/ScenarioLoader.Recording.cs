@@ -242,7 +242,7 @@ public static partial class ScenarioLoader
             }
             else if (o is not null && s is not null && Math.Abs(o.Value + s.Value - 1) > RowSumTolerance)
             {
-                r.Error(assignedNode, $"{path}.assigned_by", $"officer + self = {YamlNodeReader.Format(o.Value + s.Value)}, expected them to add up to 1");
+                r.Error(assignedNode, $"{path}.assigned_by", $"officer + self = {YamlNodeReader.FormatComputed(o.Value + s.Value)}, expected them to add up to 1");
                 valid = false;
             }
             else officer = o ?? 1 - s!.Value;
@@ -295,7 +295,7 @@ public static partial class ScenarioLoader
                 double sum = probabilities.Values.Sum();
                 if (Math.Abs(sum - 1) > RowSumTolerance)
                 {
-                    r.Error(rowNode, rowPath, $"the row adds up to {YamlNodeReader.Format(sum)}, expected 1 (within {RowSumTolerance:0e0}): each row is P(recorded category | self-defined {group})");
+                    r.Error(rowNode, rowPath, $"the row adds up to {YamlNodeReader.FormatComputed(sum)}, expected 1 (within {RowSumTolerance:0e0}): each row is P(recorded category | self-defined {group})");
                     valid = false;
                 }
                 raw[group] = probabilities;

@@ -102,7 +102,7 @@ public static partial class ScenarioLoader
             if (baseRate is not null && baseRate * rr > 1)
             {
                 r.Error(valueNode, groupPath,
-                    $"base_rate x rate ratio = {YamlNodeReader.Format(baseRate.Value)} x {YamlNodeReader.Format(rr.Value)} = {YamlNodeReader.Format(baseRate.Value * rr.Value)}, expected a referral probability of at most 1");
+                    $"base_rate x rate ratio = {YamlNodeReader.Format(baseRate.Value)} x {YamlNodeReader.Format(rr.Value)} = {YamlNodeReader.FormatComputed(baseRate.Value * rr.Value)}, expected a referral probability of at most 1");
                 valid = false;
             }
             ratios[group] = rr.Value;

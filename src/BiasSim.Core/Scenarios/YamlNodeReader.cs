@@ -151,6 +151,9 @@ internal sealed class YamlNodeReader(string file)
 
     public static string Format(double v) => v.ToString("R", CultureInfo.InvariantCulture);
 
+    /// <summary>A value BiasSim computed (a sum, a product), rounded to 12 decimals so 0.9500000000000001 reads 0.95.</summary>
+    public static string FormatComputed(double v) => v.ToString("0.############", CultureInfo.InvariantCulture);
+
     private static bool IsNull(YamlScalarNode scalar) =>
         scalar.Style == YamlDotNet.Core.ScalarStyle.Plain &&
         (string.IsNullOrEmpty(scalar.Value) || scalar.Value is "~" or "null" or "Null" or "NULL");
