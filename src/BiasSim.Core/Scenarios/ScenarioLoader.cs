@@ -15,7 +15,11 @@ public static partial class ScenarioLoader
     private static readonly string[] TopKeys = ["name", "description", "seed", "population", "referrals", "recording", "detectors", "simulation"];
     private static readonly string[] SimulationKeys = ["replicates", "alpha"];
 
-    public static ScenarioLoadResult Load(string text, string fileName)
+    public static ScenarioLoadResult Load(string text, string fileName) => Load(text, fileName, []);
+
+    /// <summary>Loads the scenario with <paramref name="overrides"/> (from <c>--set path=value</c>) applied to
+    /// the YAML tree before validation, so an override is validated exactly like the key it replaces.</summary>
+    public static ScenarioLoadResult Load(string text, string fileName, IReadOnlyList<ScenarioOverride> overrides)
     {
         var reader = new YamlNodeReader(fileName);
         YamlNode? root;
@@ -49,6 +53,11 @@ public static partial class ScenarioLoader
             return new ScenarioLoadResult(null, reader.Errors);
         }
 
+        if (overrides.Count > 0)
+        {
+            root = ScenarioOverride.ApplyAll(root, overrides, reader);
+            if (root is null) return new ScenarioLoadResult(null, reader.Errors);
+        }
         Scenario? scenario = Read(root, reader);
         return reader.Errors.Count == 0 && scenario is not null
             ? new ScenarioLoadResult(scenario, [])

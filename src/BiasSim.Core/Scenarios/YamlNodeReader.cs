@@ -10,11 +10,25 @@ namespace BiasSim.Core.Scenarios;
 internal sealed class YamlNodeReader(string file)
 {
     private readonly List<ScenarioError> _errors = [];
+    private readonly Dictionary<YamlNode, string> _overridden = new(ReferenceEqualityComparer.Instance);
 
     public IReadOnlyList<ScenarioError> Errors => _errors;
 
-    public void Error(YamlNode node, string path, string message) =>
+    /// <summary>Marks nodes that came from a <c>--set</c> argument, so their errors point at the argument, not the file.</summary>
+    public void MarkOverridden(YamlNode node, string argument)
+    {
+        foreach (YamlNode n in node.AllNodes) _overridden[n] = argument;
+    }
+
+    public void Error(YamlNode node, string path, string message)
+    {
+        if (_overridden.TryGetValue(node, out string? argument))
+        {
+            _errors.Add(new ScenarioError(argument, 1, (int)node.Start.Column, path, message));
+            return;
+        }
         _errors.Add(new ScenarioError(file, (int)node.Start.Line, (int)node.Start.Column, path, message));
+    }
 
     public void Error(int line, int column, string path, string message) =>
         _errors.Add(new ScenarioError(file, line, column, path, message));
