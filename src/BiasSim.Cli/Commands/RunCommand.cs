@@ -62,6 +62,8 @@ public static class RunCommand
         try
         {
             Directory.CreateDirectory(folder);
+            // The scenario exactly as given, so the folder alone reproduces the run (and `report` can reload it).
+            AtomicFile.WriteAllText(Path.Combine(folder, "scenario.yaml"), File.ReadAllText(info.ScenarioFile));
             AtomicFile.WriteAllText(Path.Combine(folder, "diagnosands.csv"), DiagnosandCsv.Render(result.Rows));
             AtomicFile.WriteAllText(Path.Combine(folder, "summary.json"), SummaryJson.Render(scenario, result, info));
         }

@@ -11,7 +11,11 @@ namespace BiasSim.Cli.Output;
 /// version, elapsed time and the diagnosand rows (same column names as the CSV).</summary>
 public static class SummaryJson
 {
-    public sealed record RunInfo(string ScenarioFile, ulong Seed, int Replicates, int Threads, double ElapsedSeconds, IReadOnlyList<string> Warnings);
+    public sealed record RunInfo(string ScenarioFile, ulong Seed, int Replicates, int Threads, double ElapsedSeconds, IReadOnlyList<string> Warnings)
+    {
+        /// <summary>The <c>--set path=value</c> overrides applied on top of the scenario file, in order.</summary>
+        public IReadOnlyList<string> Overrides { get; init; } = [];
+    }
 
     public static string Render(Scenario scenario, SimulationResult result, RunInfo info)
     {
@@ -22,6 +26,9 @@ public static class SummaryJson
             w.WriteString("tool", "biassim");
             w.WriteString("version", VersionInfo.Version);
             w.WriteString("scenario_file", info.ScenarioFile);
+            w.WriteStartArray("overrides");
+            foreach (string o in info.Overrides) w.WriteStringValue(o);
+            w.WriteEndArray();
             w.WriteNumber("seed", info.Seed);
             w.WriteNumber("replicates", info.Replicates);
             w.WriteNumber("completed_replicates", result.CompletedReplicates);
