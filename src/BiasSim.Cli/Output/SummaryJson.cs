@@ -72,6 +72,17 @@ public static class SummaryJson
                 case object o: w.WriteString(column.Name, DiagnosandColumns.Format(o)); break;
             }
         }
+        if (row.Distribution is { } distribution)
+        {
+            w.WriteStartObject("estimate_histogram");
+            w.WriteStartArray("bin_edges");
+            foreach (double e in distribution.Edges) w.WriteNumberValue(e);
+            w.WriteEndArray();
+            w.WriteStartArray("counts");
+            foreach (long c in distribution.Counts) w.WriteNumberValue(c);
+            w.WriteEndArray();
+            w.WriteEndObject();
+        }
         w.WriteEndObject();
     }
 

@@ -1,3 +1,5 @@
+using System.Collections.Immutable;
+
 namespace BiasSim.Core.Diagnosands;
 
 /// <summary>
@@ -59,7 +61,18 @@ public static class DiagnosandCalculator
             ExaggerationRatioSe = hasSign && MeanSe(t.SumAbsLogFlagged, t.SumAbsLogFlaggedSquared, f) is double ms
                 ? ms / Math.Abs(logTruth)
                 : null,
+            Distribution = new EstimateDistribution(
+                [.. Enumerable.Range(0, EstimateHistogram.Bins + 1)
+                    .Select(b => Math.Exp(logTruth - EstimateHistogram.HalfSpan + b * 2 * EstimateHistogram.HalfSpan / EstimateHistogram.Bins))],
+                Counts(t.Histogram)),
         };
+    }
+
+    private static ImmutableArray<long> Counts(EstimateHistogram histogram)
+    {
+        var counts = new long[EstimateHistogram.Bins];
+        for (int b = 0; b < counts.Length; b++) counts[b] = histogram[b];
+        return [.. counts];
     }
 
     private static double Rate(long k, long n) => n == 0 ? 0 : (double)k / n;

@@ -1,3 +1,5 @@
+using System.Collections.Immutable;
+
 namespace BiasSim.Core.Diagnosands;
 
 /// <summary>
@@ -39,4 +41,20 @@ public sealed record DiagnosandRow
     public double? ExaggerationRatioSe { get; init; }
     public double NotEstimableRate { get; init; }
     public double NotEstimableRateSe { get; init; }
+
+    /// <summary>The distribution of estimates over the estimable replicates; null without an interval.</summary>
+    public EstimateDistribution? Distribution { get; init; }
+}
+
+/// <summary>
+/// A histogram of estimates: <see cref="Edges"/> has one more entry than <see cref="Counts"/>, on the rate-ratio
+/// scale, equal on the log scale from truth / 4 to truth x 4; the end bins also hold everything beyond.
+/// Equality compares contents, so rows stay comparable as values.
+/// </summary>
+public sealed record EstimateDistribution(ImmutableArray<double> Edges, ImmutableArray<long> Counts)
+{
+    public bool Equals(EstimateDistribution? other) =>
+        other is not null && Edges.SequenceEqual(other.Edges) && Counts.SequenceEqual(other.Counts);
+
+    public override int GetHashCode() => HashCode.Combine(Edges.Length, Counts.Sum());
 }

@@ -5,6 +5,8 @@ namespace BiasSim.Core.Diagnosands;
 /// <summary>Adds one replicate's detector outcome to a target's tally, judged against the known truth.</summary>
 public readonly struct TallyRecorder
 {
+    private static readonly double BinsPerLogUnit = EstimateHistogram.Bins / (2 * EstimateHistogram.HalfSpan);
+
     private readonly double _truth;
     private readonly double _logTruth;
     private readonly int _truthSign;
@@ -45,6 +47,8 @@ public readonly struct TallyRecorder
         tally.SumWidth += width;
         tally.SumWidthSquared += width * width;
         if (o.Lower <= _truth && _truth <= o.Upper) tally.Covered++;
+        int bin = (int)Math.Floor((d + EstimateHistogram.HalfSpan) * BinsPerLogUnit);
+        tally.Histogram[Math.Clamp(bin, 0, EstimateHistogram.Bins - 1)]++;
         if (o.Flag != 0 && _truthSign != 0)
         {
             if (o.Flag != _truthSign) tally.WrongSignFlags++;

@@ -1,4 +1,17 @@
+using System.Runtime.CompilerServices;
+
 namespace BiasSim.Core.Diagnosands;
+
+/// <summary>Counts of log estimates in <see cref="Bins"/> equal bins over [truth / 4, truth x 4]; the end bins also hold
+/// everything beyond. An inline array keeps a tally a plain value that merges by addition.</summary>
+[InlineArray(Bins)]
+public struct EstimateHistogram
+{
+    public const int Bins = 48;
+    /// <summary>The bins span log(truth) +- this on the log scale (a factor of 4 either way).</summary>
+    public static readonly double HalfSpan = Math.Log(4);
+    private long _first;
+}
 
 /// <summary>
 /// Running sums for one detector and target over a block of replicates. Sums of deviations from the
@@ -22,6 +35,7 @@ public struct TargetTally
     public double SumLower, SumUpper, SumWidth, SumWidthSquared;
     /// <summary>|log estimate| among flagged replicates, for the exaggeration ratio.</summary>
     public double SumAbsLogFlagged, SumAbsLogFlaggedSquared;
+    public EstimateHistogram Histogram;
 
     public void Add(in TargetTally other)
     {
@@ -43,5 +57,6 @@ public struct TargetTally
         SumWidthSquared += other.SumWidthSquared;
         SumAbsLogFlagged += other.SumAbsLogFlagged;
         SumAbsLogFlaggedSquared += other.SumAbsLogFlaggedSquared;
+        for (int b = 0; b < EstimateHistogram.Bins; b++) Histogram[b] += other.Histogram[b];
     }
 }

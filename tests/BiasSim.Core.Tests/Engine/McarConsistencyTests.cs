@@ -59,4 +59,23 @@ public class McarConsistencyTests
         double p0 = Power(0.0), p65 = Power(0.647), p90 = Power(0.9);
         Assert.True(p0 > p65 && p65 > p90, $"power {p0} / {p65} / {p90}");
     }
+
+    [Fact]
+    public void Estimate_histogram_counts_every_estimable_replicate_and_peaks_at_the_truth()
+    {
+        SimulationResult result = MonteCarloRunner.Run(Census(0.647, 200_000), new RunSettings(3000, 5, 2));
+        foreach (DiagnosandRow row in result.Rows)
+        {
+            EstimateDistribution d = row.Distribution!;
+            Assert.Equal(d.Counts.Length + 1, d.Edges.Length);
+            Assert.Equal(row.Estimable, d.Counts.Sum());
+            Assert.Equal(row.TrueRateRatio!.Value / 4, d.Edges[0], 12);
+            Assert.Equal(row.TrueRateRatio!.Value * 4, d.Edges[^1], 12);
+            // The truth sits on the middle edge; an unbiased estimate with SD ~0.05 on the log scale (bins 0.058 wide)
+            // puts the two bins either side of it above every other bin.
+            int mid = d.Counts.Length / 2;
+            long peak = d.Counts.Max();
+            Assert.True(d.Counts[mid - 1] == peak || d.Counts[mid] == peak, $"{row.Group}: peak not at the truth");
+        }
+    }
 }
