@@ -10,6 +10,8 @@ namespace BiasSim.Core.Diagnosands;
 public sealed record DiagnosandRow
 {
     public required string Detector { get; init; }
+    /// <summary>The protected attribute the group belongs to: "ethnicity", or a further one such as "religion".</summary>
+    public string Attribute { get; init; } = Scenarios.Population.Ethnicity;
     public required string Group { get; init; }
     public double? TrueRateRatio { get; init; }
     public long Replicates { get; init; }

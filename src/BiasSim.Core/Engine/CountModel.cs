@@ -6,50 +6,56 @@ using BiasSim.Core.Scenarios;
 namespace BiasSim.Core.Engine;
 
 /// <summary>
-/// A scenario compiled to the law of what an auditor can observe: referrals per recorded category and the
-/// number with no recorded group. Cells (region x group x covariate levels) are summed into these
-/// categories once, here; a replicate then draws the observable counts directly, so it costs
-/// O(recorded categories) with a fixed total, or O(regions x groups x categories) with a base rate,
-/// however many cells or referrals the scenario has.
+/// A scenario compiled to the law of what an auditor can observe: for each protected attribute (ethnicity,
+/// and religion where declared), referrals per recorded category and the number with that attribute
+/// unrecorded. Cells (region x group x attribute levels x covariate levels) are summed into these observable
+/// categories once, here; a replicate then draws the observable counts directly, so it costs O(observable
+/// categories) with a fixed total, or O(regions x groups x categories) with a base rate, however many cells
+/// or referrals the scenario has.
 /// </summary>
 /// <remarks>
-/// Why summing is exact: with a fixed total T every referral falls independently into one cell and then,
-/// with probability 1 - m_c, into a recorded category a (drawn from row g of the assignment matrix A), else
-/// into "unknown"; so (X_1, ..., X_A, unknown) ~ Multinomial(T; P), P_a = sum_c pi_c (1 - m_c) A[g_c, a],
-/// P_unknown = sum_c pi_c m_c (merging multinomial categories gives a multinomial). With a base rate, each
-/// person of region j and group g independently ends up not referred, referred and recorded as a, or referred
-/// and unrecorded: one multinomial over N_jg people per region and group.
+/// Why summing is exact: with a fixed total T every referral falls independently into one cell c and then,
+/// for each attribute k independently given the cell, into a recorded category a (with probability
+/// (1 - m_kc) A_k[level, a]) or "unknown" (m_kc). So the joint categories (a_1, a_2, ...) are a multinomial
+/// with P = sum_c pi_c prod_k f_k(c, a_k): merging multinomial categories gives a multinomial. With a base
+/// rate, each person of region j and group g independently ends up not referred or in one joint category:
+/// one multinomial over the N_jg people of each region and group.
 /// </remarks>
 public sealed class CountModel
 {
-    private readonly int[] _categoryGroup;                 // recorded category -> census group index, or -1
-    private readonly MultinomialPlan? _total;               // total mode: categories 0..A-1 recorded, A unknown
+    private readonly AttributeLayout[] _attributes;
+    private readonly int _jointCategories;
+    private readonly MultinomialPlan? _total;      // total mode: joint categories
     private readonly long _totalReferrals;
-    private readonly (long People, MultinomialPlan Plan)[] _populations = []; // base mode: 0 not referred, 1..A recorded, A+1 unknown
+    private readonly (long People, MultinomialPlan Plan)[] _populations = []; // base mode: 0 not referred, then joint categories
+
+    /// <summary>One attribute's recorded categories: which census level each matches (-1: none), and its stride in the joint index.</summary>
+    private sealed record AttributeLayout(string Name, Population Population, ImmutableArray<string> Categories, int[] CategoryLevel, double[,] Assignment, MissingnessMechanism Missing, int Stride)
+    {
+        public int Unknown => Categories.Length;
+    }
 
     public CountModel(Scenario scenario)
     {
         Population population = scenario.Population;
         ReferralProcess referrals = scenario.Referrals;
-        MissingnessMechanism missing = scenario.Recording.Missing;
-        GroupCount = population.Groups.Length;
         Cells = new CellTable(population, referrals);
 
-        Misclassification? mis = scenario.Recording.Misclassification;
-        Categories = mis?.RecordedCategories(population) ?? [.. population.Groups.Select(g => g.Name)];
-        double[,] assign = mis?.AssignmentMatrix(population) ?? Identity(GroupCount);
-        _categoryGroup = [.. Categories.Select(population.IndexOf)];
-        int a = Categories.Length;
+        var layouts = new List<AttributeLayout>();
+        int stride = 1;
+        layouts.Add(Layout(Population.Ethnicity, population, scenario.Recording.Misclassification, scenario.Recording.Missing, ref stride));
+        foreach (ProtectedAttribute attribute in population.Attributes)
+        {
+            AttributeRecording recording = scenario.Recording.Attributes[attribute.Name];
+            layouts.Add(Layout(attribute.Name, attribute.AsPopulation(population), recording.Misclassification, recording.Missing, ref stride));
+        }
+        _attributes = [.. layouts];
+        _jointCategories = stride;
 
         if (referrals.Total is long total)
         {
-            var p = new double[a + 1];
-            foreach (CellTable.Cell cell in Cells.Cells)
-            {
-                double m = missing.MissingProbability(cell.Key);
-                for (int k = 0; k < a; k++) p[k] += cell.Weight * (1 - m) * assign[cell.Key.Group, k];
-                p[a] += cell.Weight * m;
-            }
+            var p = new double[_jointCategories];
+            foreach (CellTable.Cell cell in Cells.Cells) AddCell(cell, cell.Weight, p, offset: 0);
             _total = new MultinomialPlan(p);
             _totalReferrals = total;
         }
@@ -60,11 +66,9 @@ public sealed class CountModel
             {
                 if (!byPopulation.TryGetValue((cell.Key.Region, cell.Key.Group), out double[]? q))
                 {
-                    byPopulation[(cell.Key.Region, cell.Key.Group)] = q = new double[a + 2];
+                    byPopulation[(cell.Key.Region, cell.Key.Group)] = q = new double[_jointCategories + 1];
                 }
-                double m = missing.MissingProbability(cell.Key);
-                for (int k = 0; k < a; k++) q[1 + k] += cell.Weight * (1 - m) * assign[cell.Key.Group, k];
-                q[a + 1] += cell.Weight * m;
+                AddCell(cell, cell.Weight, q, offset: 1);
             }
             _populations = [.. byPopulation.Select(kv =>
             {
@@ -73,58 +77,107 @@ public sealed class CountModel
                 return (population.Regions[kv.Key.Region].Census[kv.Key.Group], new MultinomialPlan(q));
             })];
         }
-        ExpectedMissingShare = MissingnessCalibration.ExpectedMissingShare(Cells, population, referrals, missing, missing.CalibrationShift);
+        ExpectedMissingShare = MissingnessCalibration.ExpectedMissingShare(Cells, population, referrals, scenario.Recording.Missing, scenario.Recording.Missing.CalibrationShift);
     }
 
-    public int GroupCount { get; }
+    private static AttributeLayout Layout(string name, Population population, Misclassification? mis, MissingnessMechanism missing, ref int stride)
+    {
+        ImmutableArray<string> categories = mis?.RecordedCategories(population) ?? [.. population.Groups.Select(g => g.Name)];
+        double[,] assignment = mis?.AssignmentMatrix(population) ?? Identity(population.Groups.Length);
+        var layout = new AttributeLayout(name, population, categories, [.. categories.Select(population.IndexOf)], assignment, missing, stride);
+        stride *= categories.Length + 1;
+        return layout;
+    }
 
-    /// <summary>The categories a record can carry, in draw order (census groups, or the officers' categories).</summary>
-    public ImmutableArray<string> Categories { get; }
+    /// <summary>Adds a cell's probability of each joint observable category: the product over attributes of
+    /// P(recorded as a | cell) = (1 - m) A[level, a], or P(unknown | cell) = m.</summary>
+    private void AddCell(CellTable.Cell cell, double weight, double[] p, int offset)
+    {
+        Span<double> recorded = stackalloc double[_attributes.Length];
+        for (int k = 0; k < _attributes.Length; k++) recorded[k] = 1 - _attributes[k].Missing.MissingProbability(cell.Key.ForAttribute(k));
+        for (int joint = 0; joint < _jointCategories; joint++)
+        {
+            double probability = weight;
+            for (int k = 0; k < _attributes.Length && probability > 0; k++)
+            {
+                AttributeLayout a = _attributes[k];
+                int category = joint / a.Stride % (a.Categories.Length + 1);
+                int level = k == 0 ? cell.Key.Group : cell.Key.AttributeLevels[k - 1];
+                probability *= category == a.Unknown ? 1 - recorded[k] : recorded[k] * a.Assignment[level, category];
+            }
+            p[offset + joint] += probability;
+        }
+    }
+
+    /// <summary>Ethnicity first, then each further attribute in declaration order.</summary>
+    public int AttributeCount => _attributes.Length;
+
+    public string AttributeName(int attribute) => _attributes[attribute].Name;
+
+    /// <summary>The attribute's groups (levels) and census denominators.</summary>
+    public Population AttributePopulation(int attribute) => _attributes[attribute].Population;
+
+    public int GroupCount => _attributes[0].Population.Groups.Length;
+
+    /// <summary>The categories an ethnicity record can carry (census groups, or the officers' categories).</summary>
+    public ImmutableArray<string> Categories => _attributes[0].Categories;
 
     public CellTable Cells { get; }
 
-    /// <summary>The estimand per group: ratio of expected referral rates per census head against the reference.</summary>
+    /// <summary>The ethnicity estimand per group: ratio of expected referral rates per census head against the reference.</summary>
     public ImmutableArray<double> TrueRateRatios => Cells.TrueRateRatios;
 
-    /// <summary>E[unknown] / E[referrals].</summary>
+    /// <summary>E[ethnicity unknown] / E[referrals].</summary>
     public double ExpectedMissingShare { get; }
 
-    /// <summary>Scratch space <see cref="Draw"/> needs.</summary>
-    public int ScratchLength => Categories.Length + 2;
+    /// <summary>Scratch space <see cref="Draw(ref Xoshiro256, Span{long}, ObservedCounts)"/> needs.</summary>
+    public int ScratchLength => _jointCategories + 1;
 
-    /// <summary>
-    /// Draws one replicate's observable counts: recorded referrals per census group into <paramref name="recorded"/>
-    /// (records whose category is no census group are counted in <paramref name="unmatched"/>); returns the
-    /// referrals with no recorded group.
-    /// </summary>
-    public long Draw(ref Xoshiro256 rng, Span<long> recorded, Span<long> scratch, out long unmatched)
+    /// <summary>Draws one replicate's observable counts into <paramref name="observed"/>.</summary>
+    public void Draw(ref Xoshiro256 rng, Span<long> scratch, ObservedCounts observed)
     {
-        recorded.Clear();
-        unmatched = 0;
-        int a = Categories.Length;
+        observed.Clear();
         if (_total is not null)
         {
-            Span<long> cells = scratch[..(a + 1)];
-            _total.Sample(ref rng, _totalReferrals, cells);
-            for (int k = 0; k < a; k++) Add(recorded, k, cells[k], ref unmatched);
-            return cells[a];
+            Span<long> joint = scratch[.._jointCategories];
+            _total.Sample(ref rng, _totalReferrals, joint);
+            Distribute(joint, observed);
+            return;
         }
-
-        long unknown = 0;
-        Span<long> counts = scratch[..(a + 2)];
+        Span<long> counts = scratch[..(_jointCategories + 1)];
         foreach (var (people, plan) in _populations)
         {
             plan.Sample(ref rng, people, counts);
-            for (int k = 0; k < a; k++) Add(recorded, k, counts[1 + k], ref unmatched);
-            unknown += counts[a + 1];
+            Distribute(counts[1..], observed);
         }
-        return unknown;
     }
 
-    private void Add(Span<long> recorded, int category, long count, ref long unmatched)
+    /// <summary>Ethnicity only: recorded per census group, returning the unknown count (records in no census category go to <paramref name="unmatched"/>).</summary>
+    public long Draw(ref Xoshiro256 rng, Span<long> recorded, Span<long> scratch, out long unmatched)
     {
-        int g = _categoryGroup[category];
-        if (g >= 0) recorded[g] += count; else unmatched += count;
+        var observed = new ObservedCounts(this);
+        Draw(ref rng, scratch, observed);
+        observed.Recorded[0].CopyTo(recorded);
+        unmatched = observed.Unmatched[0];
+        return observed.Unknown[0];
+    }
+
+    /// <summary>Adds the joint counts to each attribute's margins.</summary>
+    private void Distribute(ReadOnlySpan<long> joint, ObservedCounts observed)
+    {
+        for (int c = 0; c < joint.Length; c++)
+        {
+            long n = joint[c];
+            if (n == 0) continue;
+            for (int k = 0; k < _attributes.Length; k++)
+            {
+                AttributeLayout a = _attributes[k];
+                int category = c / a.Stride % (a.Categories.Length + 1);
+                if (category == a.Unknown) observed.Unknown[k] += n;
+                else if (a.CategoryLevel[category] is int level and >= 0) observed.Recorded[k][level] += n;
+                else observed.Unmatched[k] += n;
+            }
+        }
     }
 
     private static double[,] Identity(int n)
@@ -132,5 +185,28 @@ public sealed class CountModel
         var m = new double[n, n];
         for (int i = 0; i < n; i++) m[i, i] = 1;
         return m;
+    }
+}
+
+/// <summary>One replicate's observable counts per attribute: recorded per census level, unknown, and recorded
+/// under a category with no census counterpart. Reused across replicates by one thread.</summary>
+public sealed class ObservedCounts
+{
+    public ObservedCounts(CountModel model)
+    {
+        Recorded = [.. Enumerable.Range(0, model.AttributeCount).Select(k => new long[model.AttributePopulation(k).Groups.Length])];
+        Unknown = new long[model.AttributeCount];
+        Unmatched = new long[model.AttributeCount];
+    }
+
+    public long[][] Recorded { get; }
+    public long[] Unknown { get; }
+    public long[] Unmatched { get; }
+
+    public void Clear()
+    {
+        foreach (long[] r in Recorded) Array.Clear(r);
+        Array.Clear(Unknown);
+        Array.Clear(Unmatched);
     }
 }

@@ -11,23 +11,24 @@ namespace BiasSim.Core.Engine;
 /// </summary>
 public static class MissingnessCalibration
 {
-    public static double ExpectedMissingShare(CellTable table, Population population, ReferralProcess referrals, MissingnessMechanism missing, double shift)
+    /// <summary>Expected share of referrals whose attribute <paramref name="attribute"/> (0 = ethnicity) goes unrecorded.</summary>
+    public static double ExpectedMissingShare(CellTable table, Population population, ReferralProcess referrals, MissingnessMechanism missing, double shift, int attribute = 0)
     {
         double weight = 0, missingWeight = 0;
         foreach (CellTable.Cell cell in table.Cells)
         {
             double w = table.ExpectedReferralWeight(cell, population, referrals);
             weight += w;
-            missingWeight += w * missing.MissingProbability(cell.Key, shift);
+            missingWeight += w * missing.MissingProbability(cell.Key.ForAttribute(attribute), shift);
         }
         return missingWeight / weight;
     }
 
     /// <summary>The shift, or null when no shift can reach the target (the cells fixed at 0 or 1 decide the share alone).</summary>
-    public static double? Solve(CellTable table, Population population, ReferralProcess referrals, MissingnessMechanism missing, double target)
+    public static double? Solve(CellTable table, Population population, ReferralProcess referrals, MissingnessMechanism missing, double target, int attribute = 0)
     {
         double lo = -60, hi = 60; // logistic(+-60) is 1 within 1e-26: beyond any reachable share
-        double at(double s) => ExpectedMissingShare(table, population, referrals, missing, s) - target;
+        double at(double s) => ExpectedMissingShare(table, population, referrals, missing, s, attribute) - target;
         if (at(lo) > 0 || at(hi) < 0) return null;
         for (int i = 0; i < 200 && hi - lo > 1e-15 * Math.Max(1, Math.Abs(lo)); i++)
         {

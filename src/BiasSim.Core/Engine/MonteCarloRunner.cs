@@ -58,7 +58,17 @@ public static class MonteCarloRunner
         ArgumentOutOfRangeException.ThrowIfLessThan(settings.Threads, 1);
 
         var model = new CountModel(scenario);
-        ImmutableArray<CountDetector> detectors = DetectorCatalog.CreateAll(scenario, model.TrueRateRatios);
+        // Every detector runs on every protected attribute, against that attribute's census and truth.
+        var plan = new List<(int Attribute, CountDetector Detector)>();
+        for (int k = 0; k < model.AttributeCount; k++)
+        {
+            foreach (string name in scenario.Detectors)
+            {
+                plan.Add((k, DetectorCatalog.Create(name, model.AttributePopulation(k), model.Cells.TrueRateRatiosFor(k), scenario.Simulation.Alpha)));
+            }
+        }
+        ImmutableArray<CountDetector> detectors = [.. plan.Select(p => p.Detector)];
+        int[] detectorAttribute = [.. plan.Select(p => p.Attribute)];
         var layout = new TallyLayout(detectors);
 
         int blocks = (settings.Replicates + BlockSize - 1) / BlockSize;
@@ -101,11 +111,13 @@ public static class MonteCarloRunner
 
         var rows = ImmutableArray.CreateBuilder<DiagnosandRow>(layout.Slots);
         int slot = 0;
-        foreach (CountDetector detector in detectors)
+        for (int d = 0; d < detectors.Length; d++)
         {
+            CountDetector detector = detectors[d];
+            string attribute = model.AttributeName(detectorAttribute[d]);
             for (int t = 0; t < detector.Targets.Length; t++, slot++)
             {
-                rows.Add(DiagnosandCalculator.Compute(detector.Name, detector.Targets[t], detector.TrueValue(t), detector.HasInterval, total[slot]));
+                rows.Add(DiagnosandCalculator.Compute(detector.Name, detector.Targets[t], detector.TrueValue(t), detector.HasInterval, total[slot]) with { Attribute = attribute });
             }
         }
         double meanShare = completed == 0 ? 0 : data.SumMissingShare / completed;
@@ -125,15 +137,15 @@ public static class MonteCarloRunner
             int from = block * BlockSize;
             int to = Math.Min(settings.Replicates, from + BlockSize);
             Span<long> scratch = stackalloc long[model.ScratchLength];
-            Span<long> recorded = stackalloc long[model.GroupCount];
+            var observed = new ObservedCounts(model);
             Span<DetectorOutcome> outcomes = stackalloc DetectorOutcome[layout.MaxTargets];
             for (int r = from; r < to; r++)
             {
                 var rng = SeedSequence.Generator(settings.Seed, settings.DesignPoint, (ulong)r, SeedSequence.Stage.Data);
-                long unknown = model.Draw(ref rng, recorded, scratch, out long unmatched);
-                var counts = new RecordedCounts(recorded, unknown, unmatched);
-                long referred = unknown + unmatched;
-                foreach (long x in recorded) referred += x;
+                model.Draw(ref rng, scratch, observed);
+                long unknown = observed.Unknown[0];
+                long referred = unknown + observed.Unmatched[0];
+                foreach (long x in observed.Recorded[0]) referred += x;
                 double share = referred == 0 ? 0 : (double)unknown / referred;
                 blockData.Replicates++;
                 blockData.SumMissingShare += share;
@@ -144,7 +156,8 @@ public static class MonteCarloRunner
                     CountDetector detector = detectors[d];
                     int n = detector.Targets.Length;
                     Span<DetectorOutcome> o = outcomes[..n];
-                    detector.Evaluate(counts, o);
+                    int k = detectorAttribute[d];
+                    detector.Evaluate(new RecordedCounts(observed.Recorded[k], observed.Unknown[k], observed.Unmatched[k]), o);
                     for (int t = 0; t < n; t++, slot++)
                     {
                         layout.Recorders[slot].Record(ref tallies[slot], o[t]);

@@ -2,8 +2,15 @@ using System.Collections.Immutable;
 
 namespace BiasSim.Core.Scenarios;
 
-/// <summary>Where a referral sits: its region, self-defined group and covariate levels (indices).</summary>
-public readonly record struct CellKey(int Region, int Group, ImmutableArray<int> Levels);
+/// <summary>Where a referral sits: its region, self-defined group and covariate levels (indices), and its level of
+/// each further protected attribute.</summary>
+public readonly record struct CellKey(int Region, int Group, ImmutableArray<int> Levels)
+{
+    public ImmutableArray<int> AttributeLevels { get; init; } = [];
+
+    /// <summary>The same cell seen from attribute <paramref name="attribute"/> (0 = ethnicity): "group" becomes that attribute's level.</summary>
+    public CellKey ForAttribute(int attribute) => attribute == 0 ? this : this with { Group = AttributeLevels[attribute - 1] };
+}
 
 /// <summary>Why a referral's group goes unrecorded.</summary>
 public abstract record MissingnessMechanism
@@ -45,6 +52,13 @@ public sealed record NoMissingness : MissingnessMechanism
 {
     public override string Name => "none";
     public override double BaseMissingProbability(in CellKey cell) => 0.0;
+}
+
+/// <summary>Nothing is ever recorded: how Prevent's religion data stand (none has been published).</summary>
+public sealed record NeverRecorded : MissingnessMechanism
+{
+    public override string Name => "never";
+    public override double BaseMissingProbability(in CellKey cell) => 1.0;
 }
 
 /// <summary>Missing completely at random: each referral's group is lost with the same probability.</summary>

@@ -31,6 +31,12 @@ public sealed record Population(string Reference, ImmutableArray<PopulationGroup
 {
     public const string AllRegion = "all";
 
+    /// <summary>The name of the primary protected attribute, the one <see cref="Groups"/> describes.</summary>
+    public const string Ethnicity = "ethnicity";
+
+    /// <summary>Further protected attributes (religion), each with its census distribution within every group.</summary>
+    public ImmutableArray<ProtectedAttribute> Attributes { get; init; } = [];
+
     public Population(string reference, ImmutableArray<PopulationGroup> groups)
         : this(reference, groups, [new Region(AllRegion, [.. groups.Select(g => g.Census)])])
     {
@@ -59,6 +65,23 @@ public sealed record Population(string Reference, ImmutableArray<PopulationGroup
     }
 
     public long Total => Groups.Sum(g => g.Census);
+}
+
+/// <summary>
+/// A second protected characteristic (religion), known jointly with ethnicity from the census:
+/// <see cref="SharesByGroup"/>[g][l] is the share of ethnic group g with level l. Its census counts are
+/// derived as sum over regions and groups of N_jg x share (rounded to whole people).
+/// </summary>
+public sealed record ProtectedAttribute(string Name, string Reference, ImmutableArray<string> Levels, ImmutableArray<ImmutableArray<double>> SharesByGroup)
+{
+    /// <summary>This attribute's own population: its levels as groups with derived census counts, per region.</summary>
+    public Population AsPopulation(Population ethnicity)
+    {
+        ImmutableArray<Region> regions = [.. ethnicity.Regions.Select(r => new Region(r.Name,
+            [.. Levels.Select((_, l) => (long)Math.Round(r.Census.Select((n, g) => n * SharesByGroup[g][l]).Sum()))]))];
+        ImmutableArray<PopulationGroup> groups = [.. Levels.Select((name, l) => new PopulationGroup(name, regions.Sum(r => r.Census[l])))];
+        return new Population(Reference, groups, regions);
+    }
 }
 
 /// <summary>
@@ -92,6 +115,13 @@ public sealed record ReferralProcess(double? BaseRate, long? Total, ImmutableDic
 
     public ImmutableArray<Covariate> Covariates { get; init; } = [];
 
+    /// <summary>Rate ratios by level of each further protected attribute; a cell's rate multiplies them with the group's.</summary>
+    public ImmutableDictionary<string, ImmutableDictionary<string, double>> AttributeRateRatios { get; init; } =
+        ImmutableDictionary<string, ImmutableDictionary<string, double>>.Empty;
+
+    public double AttributeRateRatio(string attribute, string level) =>
+        AttributeRateRatios.TryGetValue(attribute, out var byLevel) && byLevel.TryGetValue(level, out double rr) ? rr : 1.0;
+
     /// <summary>The declared rate ratio of <paramref name="group"/> against the reference; unlisted groups are 1.</summary>
     public double RateRatio(string group) => RateRatios.TryGetValue(group, out double rr) ? rr : 1.0;
 
@@ -114,6 +144,12 @@ public sealed record RecordingProcess(MissingnessMechanism Missing)
 {
     /// <summary>Who assigns the recorded category; null means every recorded category is self-defined.</summary>
     public Misclassification? Misclassification { get; init; }
+
+    /// <summary>How each further protected attribute is recorded (independently of ethnicity, given the cell).</summary>
+    public ImmutableDictionary<string, AttributeRecording> Attributes { get; init; } = ImmutableDictionary<string, AttributeRecording>.Empty;
 }
+
+/// <summary>The recording process of a further protected attribute; its mechanisms read "group" as the attribute's level.</summary>
+public sealed record AttributeRecording(MissingnessMechanism Missing, Misclassification? Misclassification);
 
 public sealed record SimulationSettings(int Replicates, double Alpha);

@@ -5,7 +5,8 @@ namespace BiasSim.Core.Scenarios;
 
 public static partial class ScenarioLoader
 {
-    private static readonly string[] PopulationKeys = ["reference", "groups", "regions"];
+    private static readonly string[] PopulationKeys = ["reference", "groups", "regions", "attributes"];
+    private static readonly string[] AttributeKeys = ["reference", "by_group"];
 
     private static Population? ReadPopulation(YamlNode? node, YamlNodeReader r)
     {
@@ -42,7 +43,71 @@ public static partial class ScenarioLoader
             reference = null;
         }
         if (reference is null || groups is null) return null;
-        return regions is null ? new Population(reference, groups.Value) : new Population(reference, groups.Value, regions.Value);
+        Population population = regions is null ? new Population(reference, groups.Value) : new Population(reference, groups.Value, regions.Value);
+        YamlNode? attributesNode = YamlNodeReader.Child(map, "attributes");
+        if (attributesNode is null) return population;
+        ImmutableArray<ProtectedAttribute>? attributes = ReadAttributes(attributesNode, population, r);
+        return attributes is null ? null : population with { Attributes = attributes.Value };
+    }
+
+    /// <summary>Further protected attributes, each with its distribution within every group (shares or counts, normalised per group).</summary>
+    private static ImmutableArray<ProtectedAttribute>? ReadAttributes(YamlNode node, Population population, YamlNodeReader r)
+    {
+        YamlMappingNode? map = r.Mapping(node, "population.attributes", allowedKeys: null);
+        if (map is null) return null;
+        var attributes = ImmutableArray.CreateBuilder<ProtectedAttribute>();
+        bool valid = true;
+        var groupNames = population.Groups.Select(g => g.Name).ToList();
+        foreach (var (name, keyNode, value) in YamlNodeReader.Entries(map))
+        {
+            string path = $"population.attributes.{name}";
+            if (name is Population.Ethnicity or "region" or "group")
+            {
+                r.Error(keyNode, path, $"'{name}' is reserved, expected another attribute name such as religion");
+                valid = false;
+                continue;
+            }
+            YamlMappingNode? attribute = r.Mapping(value, path, AttributeKeys);
+            if (attribute is null) { valid = false; continue; }
+            YamlNode? byGroupNode = r.Required(attribute, value, path, "by_group", "a mapping of every group to its shares (or counts) of each level, such as {White: {Christian: 0.5, No religion: 0.4, ...}, ...}");
+            YamlMappingNode? byGroup = r.Mapping(byGroupNode, $"{path}.by_group", allowedKeys: null);
+            if (byGroup is null) { valid = false; continue; }
+
+            ImmutableArray<string>? levels = null;
+            var rows = new Dictionary<string, ImmutableArray<double>>();
+            foreach (var (group, groupKey, rowNode) in YamlNodeReader.Entries(byGroup))
+            {
+                string rowPath = $"{path}.by_group.{group}";
+                if (!r.Known(group, groupKey, rowPath, "a group in the population", groupNames)) { valid = false; continue; }
+                var shares = ReadShares(rowNode, rowPath, levels, r);
+                if (shares is null) { valid = false; continue; }
+                levels ??= [.. shares.Value.Select(x => x.Level)];
+                rows[group] = [.. shares.Value.Select(x => x.Share)];
+            }
+            foreach (string missing in groupNames.Where(g => !rows.ContainsKey(g) && !YamlNodeReader.Entries(byGroup).Any(e => e.Key == g)))
+            {
+                r.Error(byGroupNode!, $"{path}.by_group", $"has no row for group '{missing}', expected one for every group: {string.Join(", ", groupNames)}");
+                valid = false;
+            }
+            YamlNode? referenceNode = r.Required(attribute, value, path, "reference", "the level that rate ratios compare against, such as Christian");
+            string? reference = r.String(referenceNode, $"{path}.reference");
+            if (!valid || levels is null || reference is null) { valid = false; continue; }
+            if (levels.Value.Length < 2)
+            {
+                r.Error(byGroupNode!, $"{path}.by_group", $"found {levels.Value.Length} level(s), expected at least two");
+                valid = false;
+                continue;
+            }
+            if (!r.Known(reference, referenceNode!, $"{path}.reference", $"a level of {name}", levels.Value)) { valid = false; continue; }
+            var protectedAttribute = new ProtectedAttribute(name, reference, levels.Value, [.. groupNames.Select(g => rows[g])]);
+            foreach (PopulationGroup empty in protectedAttribute.AsPopulation(population).Groups.Where(g => g.Census == 0))
+            {
+                r.Error(byGroupNode!, $"{path}.by_group", $"level '{empty.Name}' has no people in any group, expected a positive share somewhere");
+                valid = false;
+            }
+            attributes.Add(protectedAttribute);
+        }
+        return valid ? attributes.ToImmutable() : null;
     }
 
     /// <summary>A mapping of group name to census count; at least two groups.</summary>

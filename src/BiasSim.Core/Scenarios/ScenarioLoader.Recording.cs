@@ -5,8 +5,9 @@ namespace BiasSim.Core.Scenarios;
 
 public static partial class ScenarioLoader
 {
-    private static readonly string[] RecordingKeys = ["missing", "misclassification"];
-    private static readonly string[] Mechanisms = ["none", "mcar", "mnar", "mar", "logistic"];
+    private static readonly string[] RecordingKeys = ["missing", "misclassification", "attributes"];
+    private static readonly string[] AttributeRecordingKeys = ["missing", "misclassification"];
+    private static readonly string[] Mechanisms = ["none", "mcar", "mnar", "mar", "logistic", "never"];
     private static readonly string[] MissingKeys = ["mechanism", "share", "share_by_group", "by", "intercept", "coefficients", "target_share", "trend"];
     private static readonly string[] MisclassificationKeys = ["matrix", "assigned_by"];
     private static readonly string[] AssignedByKeys = ["officer", "self"];
@@ -17,6 +18,7 @@ public static partial class ScenarioLoader
     private static readonly Dictionary<string, string[]> MechanismKeys = new()
     {
         ["none"] = [],
+        ["never"] = [],
         ["mcar"] = ["share", "trend"],
         ["mnar"] = ["share_by_group", "target_share", "trend"],
         ["mar"] = ["by", "share", "target_share", "trend"],
@@ -28,22 +30,53 @@ public static partial class ScenarioLoader
         YamlMappingNode? map = r.Mapping(node, "recording", RecordingKeys);
         if (map is null) return null;
         YamlNode? missingNode = r.Required(map, node, "recording", "missing", "a mapping such as {mechanism: mcar, share: 0.647}");
-        MissingnessMechanism? missing = ReadMissing(missingNode, population, referrals, r);
+        MissingnessMechanism? missing = ReadMissing(missingNode, "recording.missing", population, referrals, r);
 
         Misclassification? misclassification = null;
         YamlNode? misNode = YamlNodeReader.Child(map, "misclassification");
-        bool misValid = true;
+        bool valid = true;
         if (misNode is not null)
         {
-            misclassification = ReadMisclassification(misNode, population, r);
-            misValid = misclassification is not null;
+            misclassification = ReadMisclassification(misNode, "recording.misclassification", population, r);
+            valid = misclassification is not null;
         }
-        return missing is null || !misValid ? null : new RecordingProcess(missing) { Misclassification = misclassification };
+
+        var attributes = ImmutableDictionary.CreateBuilder<string, AttributeRecording>();
+        YamlNode? attributesNode = YamlNodeReader.Child(map, "attributes");
+        if (attributesNode is not null)
+        {
+            var names = population?.Attributes.Select(a => a.Name).ToList() ?? [];
+            YamlMappingNode? attributesMap = r.Mapping(attributesNode, "recording.attributes", allowedKeys: null);
+            valid &= attributesMap is not null;
+            foreach (var (name, keyNode, value) in YamlNodeReader.Entries(attributesMap))
+            {
+                string path = $"recording.attributes.{name}";
+                if (!r.Known(name, keyNode, path, "an attribute in population.attributes", names)) { valid = false; continue; }
+                Population view = population!.Attributes.Single(a => a.Name == name).AsPopulation(population);
+                YamlMappingNode? attributeMap = r.Mapping(value, path, AttributeRecordingKeys);
+                if (attributeMap is null) { valid = false; continue; }
+                MissingnessMechanism? attributeMissing = ReadMissing(
+                    r.Required(attributeMap, value, path, "missing", "a mapping such as {mechanism: never}"), $"{path}.missing", view, referrals, r);
+                YamlNode? attributeMisNode = YamlNodeReader.Child(attributeMap, "misclassification");
+                Misclassification? attributeMis = attributeMisNode is null ? null : ReadMisclassification(attributeMisNode, $"{path}.misclassification", view, r);
+                if (attributeMissing is null || (attributeMisNode is not null && attributeMis is null)) { valid = false; continue; }
+                attributes[name] = new AttributeRecording(attributeMissing, attributeMis);
+            }
+        }
+        foreach (ProtectedAttribute a in population?.Attributes ?? [])
+        {
+            if (attributesNode is null || !attributes.ContainsKey(a.Name))
+            {
+                if (attributesNode is not null && YamlNodeReader.Entries(attributesNode as YamlMappingNode).Any(e => e.Key == a.Name)) continue;
+                r.Error(node!, $"recording.attributes.{a.Name}", $"missing, expected how {a.Name} is recorded, such as {{missing: {{mechanism: never}}}}");
+                valid = false;
+            }
+        }
+        return missing is null || !valid ? null : new RecordingProcess(missing) { Misclassification = misclassification, Attributes = attributes.ToImmutable() };
     }
 
-    private static MissingnessMechanism? ReadMissing(YamlNode? node, Population? population, ReferralProcess? referrals, YamlNodeReader r)
+    private static MissingnessMechanism? ReadMissing(YamlNode? node, string path, Population? population, ReferralProcess? referrals, YamlNodeReader r)
     {
-        const string path = "recording.missing";
         YamlMappingNode? missing = r.Mapping(node, path, MissingKeys);
         if (missing is null) return null;
 
@@ -91,46 +124,47 @@ public static partial class ScenarioLoader
         MissingnessMechanism? result = mechanism switch
         {
             "none" => new NoMissingness(),
-            "mcar" => ReadMcar(missing, node!, r),
-            "mnar" => ReadMnar(missing, node!, population, r),
-            "mar" => ReadMar(missing, node!, population, referrals, r),
-            _ => ReadLogistic(missing, node!, population, referrals, r),
+            "never" => new NeverRecorded(),
+            "mcar" => ReadMcar(missing, node!, path, r),
+            "mnar" => ReadMnar(missing, node!, path, population, r),
+            "mar" => ReadMar(missing, node!, path, population, referrals, r),
+            _ => ReadLogistic(missing, node!, path, population, referrals, r),
         };
         if (result is null || !valid) return null;
         return result with { Trend = trend, TargetShare = target };
     }
 
-    private static McarMissingness? ReadMcar(YamlMappingNode missing, YamlNode node, YamlNodeReader r)
+    private static McarMissingness? ReadMcar(YamlMappingNode missing, YamlNode node, string basePath, YamlNodeReader r)
     {
-        YamlNode? shareNode = r.Required(missing, node, "recording.missing", "share", "the share of referrals whose group is unrecorded, from 0 up to (not including) 1");
-        double? share = r.Ranged(shareNode, "recording.missing.share", "a share from 0 up to (not including) 1", v => v is >= 0 and < 1);
+        YamlNode? shareNode = r.Required(missing, node, basePath, "share", "the share of referrals whose group is unrecorded, from 0 up to (not including) 1");
+        double? share = r.Ranged(shareNode, $"{basePath}.share", "a share from 0 up to (not including) 1", v => v is >= 0 and < 1);
         return share is null ? null : new McarMissingness(share.Value);
     }
 
-    private static MnarMissingness? ReadMnar(YamlMappingNode missing, YamlNode node, Population? population, YamlNodeReader r)
+    private static MnarMissingness? ReadMnar(YamlMappingNode missing, YamlNode node, string basePath, Population? population, YamlNodeReader r)
     {
-        const string path = "recording.missing.share_by_group";
-        YamlNode? sharesNode = r.Required(missing, node, "recording.missing", "share_by_group", "a mapping of every group to its missing share, such as {White: 0.6, Black: 0.75}");
+        string path = $"{basePath}.share_by_group";
+        YamlNode? sharesNode = r.Required(missing, node, basePath, "share_by_group", "a mapping of every group to its missing share, such as {White: 0.6, Black: 0.75}");
         var shares = ReadMissingShares(sharesNode, path, population?.Groups.Select(g => g.Name).ToList(), "a group in the population", r);
         if (shares is null || population is null) return null;
         return new MnarMissingness([.. population.Groups.Select(g => shares[g.Name])]);
     }
 
-    private static MarMissingness? ReadMar(YamlMappingNode missing, YamlNode node, Population? population, ReferralProcess? referrals, YamlNodeReader r)
+    private static MarMissingness? ReadMar(YamlMappingNode missing, YamlNode node, string basePath, Population? population, ReferralProcess? referrals, YamlNodeReader r)
     {
-        YamlNode? byNode = r.Required(missing, node, "recording.missing", "by", "'region' or the name of a covariate in referrals.covariates");
-        string? by = r.String(byNode, "recording.missing.by");
+        YamlNode? byNode = r.Required(missing, node, basePath, "by", "'region' or the name of a covariate in referrals.covariates");
+        string? by = r.String(byNode, $"{basePath}.by");
         if (by is null || population is null || referrals is null) return null;
 
         List<string> choices = ["region", .. referrals.Covariates.Select(c => c.Name)];
-        if (!r.Known(by, byNode!, "recording.missing.by", "'region' or a covariate in referrals.covariates", choices)) return null;
+        if (!r.Known(by, byNode!, $"{basePath}.by", "'region' or a covariate in referrals.covariates", choices)) return null;
         int covariate = by == "region" ? MarMissingness.RegionIndex : referrals.CovariateIndex(by);
         List<string> levels = covariate == MarMissingness.RegionIndex
             ? [.. population.Regions.Select(x => x.Name)]
             : [.. referrals.Covariates[covariate].Levels];
 
-        YamlNode? shareNode = r.Required(missing, node, "recording.missing", "share", $"a mapping of every level of '{by}' to its missing share");
-        var shares = ReadMissingShares(shareNode, "recording.missing.share", levels, $"a level of '{by}'", r);
+        YamlNode? shareNode = r.Required(missing, node, basePath, "share", $"a mapping of every level of '{by}' to its missing share");
+        var shares = ReadMissingShares(shareNode, $"{basePath}.share", levels, $"a level of '{by}'", r);
         return shares is null ? null : new MarMissingness(by, covariate, [.. levels.Select(l => shares[l])]);
     }
 
@@ -157,9 +191,8 @@ public static partial class ScenarioLoader
         return valid && keys is not null ? shares : null;
     }
 
-    private static LogisticMissingness? ReadLogistic(YamlMappingNode missing, YamlNode node, Population? population, ReferralProcess? referrals, YamlNodeReader r)
+    private static LogisticMissingness? ReadLogistic(YamlMappingNode missing, YamlNode node, string path, Population? population, ReferralProcess? referrals, YamlNodeReader r)
     {
-        const string path = "recording.missing";
         bool hasTarget = YamlNodeReader.Child(missing, "target_share") is not null;
         YamlNode? interceptNode = YamlNodeReader.Child(missing, "intercept");
         double intercept = 0;
@@ -220,9 +253,8 @@ public static partial class ScenarioLoader
         return null;
     }
 
-    private static Misclassification? ReadMisclassification(YamlNode node, Population? population, YamlNodeReader r)
+    private static Misclassification? ReadMisclassification(YamlNode node, string path, Population? population, YamlNodeReader r)
     {
-        const string path = "recording.misclassification";
         YamlMappingNode? map = r.Mapping(node, path, MisclassificationKeys);
         if (map is null || population is null) return null;
         bool valid = true;

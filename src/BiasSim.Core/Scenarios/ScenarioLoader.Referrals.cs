@@ -5,7 +5,8 @@ namespace BiasSim.Core.Scenarios;
 
 public static partial class ScenarioLoader
 {
-    private static readonly string[] ReferralKeys = ["base_rate", "total", "rate_ratios", "rate_ratios_by_region", "covariates"];
+    private static readonly string[] ReferralKeys = ["base_rate", "total", "rate_ratios", "rate_ratios_by_region", "covariates", "attributes"];
+    private static readonly string[] AttributeReferralKeys = ["rate_ratios"];
     private static readonly string[] CovariateKeys = ["levels", "by_group", "by_region"];
 
     private static ReferralProcess? ReadReferrals(YamlNode? node, Population? population, YamlNodeReader r)
@@ -72,8 +73,46 @@ public static partial class ScenarioLoader
         ImmutableArray<Covariate>? covariates = ReadCovariates(YamlNodeReader.Child(map, "covariates"), population, r);
         valid &= covariates is not null;
 
+        var attributeRatios = ImmutableDictionary.CreateBuilder<string, ImmutableDictionary<string, double>>();
+        YamlNode? attributesNode = YamlNodeReader.Child(map, "attributes");
+        if (attributesNode is not null)
+        {
+            YamlMappingNode? attributesMap = r.Mapping(attributesNode, "referrals.attributes", allowedKeys: null);
+            valid &= attributesMap is not null;
+            var names = population?.Attributes.Select(a => a.Name).ToList();
+            foreach (var (name, keyNode, value) in YamlNodeReader.Entries(attributesMap))
+            {
+                string path = $"referrals.attributes.{name}";
+                if (names is not null && !r.Known(name, keyNode, path, "an attribute in population.attributes", names)) { valid = false; continue; }
+                YamlMappingNode? attributeMap = r.Mapping(value, path, AttributeReferralKeys);
+                if (attributeMap is null || population is null) { valid = false; continue; }
+                Population view = population.Attributes.Single(a => a.Name == name).AsPopulation(population);
+                // Attribute rate ratios multiply the group's; the base-rate bound is checked on the product below.
+                ImmutableDictionary<string, double>? levelRatios = ReadRateRatios(YamlNodeReader.Child(attributeMap, "rate_ratios"), $"{path}.rate_ratios", view, null, r);
+                if (levelRatios is null) { valid = false; continue; }
+                attributeRatios[name] = levelRatios;
+            }
+        }
+        if (valid && baseRate is double b && population is not null)
+        {
+            double groupMax = population.Regions.SelectMany(x => population.Groups.Select(g => ratios!.TryGetValue(g.Name, out double v) ? v : 1.0)
+                .Concat(byRegion.TryGetValue(x.Name, out var rr) ? rr.Values : [])).Max();
+            double attributeMax = attributeRatios.Values.Select(d => d.Values.DefaultIfEmpty(1.0).Max()).Aggregate(1.0, (acc, v) => acc * Math.Max(1.0, v));
+            if (b * groupMax * attributeMax > 1)
+            {
+                r.Error(baseRateNode!, "referrals.base_rate",
+                    $"base_rate x the largest rate ratios = {YamlNodeReader.FormatComputed(b * groupMax * attributeMax)}, expected a referral probability of at most 1 in every cell");
+                valid = false;
+            }
+        }
+
         return valid
-            ? new ReferralProcess(baseRate, total, ratios!) { RateRatiosByRegion = byRegion.ToImmutable(), Covariates = covariates!.Value }
+            ? new ReferralProcess(baseRate, total, ratios!)
+            {
+                RateRatiosByRegion = byRegion.ToImmutable(),
+                Covariates = covariates!.Value,
+                AttributeRateRatios = attributeRatios.ToImmutable(),
+            }
             : null;
     }
 

@@ -113,27 +113,40 @@ public static partial class ScenarioLoader
         return Calibrate(scenario, root, r);
     }
 
-    /// <summary>Resolves what depends on the whole scenario: the trend's year covariate and the target-share shift.</summary>
+    /// <summary>Resolves what depends on the whole scenario: the trend's year covariate and the target-share shifts.</summary>
     private static Scenario? Calibrate(Scenario scenario, YamlMappingNode root, YamlNodeReader r)
     {
-        MissingnessMechanism missing = scenario.Recording.Missing;
-        if (missing.Trend != 0) missing = missing with { TrendCovariate = scenario.Referrals.CovariateIndex(YearCovariate) };
-        if (missing.TargetShare is double target)
+        var table = new Engine.CellTable(scenario.Population, scenario.Referrals);
+        YamlMappingNode? recordingNode = YamlNodeReader.Child(root, "recording") as YamlMappingNode;
+        MissingnessMechanism? missing = Resolve(scenario, scenario.Recording.Missing, table, 0,
+            YamlNodeReader.Child(recordingNode, "missing") as YamlMappingNode, "recording.missing", r);
+        var attributes = scenario.Recording.Attributes;
+        for (int k = 0; k < scenario.Population.Attributes.Length; k++)
         {
-            var table = new Engine.CellTable(scenario.Population, scenario.Referrals);
-            double? shift = Engine.MissingnessCalibration.Solve(table, scenario.Population, scenario.Referrals, missing, target);
-            if (shift is null)
-            {
-                double low = Engine.MissingnessCalibration.ExpectedMissingShare(table, scenario.Population, scenario.Referrals, missing, -60);
-                double high = Engine.MissingnessCalibration.ExpectedMissingShare(table, scenario.Population, scenario.Referrals, missing, 60);
-                YamlNode at = YamlNodeReader.Child(YamlNodeReader.Child(YamlNodeReader.Child(root, "recording") as YamlMappingNode, "missing") as YamlMappingNode, "target_share")!;
-                r.Error(at, "recording.missing.target_share",
-                    $"found {YamlNodeReader.Format(target)}, which no shift can reach: with shares of exactly 0 or 1 fixed, the overall missing share can only lie between {low:0.####} and {high:0.####}");
-                return null;
-            }
-            missing = missing with { CalibrationShift = shift.Value };
+            string name = scenario.Population.Attributes[k].Name;
+            AttributeRecording recording = attributes[name];
+            YamlMappingNode? node = YamlNodeReader.Child(
+                YamlNodeReader.Child(YamlNodeReader.Child(recordingNode, "attributes") as YamlMappingNode, name) as YamlMappingNode, "missing") as YamlMappingNode;
+            MissingnessMechanism? resolved = Resolve(scenario, recording.Missing, table, k + 1, node, $"recording.attributes.{name}.missing", r);
+            if (resolved is null) return null;
+            attributes = attributes.SetItem(name, recording with { Missing = resolved });
         }
-        return scenario with { Recording = scenario.Recording with { Missing = missing } };
+        if (missing is null) return null;
+        return scenario with { Recording = scenario.Recording with { Missing = missing, Attributes = attributes } };
+    }
+
+    private static MissingnessMechanism? Resolve(Scenario scenario, MissingnessMechanism missing, Engine.CellTable table, int attribute, YamlMappingNode? node, string path, YamlNodeReader r)
+    {
+        if (missing.Trend != 0) missing = missing with { TrendCovariate = scenario.Referrals.CovariateIndex(YearCovariate) };
+        if (missing.TargetShare is not double target) return missing;
+        Population population = scenario.Population;
+        double? shift = Engine.MissingnessCalibration.Solve(table, population, scenario.Referrals, missing, target, attribute);
+        if (shift is not null) return missing with { CalibrationShift = shift.Value };
+        double low = Engine.MissingnessCalibration.ExpectedMissingShare(table, population, scenario.Referrals, missing, -60, attribute);
+        double high = Engine.MissingnessCalibration.ExpectedMissingShare(table, population, scenario.Referrals, missing, 60, attribute);
+        r.Error(YamlNodeReader.Child(node, "target_share")!, $"{path}.target_share",
+            $"found {YamlNodeReader.Format(target)}, which no shift can reach: with shares of exactly 0 or 1 fixed, the overall missing share can only lie between {low:0.####} and {high:0.####}");
+        return null;
     }
 
     private static bool IsSafeName(string name) =>
