@@ -20,12 +20,17 @@ public static class ConsoleReport
         sb.Append(DescribeRecording(scenario, result.ExpectedMissingShare)).Append('\n');
         double confidence = 100 * (1 - scenario.Simulation.Alpha);
 
-        foreach (IGrouping<string, DiagnosandRow> detector in result.Rows.GroupBy(r => r.Detector))
+        bool severalAttributes = result.Rows.Select(r => r.Attribute).Distinct().Count() > 1;
+        foreach (IGrouping<(string Attribute, string Detector), DiagnosandRow> detector in result.Rows.GroupBy(r => (r.Attribute, r.Detector)))
         {
             sb.Append('\n');
-            if (detector.Key == RateRatioDetector.DetectorName)
+            string attribute = severalAttributes ? $"{detector.Key.Attribute}, " : "";
+            string reference = detector.Key.Attribute == Population.Ethnicity
+                ? scenario.Population.Reference
+                : scenario.Population.Attributes.Single(a => a.Name == detector.Key.Attribute).Reference;
+            if (detector.Key.Detector == RateRatioDetector.DetectorName)
             {
-                sb.Append(Inv, $"{detector.Key}: rate ratio vs {scenario.Population.Reference} on recorded referrals, census denominators, Katz {confidence:0.#}% interval\n");
+                sb.Append(Inv, $"{attribute}{detector.Key.Detector}: rate ratio vs {reference} on recorded referrals, census denominators, Katz {confidence:0.#}% interval\n");
                 var table = new TextTable("group", "true RR", "flagged (±MC SE)", "up", "down", "mean RR", "bias(log)", "coverage", $"mean {confidence:0.#}% interval", "not estimable");
                 foreach (DiagnosandRow r in detector)
                 {
@@ -37,7 +42,7 @@ public static class ConsoleReport
             }
             else
             {
-                sb.Append(Inv, $"{detector.Key}: Pearson goodness-of-fit of recorded referrals against census shares, alpha {scenario.Simulation.Alpha}\n");
+                sb.Append(Inv, $"{attribute}{detector.Key.Detector}: Pearson goodness-of-fit of recorded referrals against census shares, alpha {scenario.Simulation.Alpha}\n");
                 var table = new TextTable("groups", "flagged (±MC SE)", "not estimable");
                 foreach (DiagnosandRow r in detector) table.Add(r.Group, $"{Pct(r.FlagRate)} (±{Pct(r.FlagRateSe)})", Pct(r.NotEstimableRate));
                 table.Render(sb);
@@ -45,9 +50,19 @@ public static class ConsoleReport
         }
 
         sb.Append("\nIn plain words:\n");
-        foreach (DiagnosandRow r in result.Rows.Where(r => r.Detector == RateRatioDetector.DetectorName))
+        foreach (DiagnosandRow r in result.Rows.Where(r => r.Detector == RateRatioDetector.DetectorName && r.Attribute == Population.Ethnicity))
         {
             sb.Append("  - ").Append(Sentence(r, scenario, result.ExpectedMissingShare)).Append('\n');
+        }
+        foreach (ProtectedAttribute a in scenario.Population.Attributes)
+        {
+            var rows = result.Rows.Where(r => r.Attribute == a.Name && r.Detector == RateRatioDetector.DetectorName).ToList();
+            if (rows.Count > 0 && rows.All(r => r.NotEstimableRate >= 0.5))
+            {
+                sb.Append(Inv, $"  - {Capitalise(a.Name)} is not recorded, so disproportionality by {a.Name} cannot be measured at all, whatever its true size");
+                var biggest = rows.Where(r => r.TrueRateRatio is double v && v != 1).OrderByDescending(r => Math.Abs(Math.Log(r.TrueRateRatio!.Value))).FirstOrDefault();
+                sb.Append(biggest is null ? ".\n" : string.Create(Inv, $" (here a true rate ratio of {biggest.TrueRateRatio:0.##} for {biggest.Group} people goes unseen).\n"));
+            }
         }
         if (scenario.Recording.Missing is McarMissingness && scenario.Recording.Misclassification is null)
         {
@@ -80,12 +95,21 @@ public static class ConsoleReport
         {
             string size = rr > 1 ? $"{Percent(rr - 1)} over-referral" : $"{Percent(1 - rr)} under-referral";
                         int rightPer100 = (int)Math.Round(100 * (rr > 1 ? r.FlagUpRate : r.FlagDownRate), MidpointRounding.AwayFromZero);
-            return $"{Capitalise(missing)}, a true {size} of {r.Group} people (rate ratio {rr.ToString("0.##", Inv)}) would be detected in {rightPer100} of 100 audits" +
-                   (per100 > rightPer100 ? $" (and flagged the wrong way in {per100 - rightPer100})." : $"; {100 - rightPer100} of 100 would miss it.");
+            string sentence = $"{Capitalise(missing)}, a true {size} of {r.Group} people (rate ratio {rr.ToString("0.##", Inv)}) would be detected in {rightPer100} of 100 audits" +
+                   (per100 > rightPer100 ? $" (and flagged the wrong way in {per100 - rightPer100})" : $"; {100 - rightPer100} of 100 would miss it");
+            return sentence + SizeWarning(r, rr) + ".";
         }
         return $"{Capitalise(missing)}, {r.Group} people are referred at the same rate as {scenario.Population.Reference} people, " +
-               $"yet {per100} of 100 audits would wrongly flag a difference (false alarms; alpha allows {(100 * scenario.Simulation.Alpha).ToString("0.#", Inv)}).";
+               $"yet {per100} of 100 audits would wrongly flag a difference (false alarms; alpha allows {(100 * scenario.Simulation.Alpha).ToString("0.#", Inv)})" +
+               SizeWarning(r, 1.0) + ".";
     }
+
+    /// <summary>When the estimate is far off (more than 10% on the ratio scale, on average), say so: detecting the
+    /// right direction with the wrong size still misleads.</summary>
+    private static string SizeWarning(DiagnosandRow r, double truth) =>
+        r.BiasLog is double bias && Math.Abs(bias) > Math.Log(1.1) && r.MeanEstimate is double mean
+            ? string.Create(Inv, $", and the audit would put the rate ratio at {mean:0.##} instead of {truth:0.##}")
+            : "";
 
     private static string DescribeReferrals(Scenario s)
     {
@@ -95,7 +119,7 @@ public static class ConsoleReport
         return $"Referrals: {how}.";
     }
 
-    private static string DescribeRecording(Scenario s, double expectedMissingShare)
+    internal static string DescribeRecording(Scenario s, double expectedMissingShare)
     {
         MissingnessMechanism m = s.Recording.Missing;
         string how = m switch

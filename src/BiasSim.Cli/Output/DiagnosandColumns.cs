@@ -45,6 +45,7 @@ public static class DiagnosandColumns
         new("type_s_rate_se", r => r.TypeSRateSe),
         new("exaggeration_ratio_se", r => r.ExaggerationRatioSe),
         new("not_estimable_rate_se", r => r.NotEstimableRateSe),
+        new("attribute", r => r.Attribute),
     ];
 
     /// <summary>Round-trip invariant formatting: the same double always prints the same way on every machine.</summary>

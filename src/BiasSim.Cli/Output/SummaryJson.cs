@@ -59,7 +59,7 @@ public static class SummaryJson
         return Encoding.UTF8.GetString(stream.ToArray()) + "\n";
     }
 
-    private static void WriteRow(Utf8JsonWriter w, DiagnosandRow row)
+    internal static void WriteRow(Utf8JsonWriter w, DiagnosandRow row)
     {
         w.WriteStartObject();
         foreach (DiagnosandColumns.Column column in DiagnosandColumns.All)
@@ -110,6 +110,23 @@ public static class SummaryJson
         w.WriteStartObject("groups");
         foreach (PopulationGroup g in s.Population.Groups) w.WriteNumber(g.Name, g.Census);
         w.WriteEndObject();
+        if (s.Population.Attributes.Length > 0)
+        {
+            w.WriteStartObject("attributes");
+            foreach (ProtectedAttribute a in s.Population.Attributes)
+            {
+                w.WriteStartObject(a.Name);
+                w.WriteString("reference", a.Reference);
+                w.WriteStartObject("by_group");
+                for (int g = 0; g < s.Population.Groups.Length; g++) WriteShares(w, s.Population.Groups[g].Name, a.Levels, a.SharesByGroup[g]);
+                w.WriteEndObject();
+                w.WriteStartObject("census");
+                foreach (PopulationGroup level in a.AsPopulation(s.Population).Groups) w.WriteNumber(level.Name, level.Census);
+                w.WriteEndObject();
+                w.WriteEndObject();
+            }
+            w.WriteEndObject();
+        }
         w.WriteEndObject();
 
         w.WriteStartObject("referrals");
@@ -150,21 +167,35 @@ public static class SummaryJson
             }
             w.WriteEndObject();
         }
+
+        if (!s.Referrals.AttributeRateRatios.IsEmpty)
+        {
+            w.WriteStartObject("attributes");
+            foreach (var (name, ratios) in s.Referrals.AttributeRateRatios.OrderBy(kv => kv.Key, StringComparer.Ordinal))
+            {
+                w.WriteStartObject(name);
+                WriteNumbers(w, "rate_ratios", ratios);
+                w.WriteEndObject();
+            }
+            w.WriteEndObject();
+        }
         w.WriteEndObject();
 
         w.WriteStartObject("recording");
-        WriteMissing(w, s);
-        if (s.Recording.Misclassification is { } mis)
+        WriteMissing(w, s.Recording.Missing, s.Population, s.Referrals);
+        if (s.Recording.Misclassification is { } mis) WriteMisclassification(w, mis, s.Population);
+        if (!s.Recording.Attributes.IsEmpty)
         {
-            w.WriteStartObject("misclassification");
-            if (mis.NamedMatrix is not null) w.WriteString("matrix_name", mis.NamedMatrix);
-            w.WriteStartObject("matrix");
-            for (int g = 0; g < s.Population.Groups.Length; g++) WriteShares(w, s.Population.Groups[g].Name, mis.Categories, mis.Matrix[g]);
-            w.WriteEndObject();
-            w.WriteStartObject("assigned_by");
-            w.WriteNumber("officer", mis.OfficerShare);
-            w.WriteNumber("self", 1 - mis.OfficerShare);
-            w.WriteEndObject();
+            w.WriteStartObject("attributes");
+            foreach (ProtectedAttribute a in s.Population.Attributes)
+            {
+                AttributeRecording recording = s.Recording.Attributes[a.Name];
+                Population view = a.AsPopulation(s.Population);
+                w.WriteStartObject(a.Name);
+                WriteMissing(w, recording.Missing, view, s.Referrals);
+                if (recording.Misclassification is { } m) WriteMisclassification(w, m, view);
+                w.WriteEndObject();
+            }
             w.WriteEndObject();
         }
         w.WriteEndObject();
@@ -179,9 +210,22 @@ public static class SummaryJson
         w.WriteEndObject();
     }
 
-    private static void WriteMissing(Utf8JsonWriter w, Scenario s)
+    private static void WriteMisclassification(Utf8JsonWriter w, Misclassification mis, Population population)
     {
-        MissingnessMechanism m = s.Recording.Missing;
+        w.WriteStartObject("misclassification");
+        if (mis.NamedMatrix is not null) w.WriteString("matrix_name", mis.NamedMatrix);
+        w.WriteStartObject("matrix");
+        for (int g = 0; g < population.Groups.Length; g++) WriteShares(w, population.Groups[g].Name, mis.Categories, mis.Matrix[g]);
+        w.WriteEndObject();
+        w.WriteStartObject("assigned_by");
+        w.WriteNumber("officer", mis.OfficerShare);
+        w.WriteNumber("self", 1 - mis.OfficerShare);
+        w.WriteEndObject();
+        w.WriteEndObject();
+    }
+
+    private static void WriteMissing(Utf8JsonWriter w, MissingnessMechanism m, Population population, ReferralProcess referrals)
+    {
         w.WriteStartObject("missing");
         w.WriteString("mechanism", m.Name);
         switch (m)
@@ -190,13 +234,13 @@ public static class SummaryJson
                 w.WriteNumber("share", mcar.Share);
                 break;
             case MnarMissingness mnar:
-                WriteShares(w, "share_by_group", [.. s.Population.Groups.Select(g => g.Name)], mnar.ShareByGroup);
+                WriteShares(w, "share_by_group", [.. population.Groups.Select(g => g.Name)], mnar.ShareByGroup);
                 break;
             case MarMissingness mar:
                 w.WriteString("by", mar.By);
                 ImmutableArray<string> levels = mar.CovariateIndex == MarMissingness.RegionIndex
-                    ? [.. s.Population.Regions.Select(x => x.Name)]
-                    : s.Referrals.Covariates[mar.CovariateIndex].Levels;
+                    ? [.. population.Regions.Select(x => x.Name)]
+                    : referrals.Covariates[mar.CovariateIndex].Levels;
                 WriteShares(w, "share", levels, mar.ShareByLevel);
                 break;
             case LogisticMissingness logistic:

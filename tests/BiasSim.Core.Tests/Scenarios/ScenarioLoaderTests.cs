@@ -207,12 +207,16 @@ public class ScenarioLoaderTests
     {
         string file = Path.Combine(TestScenarios.RepoRoot, "scenarios", "prevent-2015-2023.yaml");
         Scenario s = ScenarioLoader.Load(File.ReadAllText(file), file).Scenario!;
-        // Home Office releases: 51,204 referrals 2015/16-2022/23; NPCC: 33,116 without ethnicity.
+        // Home Office releases: 51,204 referrals 2015/16-2022/23, the sum of the annual totals; NPCC: 33,116 without ethnicity.
         Assert.Equal(51204, s.Referrals.Total);
-        Assert.Equal(33116.0 / 51204, ((McarMissingness)s.Recording.Missing).Share, 3);
-        // Census 2021 shares (ONS): White 81.7%, Asian 9.3%, Black 4.0%, Mixed 2.9%, Other 2.1%.
+        Assert.Equal(33116.0 / 51204, s.Recording.Missing.TargetShare!.Value, 3);
+        Covariate year = s.Referrals.Covariates.Single(c => c.Name == "year");
+        Assert.Equal(8, year.Levels.Length);
+        Assert.Equal(6817.0 / 51204, year.Shares[^1], 12);
+        // Census 2021 shares (ONS): White 81.7%, Asian 9.3%, Black 4.0%, Mixed 2.9%, Other 2.1%; regions sum to them.
         double total = 59597542;
         Assert.Equal(0.817, s.Population.Groups.Single(g => g.Name == "White").Census / total, 3);
         Assert.Equal(5515415, s.Population.Groups.Single(g => g.Name == "Asian").Census);
+        Assert.Equal(NamedMatrices.OfficerStopSearch2021, s.Recording.Misclassification!.NamedMatrix);
     }
 }
