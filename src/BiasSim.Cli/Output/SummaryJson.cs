@@ -72,6 +72,15 @@ public static class SummaryJson
                 case object o: w.WriteString(column.Name, DiagnosandColumns.Format(o)); break;
             }
         }
+        if (row.Estimable < row.Replicates)
+        {
+            w.WriteStartObject("not_estimable_reasons");
+            if (row.NotEstimableZeroCount > 0) w.WriteNumber("zero count", row.NotEstimableZeroCount);
+            if (row.NotEstimableSingularMatrix > 0) w.WriteNumber("singular matrix", row.NotEstimableSingularMatrix);
+            if (row.NotEstimableNegativeCorrection > 0) w.WriteNumber("negative corrected count", row.NotEstimableNegativeCorrection);
+            if (row.NotEstimableNoData > 0) w.WriteNumber("nothing recorded", row.NotEstimableNoData);
+            w.WriteEndObject();
+        }
         if (row.Distribution is { } distribution)
         {
             w.WriteStartObject("estimate_histogram");

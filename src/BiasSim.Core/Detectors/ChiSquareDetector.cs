@@ -43,12 +43,13 @@ public sealed class ChiSquareDetector : CountDetector
         ref DetectorOutcome o = ref outcomes[0];
         if (n == 0)
         {
-            o = default;
+            o = DetectorOutcome.NotEstimable(NotEstimableReason.NoData);
             return;
         }
         o.Estimable = true;
         o.Estimate = statistic;
         o.LogEstimate = double.NaN;
+        o.Z = double.NaN;
         o.Lower = double.NaN;
         o.Upper = double.NaN;
         o.Flag = statistic > _critical ? (sbyte)1 : (sbyte)0;

@@ -10,6 +10,26 @@ public readonly ref struct RecordedCounts(ReadOnlySpan<long> recorded, long unkn
     public ReadOnlySpan<long> Recorded { get; } = recorded;
     public long Unknown { get; } = unknown;
     public long Unmatched { get; } = unmatched;
+
+    /// <summary>The same counts by observed stratum (region, sector, ...), for detectors that weight or impute within strata.</summary>
+    public Engine.StratifiedCounts? Strata { get; init; }
+
+    /// <summary>Seed of this replicate's detection stream, for detectors that draw (imputation); each mixes in its own index.</summary>
+    public ulong DetectionSeed { get; init; }
+}
+
+/// <summary>Why a detector could not estimate in a replicate; counted per detector and group, never hidden.</summary>
+public enum NotEstimableReason : byte
+{
+    None = 0,
+    /// <summary>A count the estimate divides by or takes the log of is zero.</summary>
+    ZeroCount = 1,
+    /// <summary>A matrix that must be inverted is singular (or not square).</summary>
+    SingularMatrix = 2,
+    /// <summary>A corrected count came out negative (the correction over-shot).</summary>
+    NegativeCorrection = 3,
+    /// <summary>Nothing was recorded at all.</summary>
+    NoData = 4,
 }
 
 /// <summary>One detector's answer for one target (a group, or "all") in one replicate.</summary>
@@ -24,6 +44,34 @@ public struct DetectorOutcome
     public double Upper;
     /// <summary>+1 flagged upwards (disproportionately high), -1 flagged downwards, 0 not flagged. Tests with no direction use +1.</summary>
     public sbyte Flag;
+    /// <summary>Test statistic of "no disproportionality", log estimate / SE (NaN where the detector has none); with
+    /// <see cref="Df"/> it gives the p-value that Holm and Bonferroni adjust, computed only when they are asked for.</summary>
+    public double Z;
+    /// <summary>Degrees of freedom of <see cref="Z"/>'s t reference distribution; infinity for a normal one.</summary>
+    public double Df;
+    public NotEstimableReason Reason;
+
+    /// <summary>An outcome that could not be estimated, and why.</summary>
+    public static DetectorOutcome NotEstimable(NotEstimableReason reason) => new() { Reason = reason, Z = double.NaN };
+
+    /// <summary>An estimate on the log scale with interval log estimate +- critical x SE, flagged when it excludes 0.</summary>
+    public static DetectorOutcome LogInterval(double logEstimate, double se, double critical, double df = double.PositiveInfinity)
+    {
+        double halfWidth = critical * se;
+        double estimate = Math.Exp(logEstimate);
+        double factor = Math.Exp(halfWidth);
+        return new DetectorOutcome
+        {
+            Estimable = true,
+            Estimate = estimate,
+            LogEstimate = logEstimate,
+            Lower = estimate / factor,
+            Upper = estimate * factor,
+            Flag = logEstimate > halfWidth ? (sbyte)1 : logEstimate < -halfWidth ? (sbyte)-1 : (sbyte)0,
+            Z = logEstimate / se,
+            Df = df,
+        };
+    }
 }
 
 /// <summary>

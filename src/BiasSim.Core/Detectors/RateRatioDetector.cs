@@ -21,8 +21,9 @@ public sealed class RateRatioDetector : CountDetector
     private readonly double[] _trueRateRatios;
     private readonly double _z;
 
-    public RateRatioDetector(Population population, IReadOnlyList<double> trueRateRatios, double alpha)
+    public RateRatioDetector(Population population, IReadOnlyList<double> trueRateRatios, double alpha, string name = DetectorName)
     {
+        Name = name;
         _reference = population.ReferenceIndex;
         _groups = Enumerable.Range(0, population.Groups.Length).Where(i => i != _reference).ToArray();
         _logCensus = population.Groups.Select(g => Math.Log(g.Census)).ToArray();
@@ -32,7 +33,7 @@ public sealed class RateRatioDetector : CountDetector
         _z = Normal.InvCDF(0, 1, 1 - alpha / 2);
     }
 
-    public override string Name => DetectorName;
+    public override string Name { get; }
     public override ImmutableArray<string> Targets { get; }
     public override bool HasInterval => true;
     public override double? TrueValue(int target) => _trueRateRatios[target];
@@ -43,7 +44,7 @@ public sealed class RateRatioDetector : CountDetector
         long xRef = x[_reference];
         if (xRef == 0)
         {
-            outcomes[.._groups.Length].Clear();
+            outcomes[.._groups.Length].Fill(DetectorOutcome.NotEstimable(NotEstimableReason.ZeroCount));
             return;
         }
         double logRateRef = Math.Log(xRef) - _logCensus[_reference];
@@ -55,19 +56,11 @@ public sealed class RateRatioDetector : CountDetector
             ref DetectorOutcome o = ref outcomes[t];
             if (xg == 0)
             {
-                o = default;
+                o = DetectorOutcome.NotEstimable(NotEstimableReason.ZeroCount);
                 continue;
             }
             double logRr = Math.Log(xg) - _logCensus[g] - logRateRef;
-            double halfWidth = _z * Math.Sqrt(1.0 / xg - _inverseCensus[g] + varianceRef);
-            double estimate = Math.Exp(logRr);
-            double factor = Math.Exp(halfWidth);
-            o.Estimable = true;
-            o.Estimate = estimate;
-            o.LogEstimate = logRr;
-            o.Lower = estimate / factor;
-            o.Upper = estimate * factor;
-            o.Flag = logRr > halfWidth ? (sbyte)1 : logRr < -halfWidth ? (sbyte)-1 : (sbyte)0;
+            o = DetectorOutcome.LogInterval(logRr, Math.Sqrt(1.0 / xg - _inverseCensus[g] + varianceRef), _z);
         }
     }
 }

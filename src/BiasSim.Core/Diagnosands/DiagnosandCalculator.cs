@@ -27,6 +27,10 @@ public static class DiagnosandCalculator
             FlagDownRateSe = RateSe(t.FlagsDown, r),
             NotEstimableRate = Rate(r - e, r),
             NotEstimableRateSe = RateSe(r - e, r),
+            NotEstimableZeroCount = t.NotEstimableReasons[(int)Detectors.NotEstimableReason.ZeroCount],
+            NotEstimableSingularMatrix = t.NotEstimableReasons[(int)Detectors.NotEstimableReason.SingularMatrix],
+            NotEstimableNegativeCorrection = t.NotEstimableReasons[(int)Detectors.NotEstimableReason.NegativeCorrection],
+            NotEstimableNoData = t.NotEstimableReasons[(int)Detectors.NotEstimableReason.NoData],
         };
         if (!hasInterval || truth is not double trueValue || e == 0) return row;
 

@@ -44,6 +44,12 @@ public sealed record DiagnosandRow
     public double NotEstimableRate { get; init; }
     public double NotEstimableRateSe { get; init; }
 
+    /// <summary>Not-estimable replicates by reason (see <see cref="Detectors.NotEstimableReason"/>).</summary>
+    public long NotEstimableZeroCount { get; init; }
+    public long NotEstimableSingularMatrix { get; init; }
+    public long NotEstimableNegativeCorrection { get; init; }
+    public long NotEstimableNoData { get; init; }
+
     /// <summary>The distribution of estimates over the estimable replicates; null without an interval.</summary>
     public EstimateDistribution? Distribution { get; init; }
 }

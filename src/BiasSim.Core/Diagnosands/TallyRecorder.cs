@@ -23,7 +23,11 @@ public readonly struct TallyRecorder
     public void Record(ref TargetTally tally, in DetectorOutcome o)
     {
         tally.Replicates++;
-        if (!o.Estimable) return;
+        if (!o.Estimable)
+        {
+            tally.NotEstimableReasons[(int)o.Reason]++;
+            return;
+        }
         tally.Estimable++;
         if (o.Flag != 0)
         {

@@ -2,6 +2,14 @@ using System.Runtime.CompilerServices;
 
 namespace BiasSim.Core.Diagnosands;
 
+/// <summary>Counts per not-estimable reason.</summary>
+[InlineArray(Length)]
+public struct ReasonCounts
+{
+    public const int Length = 5;
+    private long _first;
+}
+
 /// <summary>Counts of log estimates in <see cref="Bins"/> equal bins over [truth / 4, truth x 4]; the end bins also hold
 /// everything beyond. An inline array keeps a tally a plain value that merges by addition.</summary>
 [InlineArray(Bins)]
@@ -36,6 +44,8 @@ public struct TargetTally
     /// <summary>|log estimate| among flagged replicates, for the exaggeration ratio.</summary>
     public double SumAbsLogFlagged, SumAbsLogFlaggedSquared;
     public EstimateHistogram Histogram;
+    /// <summary>Not-estimable replicates by <see cref="Detectors.NotEstimableReason"/> (index = the reason's value).</summary>
+    public ReasonCounts NotEstimableReasons;
 
     public void Add(in TargetTally other)
     {
@@ -58,5 +68,6 @@ public struct TargetTally
         SumAbsLogFlagged += other.SumAbsLogFlagged;
         SumAbsLogFlaggedSquared += other.SumAbsLogFlaggedSquared;
         for (int b = 0; b < EstimateHistogram.Bins; b++) Histogram[b] += other.Histogram[b];
+        for (int r = 0; r < ReasonCounts.Length; r++) NotEstimableReasons[r] += other.NotEstimableReasons[r];
     }
 }

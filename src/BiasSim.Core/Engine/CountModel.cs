@@ -24,7 +24,8 @@ namespace BiasSim.Core.Engine;
 public sealed class CountModel
 {
     private readonly AttributeLayout[] _attributes;
-    private readonly int _jointCategories;
+    private readonly int _jointCategories;   // joint attribute categories within one stratum
+    private readonly int _observable;        // strata x joint categories
     private readonly MultinomialPlan? _total;      // total mode: joint categories
     private readonly long _totalReferrals;
     private readonly (long People, MultinomialPlan Plan)[] _populations = []; // base mode: 0 not referred, then joint categories
@@ -35,10 +36,13 @@ public sealed class CountModel
         public int Unknown => Categories.Length;
     }
 
+    private readonly ReferralProcess _referrals;
+
     public CountModel(Scenario scenario)
     {
         Population population = scenario.Population;
         ReferralProcess referrals = scenario.Referrals;
+        _referrals = referrals;
         Cells = new CellTable(population, referrals);
 
         var layouts = new List<AttributeLayout>();
@@ -51,11 +55,14 @@ public sealed class CountModel
         }
         _attributes = [.. layouts];
         _jointCategories = stride;
+        Strata = new Stratification(population, referrals,
+            scenario.Detectors.Select(d => scenario.DetectorSpec(d).By).OfType<string>());
+        _observable = Strata.Count * _jointCategories;
 
         if (referrals.Total is long total)
         {
-            var p = new double[_jointCategories];
-            foreach (CellTable.Cell cell in Cells.Cells) AddCell(cell, cell.Weight, p, offset: 0);
+            var p = new double[_observable];
+            foreach (CellTable.Cell cell in Cells.Cells) AddCell(cell, cell.Weight, p, offset: Strata.StratumOf(cell.Key) * _jointCategories);
             _total = new MultinomialPlan(p);
             _totalReferrals = total;
         }
@@ -66,9 +73,9 @@ public sealed class CountModel
             {
                 if (!byPopulation.TryGetValue((cell.Key.Region, cell.Key.Group), out double[]? q))
                 {
-                    byPopulation[(cell.Key.Region, cell.Key.Group)] = q = new double[_jointCategories + 1];
+                    byPopulation[(cell.Key.Region, cell.Key.Group)] = q = new double[_observable + 1];
                 }
-                AddCell(cell, cell.Weight, q, offset: 1);
+                AddCell(cell, cell.Weight, q, offset: 1 + Strata.StratumOf(cell.Key) * _jointCategories);
             }
             _populations = [.. byPopulation.Select(kv =>
             {
@@ -109,6 +116,61 @@ public sealed class CountModel
         }
     }
 
+    /// <summary>Expected missing share of attribute <paramref name="attribute"/> within each level of
+    /// <paramref name="variable"/> ('region' or a covariate).</summary>
+    public double[] ExpectedMissingShareByLevel(int attribute, string variable)
+    {
+        var strata = new Stratification(AttributePopulation(0), _referrals, [variable]);
+        var weight = new double[strata.Count];
+        var missing = new double[strata.Count];
+        foreach (CellTable.Cell cell in Cells.Cells)
+        {
+            double w = Cells.ExpectedReferralWeight(cell, AttributePopulation(0), _referrals);
+            int level = strata.StratumOf(cell.Key);
+            weight[level] += w;
+            missing[level] += w * _attributes[attribute].Missing.MissingProbability(cell.Key.ForAttribute(attribute));
+        }
+        return [.. missing.Select((m, l) => weight[l] > 0 ? m / weight[l] : 0)];
+    }
+
+    /// <summary>Expected missing share of attribute <paramref name="attribute"/> overall.</summary>
+    public double ExpectedMissingShareOf(int attribute) =>
+        MissingnessCalibration.ExpectedMissingShare(Cells, AttributePopulation(0), _referrals, _attributes[attribute].Missing, _attributes[attribute].Missing.CalibrationShift, attribute);
+
+    /// <summary>Each level's expected recording rate (recorded / referred, by self-defined level) over the reference's:
+    /// the recording ratio r_g / r_ref that makes the complete-case rate ratio converge to RR x r_g / r_ref.</summary>
+    public double[] RecordingRatios(int attribute)
+    {
+        int levels = AttributePopulation(attribute).Groups.Length;
+        var referred = new double[levels];
+        var recorded = new double[levels];
+        foreach (CellTable.Cell cell in Cells.Cells)
+        {
+            double w = Cells.ExpectedReferralWeight(cell, AttributePopulation(0), _referrals);
+            CellKey key = cell.Key.ForAttribute(attribute);
+            referred[key.Group] += w;
+            recorded[key.Group] += w * (1 - _attributes[attribute].Missing.MissingProbability(key));
+        }
+        int reference = AttributePopulation(attribute).ReferenceIndex;
+        double referenceRate = recorded[reference] / referred[reference];
+        return [.. recorded.Select((r, g) => referred[g] > 0 && referenceRate > 0 ? r / referred[g] / referenceRate : double.NaN)];
+    }
+
+    /// <summary>The assignment matrix over census levels, M[g, h] = P(recorded as level h | self-defined g), or null
+    /// when some recorded category is no census level (so M is not square over the levels).</summary>
+    public double[,]? AssignmentOverLevels(int attribute)
+    {
+        AttributeLayout a = _attributes[attribute];
+        if (a.CategoryLevel.Any(l => l < 0)) return null;
+        int n = a.Population.Groups.Length;
+        var m = new double[n, n];
+        for (int g = 0; g < n; g++)
+        {
+            for (int c = 0; c < a.Categories.Length; c++) m[g, a.CategoryLevel[c]] += a.Assignment[g, c];
+        }
+        return m;
+    }
+
     /// <summary>Ethnicity first, then each further attribute in declaration order.</summary>
     public int AttributeCount => _attributes.Length;
 
@@ -124,6 +186,9 @@ public sealed class CountModel
 
     public CellTable Cells { get; }
 
+    /// <summary>The observed strata detectors asked for (one stratum when none did).</summary>
+    public Stratification Strata { get; }
+
     /// <summary>The ethnicity estimand per group: ratio of expected referral rates per census head against the reference.</summary>
     public ImmutableArray<double> TrueRateRatios => Cells.TrueRateRatios;
 
@@ -131,7 +196,7 @@ public sealed class CountModel
     public double ExpectedMissingShare { get; }
 
     /// <summary>Scratch space <see cref="Draw(ref Xoshiro256, Span{long}, ObservedCounts)"/> needs.</summary>
-    public int ScratchLength => _jointCategories + 1;
+    public int ScratchLength => _observable + 1;
 
     /// <summary>Draws one replicate's observable counts into <paramref name="observed"/>.</summary>
     public void Draw(ref Xoshiro256 rng, Span<long> scratch, ObservedCounts observed)
@@ -139,12 +204,12 @@ public sealed class CountModel
         observed.Clear();
         if (_total is not null)
         {
-            Span<long> joint = scratch[.._jointCategories];
+            Span<long> joint = scratch[.._observable];
             _total.Sample(ref rng, _totalReferrals, joint);
             Distribute(joint, observed);
             return;
         }
-        Span<long> counts = scratch[..(_jointCategories + 1)];
+        Span<long> counts = scratch[..(_observable + 1)];
         foreach (var (people, plan) in _populations)
         {
             plan.Sample(ref rng, people, counts);
@@ -162,20 +227,47 @@ public sealed class CountModel
         return observed.Unknown[0];
     }
 
-    /// <summary>Adds the joint counts to each attribute's margins.</summary>
-    private void Distribute(ReadOnlySpan<long> joint, ObservedCounts observed)
+    /// <summary>Adds the observable counts (stratum x joint category) to each attribute's margins, overall and by stratum.</summary>
+    private void Distribute(ReadOnlySpan<long> observable, ObservedCounts observed)
     {
-        for (int c = 0; c < joint.Length; c++)
+        bool stratified = Strata.Count > 1;
+        for (int c = 0; c < observable.Length; c++)
         {
-            long n = joint[c];
+            long n = observable[c];
             if (n == 0) continue;
+            int stratum = c / _jointCategories;
+            int joint = c - stratum * _jointCategories;
             for (int k = 0; k < _attributes.Length; k++)
             {
                 AttributeLayout a = _attributes[k];
-                int category = c / a.Stride % (a.Categories.Length + 1);
-                if (category == a.Unknown) observed.Unknown[k] += n;
-                else if (a.CategoryLevel[category] is int level and >= 0) observed.Recorded[k][level] += n;
-                else observed.Unmatched[k] += n;
+                int category = joint / a.Stride % (a.Categories.Length + 1);
+                StratifiedCounts by = observed.ByStratum[k];
+                if (category == a.Unknown)
+                {
+                    observed.Unknown[k] += n;
+                    if (stratified) by.Unknown[stratum] += n;
+                }
+                else if (a.CategoryLevel[category] is int level and >= 0)
+                {
+                    observed.Recorded[k][level] += n;
+                    if (stratified) by.Recorded[stratum * by.Groups + level] += n;
+                }
+                else
+                {
+                    observed.Unmatched[k] += n;
+                    if (stratified) by.Unmatched[stratum] += n;
+                }
+            }
+        }
+        if (!stratified)
+        {
+            // One stratum: the stratified view is the total.
+            for (int k = 0; k < _attributes.Length; k++)
+            {
+                StratifiedCounts by = observed.ByStratum[k];
+                observed.Recorded[k].CopyTo(by.Recorded, 0);
+                by.Unknown[0] = observed.Unknown[k];
+                by.Unmatched[0] = observed.Unmatched[k];
             }
         }
     }
@@ -197,15 +289,36 @@ public sealed class ObservedCounts
         Recorded = [.. Enumerable.Range(0, model.AttributeCount).Select(k => new long[model.AttributePopulation(k).Groups.Length])];
         Unknown = new long[model.AttributeCount];
         Unmatched = new long[model.AttributeCount];
+        ByStratum = [.. Enumerable.Range(0, model.AttributeCount).Select(k => new StratifiedCounts(model.Strata.Count, model.AttributePopulation(k).Groups.Length))];
     }
 
     public long[][] Recorded { get; }
     public long[] Unknown { get; }
     public long[] Unmatched { get; }
+    public StratifiedCounts[] ByStratum { get; }
 
     public void Clear()
     {
         foreach (long[] r in Recorded) Array.Clear(r);
+        Array.Clear(Unknown);
+        Array.Clear(Unmatched);
+        foreach (StratifiedCounts s in ByStratum) s.Clear();
+    }
+}
+
+/// <summary>One attribute's observable counts by stratum: recorded per census level (stratum-major), unknown, unmatched.</summary>
+public sealed class StratifiedCounts(int strata, int groups)
+{
+    public int Strata { get; } = strata;
+    public int Groups { get; } = groups;
+    /// <summary>Recorded[stratum * Groups + group].</summary>
+    public long[] Recorded { get; } = new long[strata * groups];
+    public long[] Unknown { get; } = new long[strata];
+    public long[] Unmatched { get; } = new long[strata];
+
+    public void Clear()
+    {
+        Array.Clear(Recorded);
         Array.Clear(Unknown);
         Array.Clear(Unmatched);
     }

@@ -52,31 +52,23 @@ public static class MonteCarloRunner
     /// <summary>Replicates per block: the unit of parallel work and of deterministic merging.</summary>
     public const int BlockSize = 1024;
 
+    /// <summary>The group name of the row that reports a per-group detector's family-wise false-alarm rate.</summary>
+    public const string FamilyWiseTarget = "family-wise";
+
     public static SimulationResult Run(Scenario scenario, RunSettings settings, IProgress<long>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(settings.Replicates, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(settings.Threads, 1);
 
         var model = new CountModel(scenario);
-        // Every detector runs on every protected attribute, against that attribute's census and truth.
-        var plan = new List<(int Attribute, CountDetector Detector)>();
-        for (int k = 0; k < model.AttributeCount; k++)
-        {
-            foreach (string name in scenario.Detectors)
-            {
-                plan.Add((k, DetectorCatalog.Create(name, model.AttributePopulation(k), model.Cells.TrueRateRatiosFor(k), scenario.Simulation.Alpha)));
-            }
-        }
-        ImmutableArray<CountDetector> detectors = [.. plan.Select(p => p.Detector)];
-        int[] detectorAttribute = [.. plan.Select(p => p.Attribute)];
-        var layout = new TallyLayout(detectors);
+        var plan = new DetectorPlan(scenario, model);
 
         int blocks = (settings.Replicates + BlockSize - 1) / BlockSize;
         // Blocks run in waves so memory stays O(threads x slots), not O(replicates), and waves merge in order.
         int wave = Math.Max(1, settings.Threads * 8);
-        var total = new TargetTally[layout.Slots];
+        var total = new TargetTally[plan.Slots];
         var waveTallies = new TargetTally[wave][];
-        for (int i = 0; i < wave; i++) waveTallies[i] = new TargetTally[layout.Slots];
+        for (int i = 0; i < wave; i++) waveTallies[i] = new TargetTally[plan.Slots];
         var waveData = new DataTally[wave];
         var data = default(DataTally);
 
@@ -102,27 +94,17 @@ public static class MonteCarloRunner
             }
             for (int i = 0; i < count; i++)
             {
-                for (int s = 0; s < layout.Slots; s++) total[s].Add(waveTallies[i][s]);
+                for (int s = 0; s < plan.Slots; s++) total[s].Add(waveTallies[i][s]);
                 data.Add(waveData[i]);
                 completed += waveData[i].Replicates;
             }
             progress?.Report(completed);
         }
 
-        var rows = ImmutableArray.CreateBuilder<DiagnosandRow>(layout.Slots);
-        int slot = 0;
-        for (int d = 0; d < detectors.Length; d++)
-        {
-            CountDetector detector = detectors[d];
-            string attribute = model.AttributeName(detectorAttribute[d]);
-            for (int t = 0; t < detector.Targets.Length; t++, slot++)
-            {
-                rows.Add(DiagnosandCalculator.Compute(detector.Name, detector.Targets[t], detector.TrueValue(t), detector.HasInterval, total[slot]) with { Attribute = attribute });
-            }
-        }
+        ImmutableArray<DiagnosandRow> rows = plan.Rows(total, model);
         double meanShare = completed == 0 ? 0 : data.SumMissingShare / completed;
         double shareVariance = completed < 2 ? 0 : Math.Max(0, (data.SumMissingShareSquared - completed * meanShare * meanShare) / (completed - 1));
-        return new SimulationResult(rows.MoveToImmutable(), completed, partial)
+        return new SimulationResult(rows, completed, partial)
         {
             MeanMissingShare = meanShare,
             MeanMissingShareSe = completed == 0 ? 0 : Math.Sqrt(shareVariance / completed),
@@ -138,7 +120,7 @@ public static class MonteCarloRunner
             int to = Math.Min(settings.Replicates, from + BlockSize);
             Span<long> scratch = stackalloc long[model.ScratchLength];
             var observed = new ObservedCounts(model);
-            Span<DetectorOutcome> outcomes = stackalloc DetectorOutcome[layout.MaxTargets];
+            Span<DetectorOutcome> outcomes = stackalloc DetectorOutcome[plan.MaxTargets];
             for (int r = from; r < to; r++)
             {
                 var rng = SeedSequence.Generator(settings.Seed, settings.DesignPoint, (ulong)r, SeedSequence.Stage.Data);
@@ -150,39 +132,103 @@ public static class MonteCarloRunner
                 blockData.Replicates++;
                 blockData.SumMissingShare += share;
                 blockData.SumMissingShareSquared += share * share;
-                int slot = 0;
-                for (int d = 0; d < detectors.Length; d++)
-                {
-                    CountDetector detector = detectors[d];
-                    int n = detector.Targets.Length;
-                    Span<DetectorOutcome> o = outcomes[..n];
-                    int k = detectorAttribute[d];
-                    detector.Evaluate(new RecordedCounts(observed.Recorded[k], observed.Unknown[k], observed.Unmatched[k]), o);
-                    for (int t = 0; t < n; t++, slot++)
-                    {
-                        layout.Recorders[slot].Record(ref tallies[slot], o[t]);
-                    }
-                }
+                ulong detectionSeed = plan.Stochastic ? SeedSequence.Derive(settings.Seed, settings.DesignPoint, (ulong)r, SeedSequence.Stage.Detection) : 0;
+                plan.Evaluate(observed, detectionSeed, outcomes, tallies);
             }
         }
     }
 
-    /// <summary>Maps (detector, target) pairs to flat tally slots, with each slot's judge of the truth.</summary>
-    private sealed class TallyLayout
+    /// <summary>
+    /// Which detector runs on which attribute, and where each (detector, target) pair is tallied. Every detector
+    /// runs on every protected attribute, against that attribute's census and truth. A per-group detector with
+    /// two or more groups truly at rate ratio 1 also gets a family-wise slot: did any of those groups get flagged?
+    /// </summary>
+    private sealed class DetectorPlan
     {
-        public TallyLayout(ImmutableArray<CountDetector> detectors)
+        private readonly (int Attribute, CountDetector Detector, Adjustment Adjust, int FamilySlot, bool[] IsNull)[] _entries;
+        private readonly TallyRecorder[] _recorders;
+        private readonly (string Detector, string Target, string Attribute, double? Truth, bool HasInterval)[] _slots;
+        private readonly double _alpha;
+
+        public DetectorPlan(Scenario scenario, CountModel model)
         {
-            var recorders = new List<TallyRecorder>();
-            foreach (CountDetector d in detectors)
+            _alpha = scenario.Simulation.Alpha;
+            var entries = new List<(int, CountDetector, Adjustment, int, bool[])>();
+            var slots = new List<(string, string, string, double?, bool)>();
+            for (int k = 0; k < model.AttributeCount; k++)
             {
-                for (int t = 0; t < d.Targets.Length; t++) recorders.Add(new TallyRecorder(d.TrueValue(t), d.HasInterval));
-                MaxTargets = Math.Max(MaxTargets, d.Targets.Length);
+                foreach (string name in scenario.Detectors)
+                {
+                    DetectorSpec spec = scenario.DetectorSpec(name);
+                    CountDetector detector = DetectorCatalog.Create(spec, model, k, scenario.Simulation.Alpha);
+                    string attribute = model.AttributeName(k);
+                    for (int t = 0; t < detector.Targets.Length; t++)
+                    {
+                        slots.Add((detector.Name, detector.Targets[t], attribute, detector.TrueValue(t), detector.HasInterval));
+                    }
+                    bool[] isNull = [.. Enumerable.Range(0, detector.Targets.Length).Select(t => detector.HasInterval && detector.TrueValue(t) == 1.0)];
+                    int family = -1;
+                    // With one null group the family-wise rate is that group's own false-alarm rate: no row needed.
+                    if (isNull.Count(n => n) >= 2)
+                    {
+                        family = slots.Count;
+                        slots.Add((detector.Name, FamilyWiseTarget, attribute, null, false));
+                    }
+                    entries.Add((k, detector, spec.Adjust, family, isNull));
+                    MaxTargets = Math.Max(MaxTargets, detector.Targets.Length);
+                }
             }
-            Recorders = [.. recorders];
+            _entries = [.. entries];
+            _slots = [.. slots];
+            _recorders = [.. slots.Select(x => new TallyRecorder(x.Item4, x.Item5))];
+            Stochastic = _entries.Any(e => e.Detector is MultipleImputationDetector);
         }
 
-        public TallyRecorder[] Recorders { get; }
-        public int Slots => Recorders.Length;
+        public int Slots => _slots.Length;
         public int MaxTargets { get; }
+
+        /// <summary>Whether any detector draws random numbers (so replicates need a detection seed).</summary>
+        public bool Stochastic { get; }
+
+        public void Evaluate(ObservedCounts observed, ulong detectionSeed, Span<DetectorOutcome> outcomes, TargetTally[] tallies)
+        {
+            int slot = 0;
+            for (int d = 0; d < _entries.Length; d++)
+            {
+                var (k, detector, adjust, family, isNull) = _entries[d];
+                int n = detector.Targets.Length;
+                Span<DetectorOutcome> o = outcomes[..n];
+                var counts = new RecordedCounts(observed.Recorded[k], observed.Unknown[k], observed.Unmatched[k])
+                {
+                    Strata = observed.ByStratum[k],
+                    DetectionSeed = detectionSeed ^ ((ulong)d * 0x9E3779B97F4A7C15UL),
+                };
+                detector.Evaluate(counts, o);
+                if (adjust != Adjustment.None) MultipleComparisons.Adjust(o, adjust, _alpha);
+                bool anyFalseAlarm = false;
+                for (int t = 0; t < n; t++, slot++)
+                {
+                    _recorders[slot].Record(ref tallies[slot], o[t]);
+                    anyFalseAlarm |= isNull[t] && o[t].Flag != 0;
+                }
+                if (family >= 0)
+                {
+                    var familyOutcome = new DetectorOutcome { Estimable = true, Flag = anyFalseAlarm ? (sbyte)1 : (sbyte)0 };
+                    _recorders[slot].Record(ref tallies[slot], familyOutcome);
+                    slot++;
+                }
+            }
+        }
+
+        public ImmutableArray<DiagnosandRow> Rows(TargetTally[] total, CountModel model)
+        {
+            var rows = ImmutableArray.CreateBuilder<DiagnosandRow>(Slots);
+            for (int s = 0; s < Slots; s++)
+            {
+                var (detector, target, attribute, truth, hasInterval) = _slots[s];
+                rows.Add(DiagnosandCalculator.Compute(detector, target, truth, hasInterval, total[s]) with { Attribute = attribute });
+            }
+            return rows.MoveToImmutable();
+        }
     }
 }

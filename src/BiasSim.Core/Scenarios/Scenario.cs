@@ -15,7 +15,13 @@ public sealed record Scenario(
     ReferralProcess Referrals,
     RecordingProcess Recording,
     ImmutableArray<string> Detectors,
-    SimulationSettings Simulation);
+    SimulationSettings Simulation)
+{
+    /// <summary>Each detector's options, by name (every name in <see cref="Detectors"/> has one).</summary>
+    public ImmutableDictionary<string, DetectorSpec> DetectorOptions { get; init; } = ImmutableDictionary<string, DetectorSpec>.Empty;
+
+    public DetectorSpec DetectorSpec(string name) => DetectorOptions.TryGetValue(name, out var spec) ? spec : new DetectorSpec(name);
+}
 
 /// <summary>One self-defined group and its census count (the rate denominator), summed over regions.</summary>
 public sealed record PopulationGroup(string Name, long Census);

@@ -102,14 +102,17 @@ public static partial class ScenarioLoader
         Population? population = ReadPopulation(r.Required(root, rootNode, "", "population", "a mapping with reference and groups"), r);
         ReferralProcess? referrals = ReadReferrals(r.Required(root, rootNode, "", "referrals", "a mapping with base_rate or total, and rate_ratios"), population, r);
         RecordingProcess? recording = ReadRecording(r.Required(root, rootNode, "", "recording", "a mapping with missing"), population, referrals, r);
-        ImmutableArray<string>? detectors = ReadDetectors(r.Required(root, rootNode, "", "detectors", $"a list of detectors from: {string.Join(", ", DetectorCatalog.Names)}"), r);
+        ImmutableArray<DetectorSpec>? detectors = ReadDetectors(r.Required(root, rootNode, "", "detectors", $"a list of detectors from: {string.Join(", ", DetectorCatalog.Names)}"), population, referrals, r);
         SimulationSettings? simulation = ReadSimulation(r.Required(root, rootNode, "", "simulation", "a mapping with replicates and alpha"), r);
 
         if (name is null || population is null || referrals is null || recording is null || detectors is null || simulation is null)
         {
             return null;
         }
-        var scenario = new Scenario(name, description, seed, population, referrals, recording, detectors.Value, simulation);
+        var scenario = new Scenario(name, description, seed, population, referrals, recording, [.. detectors.Value.Select(d => d.Name)], simulation)
+        {
+            DetectorOptions = detectors.Value.ToImmutableDictionary(d => d.Name),
+        };
         return Calibrate(scenario, root, r);
     }
 
@@ -153,12 +156,14 @@ public static partial class ScenarioLoader
         name.Length is > 0 and <= 100 && name is not "." and not ".." &&
         name.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.');
 
-    private static ImmutableArray<string>? ReadDetectors(YamlNode? node, YamlNodeReader r)
+    private static readonly string[] Adjustments = ["none", "bonferroni", "holm"];
+
+    private static ImmutableArray<DetectorSpec>? ReadDetectors(YamlNode? node, Population? population, ReferralProcess? referrals, YamlNodeReader r)
     {
         if (node is null) return null;
         if (node is not YamlSequenceNode list)
         {
-            r.Error(node, "detectors", $"expected a list such as [{string.Join(", ", DetectorCatalog.Names)}], found {YamlNodeReader.Describe(node)}");
+            r.Error(node, "detectors", $"expected a list such as [{string.Join(", ", DetectorCatalog.Names.Take(2))}], found {YamlNodeReader.Describe(node)}");
             return null;
         }
         if (list.Children.Count == 0)
@@ -166,28 +171,95 @@ public static partial class ScenarioLoader
             r.Error(node, "detectors", $"the list is empty, expected at least one of: {string.Join(", ", DetectorCatalog.Names)}");
             return null;
         }
-        var names = ImmutableArray.CreateBuilder<string>();
+        var specs = ImmutableArray.CreateBuilder<DetectorSpec>();
         bool valid = true;
         for (int i = 0; i < list.Children.Count; i++)
         {
             string path = $"detectors[{i}]";
-            string? name = r.String(list.Children[i], path);
+            YamlNode item = list.Children[i];
+            YamlNode nameNode = item;
+            YamlMappingNode? options = null;
+            if (item is YamlMappingNode one)
+            {
+                if (one.Children.Count != 1)
+                {
+                    r.Error(item, path, "expected a detector name, or one name with its options such as {ipw: {by: region}}");
+                    valid = false;
+                    continue;
+                }
+                nameNode = one.Children.Keys.Single();
+                options = r.Mapping(one.Children.Values.Single(), path, DetectorCatalog.OptionNames);
+                if (options is null) { valid = false; continue; }
+            }
+            string? name = r.String(nameNode, path);
             if (name is null) { valid = false; continue; }
             if (!DetectorCatalog.Names.Contains(name))
             {
-                r.Error(list.Children[i], path, $"unknown detector '{name}'{DidYouMean.Hint(name, DetectorCatalog.Names)}, expected one of: {string.Join(", ", DetectorCatalog.Names)}");
+                r.Error(nameNode, path, $"unknown detector '{name}'{DidYouMean.Hint(name, DetectorCatalog.Names)}, expected one of: {string.Join(", ", DetectorCatalog.Names)}");
                 valid = false;
                 continue;
             }
-            if (names.Contains(name))
+            if (specs.Any(s => s.Name == name))
             {
-                r.Error(list.Children[i], path, $"detector '{name}' is listed twice, expected each detector once");
+                r.Error(nameNode, path, $"detector '{name}' is listed twice, expected each detector once");
                 valid = false;
                 continue;
             }
-            names.Add(name);
+            DetectorSpec? spec = ReadDetectorOptions(name, options, path, population, referrals, r);
+            if (spec is null) { valid = false; continue; }
+            specs.Add(spec);
         }
-        return valid ? names.ToImmutable() : null;
+        return valid ? specs.ToImmutable() : null;
+    }
+
+    private static DetectorSpec? ReadDetectorOptions(string name, YamlMappingNode? options, string path, Population? population, ReferralProcess? referrals, YamlNodeReader r)
+    {
+        var spec = new DetectorSpec(name);
+        bool valid = true;
+        IReadOnlyCollection<string> allowed = DetectorCatalog.OptionsOf(name);
+        foreach (var (key, keyNode, _) in YamlNodeReader.Entries(options))
+        {
+            if (allowed.Contains(key)) continue;
+            r.Error(keyNode, $"{path}.{key}", allowed.Count == 0
+                ? $"detector '{name}' takes no options"
+                : $"does not apply to detector '{name}', expected only: {string.Join(", ", allowed)}");
+            valid = false;
+        }
+
+        if (allowed.Contains("by"))
+        {
+            YamlNode? byNode = YamlNodeReader.Child(options, "by");
+            string? by = byNode is null ? null : r.String(byNode, $"{path}.by");
+            if (by is null && byNode is null)
+            {
+                // Without a stratifier, stratify by region where there are regions; else there is one stratum.
+                by = population?.HasRegions == true ? "region" : null;
+            }
+            else if (by is not null && population is not null && referrals is not null)
+            {
+                List<string> choices = ["region", .. referrals.Covariates.Select(c => c.Name)];
+                if (!r.Known(by, byNode!, $"{path}.by", "'region' or a covariate in referrals.covariates", choices)) valid = false;
+            }
+            else valid = false;
+            spec = spec with { By = by };
+        }
+        if (allowed.Contains("m") && YamlNodeReader.Child(options, "m") is YamlNode mNode)
+        {
+            long? m = r.Integer(mNode, $"{path}.m", "a whole number of imputations from 1 to 1000");
+            if (m is null || m is < 1 or > 1000)
+            {
+                if (m is not null) r.Error(mNode, $"{path}.m", $"found {m}, expected a whole number of imputations from 1 to 1000");
+                valid = false;
+            }
+            else spec = spec with { Imputations = (int)m.Value };
+        }
+        if (allowed.Contains("adjust") && YamlNodeReader.Child(options, "adjust") is YamlNode adjustNode)
+        {
+            string? adjust = r.String(adjustNode, $"{path}.adjust");
+            if (adjust is null || !r.Known(adjust, adjustNode, $"{path}.adjust", "an adjustment", Adjustments)) valid = false;
+            else spec = spec with { Adjust = Enum.Parse<Adjustment>(adjust, ignoreCase: true) };
+        }
+        return valid ? spec : null;
     }
 
     private static SimulationSettings? ReadSimulation(YamlNode? node, YamlNodeReader r)

@@ -44,7 +44,7 @@ public class RecordingLimitTests
         SimulationResult result = MonteCarloRunner.Run(s, new RunSettings(1000, s.Seed, 2));
         var r = new Dictionary<string, double> { ["White"] = 0.4, ["Black"] = 0.25, ["Asian"] = 0.5, ["Mixed"] = 0.1 };
         var rr = new Dictionary<string, double> { ["Black"] = 1.4, ["Asian"] = 1.0, ["Mixed"] = 1.0 };
-        foreach (DiagnosandRow row in result.Rows)
+        foreach (DiagnosandRow row in result.Rows.Where(r => r.Group != MonteCarloRunner.FamilyWiseTarget))
         {
             double limit = Math.Log(rr[row.Group] * r[row.Group] / r["White"]);
             AssertWithin4Se(limit, row.MeanLogEstimate, row.MeanLogEstimateSe, row.Group);

@@ -1,0 +1,102 @@
+using System.Collections.Immutable;
+
+namespace BiasSim.Core.Detectors;
+
+/// <summary>
+/// Inverse-probability weighting by an observed stratifier (region or a covariate): within stratum k the
+/// recorded referrals stand for all T_k referrals, so count_g = sum_k X_gk T_k / R_k, with R_k the recorded
+/// referrals of the stratum. Unbiased (to first order) when missingness depends only on the stratifier (MAR).
+/// </summary>
+/// <remarks>
+/// Delta-method variance of log RR: the Katz terms of the weighted counts, 1/c_g - 1/N_g + 1/c_ref - 1/N_ref
+/// (referral variation), plus the estimation of each stratum's composition from R_k of its T_k referrals
+/// (a sample without replacement, so with the finite-population factor 1 - R_k/T_k):
+/// sum_k T_k^2 (1 - R_k/T_k) / R_k [p_g(1 - p_g)/c_g^2 + p_ref(1 - p_ref)/c_ref^2 + 2 p_g p_ref/(c_g c_ref)],
+/// p = X_k / R_k. With one stratum this is exactly the Katz variance of the complete-case rate ratio.
+/// </remarks>
+public sealed class IpwDetector : CountDetector
+{
+    public const string DetectorName = "ipw";
+
+    private readonly GroupComparison _groups;
+    private readonly int[] _stratumLevel;
+    private readonly int _levels;
+
+    public IpwDetector(GroupComparison groups, int[] stratumLevel, int levels)
+    {
+        _groups = groups;
+        _stratumLevel = stratumLevel;
+        _levels = levels;
+    }
+
+    public override string Name => DetectorName;
+    public override ImmutableArray<string> Targets => _groups.Targets;
+    public override bool HasInterval => true;
+    public override double? TrueValue(int target) => _groups.Truths[target];
+
+    public override void Evaluate(in RecordedCounts counts, Span<DetectorOutcome> outcomes)
+    {
+        Engine.StratifiedCounts strata = counts.Strata!;
+        int groupCount = strata.Groups;
+        // Collapse the engine's strata to this detector's levels.
+        Span<double> x = stackalloc double[_levels * groupCount];
+        Span<double> recorded = stackalloc double[_levels];
+        Span<double> total = stackalloc double[_levels];
+        x.Clear(); recorded.Clear(); total.Clear();
+        for (int s = 0; s < strata.Strata; s++)
+        {
+            int k = _stratumLevel[s];
+            long r = strata.Unmatched[s];
+            for (int g = 0; g < groupCount; g++)
+            {
+                long c = strata.Recorded[s * groupCount + g];
+                x[k * groupCount + g] += c;
+                r += c;
+            }
+            recorded[k] += r;
+            total[k] += r + strata.Unknown[s];
+        }
+        for (int k = 0; k < _levels; k++)
+        {
+            if (recorded[k] == 0 && total[k] > 0)
+            {
+                // A stratum with referrals but no recorded group cannot be weighted: its referrals would vanish.
+                outcomes[.._groups.Groups.Length].Fill(DetectorOutcome.NotEstimable(NotEstimableReason.ZeroCount));
+                return;
+            }
+        }
+
+        int reference = _groups.Reference;
+        double cRef = Weighted(x, recorded, total, reference, groupCount);
+        for (int t = 0; t < _groups.Groups.Length; t++)
+        {
+            int g = _groups.Groups[t];
+            double cG = Weighted(x, recorded, total, g, groupCount);
+            if (cG == 0 || cRef == 0)
+            {
+                outcomes[t] = DetectorOutcome.NotEstimable(NotEstimableReason.ZeroCount);
+                continue;
+            }
+            double variance = 1 / cG - 1 / _groups.Census[g] + 1 / cRef - 1 / _groups.Census[reference];
+            for (int k = 0; k < _levels; k++)
+            {
+                if (recorded[k] == 0) continue;
+                double pG = x[k * groupCount + g] / recorded[k];
+                double pR = x[k * groupCount + reference] / recorded[k];
+                double factor = total[k] * total[k] / recorded[k] * (1 - recorded[k] / total[k]);
+                variance += factor * (pG * (1 - pG) / (cG * cG) + pR * (1 - pR) / (cRef * cRef) + 2 * pG * pR / (cG * cRef));
+            }
+            outcomes[t] = DetectorOutcome.LogInterval(_groups.LogRateRatio(t, cG, cRef), Math.Sqrt(Math.Max(variance, 0)), _groups.Z);
+        }
+    }
+
+    private static double Weighted(ReadOnlySpan<double> x, ReadOnlySpan<double> recorded, ReadOnlySpan<double> total, int group, int groupCount)
+    {
+        double c = 0;
+        for (int k = 0; k < recorded.Length; k++)
+        {
+            if (recorded[k] > 0) c += x[k * groupCount + group] * total[k] / recorded[k];
+        }
+        return c;
+    }
+}

@@ -1,0 +1,97 @@
+using System.Collections.Immutable;
+using MathNet.Numerics.Distributions;
+
+namespace BiasSim.Core.Detectors;
+
+/// <summary>
+/// Does missingness itself differ across regions or sectors? Targets: every level of the stratifier, whose
+/// estimate is its missing share divided by the overall one (1 = average recording; delta-method interval,
+/// flagged when it excludes 1), and "all": Pearson's chi-square test of independence of recorded/unknown
+/// against the levels, df = levels - 1. Only the stratifier is needed, so this works when ethnicity is missing.
+/// </summary>
+/// <remarks>
+/// With s_k = U_k / T_k and s = U / T: Var(log s_k) = (1 - s_k)/U_k, Var(log s) = (1 - s)/U and, since level k is
+/// part of the whole, Cov(log s_k, log s) = (1 - s_k)/U; so Var(log s_k/s) = (1 - s_k)/U_k + (1 - s)/U - 2(1 - s_k)/U.
+/// </remarks>
+public sealed class MissingShareDetector : CountDetector
+{
+    public const string DetectorName = "missing-share";
+
+    private readonly int[] _stratumLevel;
+    private readonly double[] _truths;     // per level: expected missing share / expected overall; then "all"
+    private readonly bool _anyDifference;
+    private readonly double _z;
+    private readonly double _critical;
+
+    public MissingShareDetector(ImmutableArray<string> levels, int[] stratumLevel, IReadOnlyList<double> expectedShareByLevel, double expectedShare, double alpha)
+    {
+        Targets = [.. levels, ChiSquareDetector.AllTarget];
+        _stratumLevel = stratumLevel;
+        _truths = [.. expectedShareByLevel.Select(s => Math.Abs(s / expectedShare - 1) < 1e-12 ? 1.0 : s / expectedShare)];
+        _anyDifference = _truths.Any(t => t != 1.0);
+        _z = Normal.InvCDF(0, 1, 1 - alpha / 2);
+        _critical = levels.Length > 1 ? ChiSquared.InvCDF(levels.Length - 1, 1 - alpha) : double.PositiveInfinity;
+    }
+
+    public override string Name => DetectorName;
+    public override ImmutableArray<string> Targets { get; }
+    public override bool HasInterval => true;
+
+    /// <summary>Whether missingness truly differs across levels (else a flag on "all" is a false alarm).</summary>
+    public bool AnyDifference => _anyDifference;
+
+    public override double? TrueValue(int target) => target < _truths.Length ? _truths[target] : null;
+
+    public override void Evaluate(in RecordedCounts counts, Span<DetectorOutcome> outcomes)
+    {
+        Engine.StratifiedCounts strata = counts.Strata!;
+        int levels = _truths.Length;
+        Span<double> unknown = stackalloc double[levels];
+        Span<double> total = stackalloc double[levels];
+        unknown.Clear(); total.Clear();
+        for (int s = 0; s < strata.Strata; s++)
+        {
+            int k = _stratumLevel[s];
+            long recorded = strata.Unmatched[s];
+            for (int g = 0; g < strata.Groups; g++) recorded += strata.Recorded[s * strata.Groups + g];
+            unknown[k] += strata.Unknown[s];
+            total[k] += recorded + strata.Unknown[s];
+        }
+        double u = 0, n = 0;
+        for (int k = 0; k < levels; k++) { u += unknown[k]; n += total[k]; }
+        if (u == 0 || u == n)
+        {
+            outcomes[..(levels + 1)].Fill(DetectorOutcome.NotEstimable(NotEstimableReason.NoData));
+            return;
+        }
+        double share = u / n;
+        double statistic = 0;
+        for (int k = 0; k < levels; k++)
+        {
+            if (total[k] > 0)
+            {
+                double eU = total[k] * share, eR = total[k] * (1 - share);
+                double dU = unknown[k] - eU;
+                statistic += dU * dU / eU + dU * dU / eR;
+            }
+            if (unknown[k] == 0)
+            {
+                outcomes[k] = DetectorOutcome.NotEstimable(NotEstimableReason.ZeroCount);
+                continue;
+            }
+            double sk = unknown[k] / total[k];
+            double variance = (1 - sk) / unknown[k] + (1 - share) / u - 2 * (1 - sk) / u;
+            outcomes[k] = DetectorOutcome.LogInterval(Math.Log(sk / share), Math.Sqrt(Math.Max(variance, 1e-300)), _z);
+        }
+        outcomes[levels] = new DetectorOutcome
+        {
+            Estimable = true,
+            Estimate = statistic,
+            LogEstimate = double.NaN,
+            Lower = double.NaN,
+            Upper = double.NaN,
+            Z = double.NaN,
+            Flag = statistic > _critical ? (sbyte)1 : (sbyte)0,
+        };
+    }
+}
