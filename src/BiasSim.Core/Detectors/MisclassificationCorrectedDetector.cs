@@ -68,6 +68,18 @@ public sealed class MisclassificationCorrectedDetector : CountDetector
         }
     }
 
+    /// <summary>t-hat = (M^T)^-1 x for real-valued x (for checks and for single analyses).</summary>
+    public double[] Correct(ReadOnlySpan<double> x)
+    {
+        if (_inverse is null) throw new InvalidOperationException("The misclassification matrix cannot be inverted.");
+        var t = new double[x.Length];
+        for (int g = 0; g < t.Length; g++)
+        {
+            for (int j = 0; j < x.Length; j++) t[g] += _inverse[g, j] * x[j];
+        }
+        return t;
+    }
+
     /// <summary>t-hat_g = row g of (M^T)^-1 times x.</summary>
     public double Corrected(int group, ReadOnlySpan<long> x)
     {
