@@ -28,11 +28,19 @@ public static class ConsoleReport
             string reference = detector.Key.Attribute == Population.Ethnicity
                 ? scenario.Population.Reference
                 : scenario.Population.Attributes.Single(a => a.Name == detector.Key.Attribute).Reference;
-            if (detector.Key.Detector == RateRatioDetector.DetectorName)
+            sb.Append(Inv, $"{attribute}{detector.Key.Detector}: {Describe(detector.Key.Detector, reference, confidence, scenario)}\n");
+            var withInterval = detector.Where(r => r.MeanEstimate is not null || r.TrueRateRatio is not null).ToList();
+            if (withInterval.Count > 0)
             {
-                sb.Append(Inv, $"{attribute}{detector.Key.Detector}: rate ratio vs {reference} on recorded referrals, census denominators, Katz {confidence:0.#}% interval\n");
-                var table = new TextTable("group", "true RR", "flagged (±MC SE)", "up", "down", "mean RR", "bias(log)", "coverage", $"mean {confidence:0.#}% interval", "not estimable");
-                foreach (DiagnosandRow r in detector)
+                string truthHeader = detector.Key.Detector switch
+                {
+                    DetectorCatalog.TippingPoint => "true r/r_ref",
+                    MissingShareDetector.DetectorName => "true ratio",
+                    _ => "true RR",
+                };
+                string intervalHeader = detector.Key.Detector == BoundsDetector.DetectorName ? "mean bounds" : $"mean {confidence:0.#}% interval";
+                var table = new TextTable("group", truthHeader, "flagged (±MC SE)", "up", "down", "mean est.", "bias(log)", "coverage", intervalHeader, "not estimable");
+                foreach (DiagnosandRow r in withInterval)
                 {
                     table.Add(r.Group, Num(r.TrueRateRatio, "0.00"), $"{Pct(r.FlagRate)} (±{Pct(r.FlagRateSe)})", Pct(r.FlagUpRate), Pct(r.FlagDownRate),
                         Num(r.MeanEstimate, "0.000"), Num(r.BiasLog, "+0.000;-0.000;0.000"), Pct(r.Coverage),
@@ -40,11 +48,11 @@ public static class ConsoleReport
                 }
                 table.Render(sb);
             }
-            else
+            var tests = detector.Except(withInterval).ToList();
+            if (tests.Count > 0)
             {
-                sb.Append(Inv, $"{attribute}{detector.Key.Detector}: Pearson goodness-of-fit of recorded referrals against census shares, alpha {scenario.Simulation.Alpha}\n");
-                var table = new TextTable("groups", "flagged (±MC SE)", "not estimable");
-                foreach (DiagnosandRow r in detector) table.Add(r.Group, $"{Pct(r.FlagRate)} (±{Pct(r.FlagRateSe)})", Pct(r.NotEstimableRate));
+                var table = new TextTable(withInterval.Count > 0 ? "test" : "groups", "flagged (±MC SE)", "not estimable");
+                foreach (DiagnosandRow r in tests) table.Add(r.Group, $"{Pct(r.FlagRate)} (±{Pct(r.FlagRateSe)})", Pct(r.NotEstimableRate));
                 table.Render(sb);
             }
         }
@@ -102,6 +110,26 @@ public static class ConsoleReport
         return $"{Capitalise(missing)}, {r.Group} people are referred at the same rate as {scenario.Population.Reference} people, " +
                $"yet {per100} of 100 audits would wrongly flag a difference (false alarms; alpha allows {(100 * scenario.Simulation.Alpha).ToString("0.#", Inv)})" +
                SizeWarning(r, 1.0) + ".";
+    }
+
+    /// <summary>One line saying what a detector does, for the table's heading.</summary>
+    private static string Describe(string detector, string reference, double confidence, Scenario scenario)
+    {
+        DetectorSpec spec = scenario.DetectorSpec(detector);
+        string by = spec.By is null ? "" : $" by {spec.By}";
+        string adjust = spec.Adjust == Adjustment.None ? "" : $", {spec.Adjust.ToString().ToLowerInvariant()}-adjusted flags";
+        return detector switch
+        {
+            RateRatioDetector.DetectorName => string.Create(Inv, $"rate ratio vs {reference} on recorded referrals, census denominators, Katz {confidence:0.#}% interval{adjust}"),
+            ChiSquareDetector.DetectorName => string.Create(Inv, $"Pearson goodness-of-fit of recorded referrals against census shares, alpha {scenario.Simulation.Alpha}"),
+            BoundsDetector.DetectorName => $"worst/best-case bounds vs {reference}: every unknown referral counted as {reference}, then as the group",
+            IpwDetector.DetectorName => string.Create(Inv, $"inverse-probability weighting{by}, delta-method {confidence:0.#}% interval{adjust}"),
+            MultipleImputationDetector.DetectorName => string.Create(Inv, $"multiple imputation{by}, m = {spec.Imputations}, Rubin's rules with Barnard-Rubin df{adjust}"),
+            MisclassificationCorrectedDetector.DetectorName => string.Create(Inv, $"counts corrected by the known misclassification matrix, delta-method {confidence:0.#}% interval{adjust}"),
+            MissingShareDetector.DetectorName => $"does missingness differ{by}? each level's missing share over the overall share, and a chi-square test",
+            DetectorCatalog.TippingPoint => "the recording ratio r_g/r_ref that would explain away the observed rate ratio, against the true recording ratio",
+            _ => detector,
+        };
     }
 
     /// <summary>When the estimate is far off (more than 10% on the ratio scale, on average), say so: detecting the
