@@ -22,6 +22,11 @@ public static partial class ScenarioLoader
     public static ScenarioLoadResult Load(string text, string fileName, IReadOnlyList<ScenarioOverride> overrides)
     {
         var reader = new YamlNodeReader(fileName);
+        if (YamlGuard.Check(text) is var (line, column, problem))
+        {
+            reader.Error(line, column, "", problem);
+            return new ScenarioLoadResult(null, reader.Errors);
+        }
         YamlNode? root;
         var scanner = new Scanner(new StringReader(text));
         try
@@ -44,10 +49,11 @@ public static partial class ScenarioLoader
             reader.Error((int)e.Start.Line, (int)e.Start.Column, "", $"YAML syntax error: {CleanYamlMessage(e)}");
             return new ScenarioLoadResult(null, reader.Errors);
         }
-        catch (InvalidOperationException)
+        catch (Exception e) when (e is InvalidOperationException or ArgumentException)
         {
-            // YamlDotNet (16 to 18) throws this instead of a YamlException when the text ends inside a
-            // flow collection; the scanner's position still says where it gave up.
+            // YamlDotNet (16 to 18) throws these instead of a YamlException when the text ends inside a flow
+            // collection, or for some malformed event sequences (found by LoaderFuzzTests); the scanner's
+            // position still says where it gave up.
             Mark at = scanner.CurrentPosition;
             reader.Error((int)at.Line, (int)at.Column, "", "YAML syntax error: the text ends inside an unfinished structure, expected a closing } or ] or quote");
             return new ScenarioLoadResult(null, reader.Errors);
