@@ -59,7 +59,7 @@ public class EngineBenchmarks
     [Benchmark(OperationsPerInvoke = 100_000)]
     public long Run100kAllCores() => MonteCarloRunner.Run(_scenario, new RunSettings(100_000, 20151, Environment.ProcessorCount)).CompletedReplicates;
 
-    private static string FindRepoRoot()
+    internal static string FindRepoRoot()
     {
         var dir = new DirectoryInfo(AppContext.BaseDirectory);
         while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "BiasSim.sln"))) dir = dir.Parent;
