@@ -11,6 +11,9 @@ public static class CliApp
         var root = new RootCommand("BiasSim: simulate how missing and officer-assigned ethnicity hide or fake disproportionality, and how reliably detectors still find it.");
         root.Subcommands.Add(RunCommand.Build(stdout, stderr, cancellationToken));
         root.Subcommands.Add(ValidateCommand.Build(stdout, stderr));
+        root.Subcommands.Add(ReportCommand.Build(stdout, stderr));
+        root.Subcommands.Add(SweepCommand.Build(stdout, stderr, cancellationToken));
+        root.Subcommands.Add(MdrrCommand.Build(stdout, stderr, cancellationToken));
 
         ParseResult parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)

@@ -1,3 +1,4 @@
+using BiasSim.Cli.Sweeps;
 using BiasSim.Core.Scenarios;
 
 namespace BiasSim.Cli;
@@ -8,15 +9,46 @@ public static class ScenarioFile
     /// <summary>Scenario files are short, hand-written text; anything larger is a mistake (or an attack), rejected before parsing.</summary>
     public const long MaxBytes = 1 << 20;
 
-    public static Scenario Load(string path)
+    public static Scenario Load(string path) => Load(path, []);
+
+    /// <summary>Loads and validates the file with <c>--set path=value</c> <paramref name="overrides"/> applied; a mistake
+    /// anywhere (file or override) is a <see cref="UserInputException"/> listing every error.</summary>
+    public static Scenario Load(string path, IReadOnlyList<ScenarioOverride> overrides)
     {
-        ScenarioLoadResult result = TryLoad(path);
+        ScenarioLoadResult result = TryLoad(path, overrides);
         return result.Scenario ?? throw new UserInputException(result.Errors.Select(e => e.ToString()).ToList());
     }
 
-    public static ScenarioLoadResult TryLoad(string path)
+    public static ScenarioLoadResult TryLoad(string path) => TryLoad(path, []);
+
+    /// <summary>A top-level <c>sweep:</c> section is for <c>biassim sweep</c> alone: it is blanked out here (line and column
+    /// numbers of everything else unchanged) so every command can read a sweep file as its base scenario.</summary>
+    public static ScenarioLoadResult TryLoad(string path, IReadOnlyList<ScenarioOverride> overrides)
     {
-        string text;
+        ScenarioLoadResult? failure = TryRead(path, out string text);
+        return failure ?? PointAtOverrides(ScenarioLoader.Load(SweepSection.Strip(text), path, overrides), path, overrides);
+    }
+
+    /// <summary>
+    /// A key that only a --set created has no place in the file, yet the loader reports it at the file's 1:1
+    /// (for example an unknown key, or a key that does not apply); such errors are put on the --set argument that made it.
+    /// </summary>
+    public static ScenarioLoadResult PointAtOverrides(ScenarioLoadResult result, string path, IReadOnlyList<ScenarioOverride> overrides)
+    {
+        if (result.Success || overrides.Count == 0) return result;
+        return result with
+        {
+            Errors = [.. result.Errors.Select(e =>
+                e.File == path && e.Line == 1 && e.Column == 1 && overrides.LastOrDefault(o => e.Path == o.Path || e.Path.StartsWith(o.Path + ".", StringComparison.Ordinal)) is { } o
+                    ? e with { File = o.Argument }
+                    : e)],
+        };
+    }
+
+    /// <summary>Reads the file's text, refusing folders, missing, oversized and binary files; null on success.</summary>
+    public static ScenarioLoadResult? TryRead(string path, out string text)
+    {
+        text = "";
         try
         {
             var info = new FileInfo(path);
@@ -30,7 +62,7 @@ public static class ScenarioFile
             return Fail(path, $"cannot be read ({e.Message})");
         }
         if (text.Contains('\0')) return Fail(path, "holds binary data (a NUL byte), expected a YAML text file");
-        return ScenarioLoader.Load(text, path);
+        return null;
     }
 
     private static ScenarioLoadResult Fail(string path, string message) =>

@@ -1,0 +1,34 @@
+using System.CommandLine;
+using BiasSim.Cli.Plots;
+using BiasSim.Cli.Report;
+
+namespace BiasSim.Cli.Commands;
+
+/// <summary><c>biassim report DIR [--out DIR2]</c>: a shareable report.html and report.md from a run or sweep folder.</summary>
+public static class ReportCommand
+{
+    public static Command Build(TextWriter stdout, TextWriter stderr)
+    {
+        var folder = new Argument<string>("folder") { Description = "A results folder written by 'biassim run' or 'biassim sweep'" };
+        var output = new Option<string?>("--out", "-o") { Description = "Where to write report.html, report.md and plots/ (default: the results folder)" };
+        var noPlots = new Option<bool>("--no-plots") { Description = "Leave the plots out of the report" };
+        var command = new Command("report", "Write a shareable report (report.html and report.md, with plots) from a run or sweep folder")
+        {
+            folder, output, noPlots,
+        };
+        command.SetAction(parse =>
+        {
+            string dir = parse.GetValue(folder)!;
+            string outFolder = parse.GetValue(output) ?? dir;
+            ResultsFolder results = ResultsFolder.Load(dir);
+            IReadOnlyList<RenderedPlot> plots = [];
+            string? note = "Plots were left out (--no-plots).";
+            if (!parse.GetValue(noPlots)) plots = ReportWriter.TryDrawPlots(results, stderr, out note);
+            var (html, markdown) = ReportWriter.Write(results, outFolder, plots, note);
+            if (plots.Count > 0) stdout.WriteLine($"Wrote {plots.Count} plot(s) to {Path.Combine(outFolder, PlotSet.FolderName)} (PNG and SVG)");
+            stdout.WriteLine($"Wrote {html} and {markdown}");
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+}

@@ -1,0 +1,147 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Globalization;
+using BiasSim.Cli.Output;
+using BiasSim.Cli.Sweeps;
+using BiasSim.Core.Engine;
+using BiasSim.Core.Scenarios;
+
+namespace BiasSim.Cli.Commands;
+
+/// <summary><c>biassim sweep FILE --set path=v1,v2,...</c>: the same audit over a grid of scenario values.</summary>
+public static class SweepCommand
+{
+    /// <summary>Distinct errors reported before the rest are summarised (a bad value fails at many points).</summary>
+    private const int MaxErrors = 30;
+
+    public static Command Build(TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
+    {
+        var file = new Argument<string>("file") { Description = "Scenario file (.yaml), optionally with a sweep: section" };
+        Option<string[]> sets = CliOverrides.SetOption();
+        sets.Description = "Swept values path=v1,v2,... or path=start:stop:step (stop included), e.g. --set recording.missing.share=0:0.9:0.1; " +
+                           "a single value is a plain override applied to every point (repeatable; the grid is every combination)";
+        var replicates = new Option<int?>("--replicates", "-r") { Description = "Simulated audits per design point (overrides simulation.replicates)" };
+        var seed = new Option<ulong?>("--seed", "-s") { Description = "Master seed (overrides the scenario's seed); every point reuses the same replicate seeds" };
+        var threads = new Option<int?>("--threads", "-t") { Description = "Worker threads (default: all cores); results are identical for any value" };
+        var output = new Option<string?>("--out", "-o") { Description = "Output folder (default: out/<scenario name>-sweep)" };
+        Option<bool> quiet = CliOverrides.QuietOption();
+        var command = new Command("sweep", "Run the audit at every combination of scenario values (common random numbers) and write one table of diagnosands")
+        {
+            file, sets, replicates, seed, threads, output, quiet,
+        };
+        command.SetAction(parse =>
+        {
+            string path = parse.GetValue(file)!;
+            if (ScenarioFile.TryRead(path, out string text) is { } unreadable)
+            {
+                throw new UserInputException([.. unreadable.Errors.Select(e => e.ToString())]);
+            }
+            var errors = new List<string>();
+            SweepPlan plan = SweepPlan.Build(text, path, parse.GetValue(sets) ?? [], errors) ?? throw new UserInputException(errors);
+            if (plan.Parameters.Length == 0)
+            {
+                throw new UserInputException($"{path}: nothing to sweep, expected --set path=v1,v2,... (or path=start:stop:step) or a sweep: section in the file");
+            }
+            int? reps = parse.GetValue(replicates);
+            if (reps < 1) throw new UserInputException($"--replicates: found {reps}, expected a whole number of at least 1");
+            int threadCount = parse.GetValue(threads) ?? Environment.ProcessorCount;
+            if (threadCount < 1) throw new UserInputException($"--threads: found {threadCount}, expected a whole number of at least 1");
+            ulong? masterSeed = parse.GetValue(seed);
+
+            // Every point is validated before any runs, so a bad value costs nothing and leaves no folder.
+            Scenario[] scenarios = LoadAll(plan, SweepSection.Strip(text));
+            var settings = scenarios.Select(s => new RunSettings(reps ?? s.Simulation.Replicates, masterSeed ?? s.Seed, threadCount)).ToArray();
+            string folder = parse.GetValue(output) ?? Path.Combine("out", scenarios[0].Name + "-sweep");
+
+            var stopwatch = Stopwatch.StartNew();
+            long total = settings.Sum(s => (long)s.Replicates);
+            bool show = ProgressDisplay.ShouldShow(stderr, parse.GetValue(quiet));
+            List<SweepPointResult> results = ProgressDisplay.Run(show, $"{scenarios[0].Name}: {plan.PointCount:N0} design points", total, progress =>
+            {
+                var done = new List<SweepPointResult>(plan.PointCount);
+                long offset = 0;
+                foreach (SweepPoint point in plan.Points)
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                    long before = offset;
+                    IProgress<long>? reporter = progress is null ? null : new Progress(progress, before);
+                    var pointWatch = Stopwatch.StartNew();
+                    // Design point 0 for every point: the same replicate seeds everywhere (common random numbers).
+                    SimulationResult result = MonteCarloRunner.Run(scenarios[point.Index], settings[point.Index], reporter, cancellationToken);
+                    done.Add(new SweepPointResult(point, scenarios[point.Index], settings[point.Index], result, pointWatch.Elapsed.TotalSeconds));
+                    offset += settings[point.Index].Replicates;
+                }
+                return done;
+            });
+            stopwatch.Stop();
+
+            var info = new SweepOutput.SweepInfo(path, masterSeed ?? (settings.Select(s => s.Seed).Distinct().Count() == 1 ? settings[0].Seed : null),
+                reps ?? (settings.Select(s => s.Replicates).Distinct().Count() == 1 ? settings[0].Replicates : null),
+                threadCount, stopwatch.Elapsed.TotalSeconds, Warnings(results));
+            Write(folder, text, plan, results, info);
+            stdout.Write(SweepOutput.Render(plan, results, info, folder));
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+
+    private static Scenario[] LoadAll(SweepPlan plan, string strippedText)
+    {
+        var scenarios = new Scenario[plan.PointCount];
+        var errors = new List<string>();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        int failed = 0;
+        foreach (SweepPoint point in plan.Points)
+        {
+            ScenarioLoadResult result = plan.Load(strippedText, point);
+            if (result.Scenario is { } s)
+            {
+                scenarios[point.Index] = s;
+                continue;
+            }
+            failed++;
+            foreach (ScenarioError e in result.Errors)
+            {
+                string message = e.ToString();
+                if (seen.Add(message) && errors.Count < MaxErrors) errors.Add(message);
+            }
+        }
+        if (failed == 0) return scenarios;
+        if (seen.Count > errors.Count) errors.Add(string.Create(CultureInfo.InvariantCulture, $"... and {seen.Count - errors.Count:N0} more distinct errors"));
+        errors.Add(string.Create(CultureInfo.InvariantCulture, $"{plan.FileName}: {failed:N0} of {plan.PointCount:N0} design points are invalid; nothing was run"));
+        throw new UserInputException(errors);
+    }
+
+    private static List<string> Warnings(IReadOnlyList<SweepPointResult> results)
+    {
+        var warnings = new List<string>();
+        double worstSe = results.SelectMany(r => r.Result.Rows).Select(r => r.FlagRateSe).DefaultIfEmpty(0).Max();
+        if (worstSe > 0.01)
+        {
+            warnings.Add(string.Create(CultureInfo.InvariantCulture,
+                $"a flag rate's Monte Carlo SE is up to {100 * worstSe:0.0} percentage points at some design point; use more replicates for publishable figures."));
+        }
+        return warnings;
+    }
+
+    private static void Write(string folder, string scenarioText, SweepPlan plan, IReadOnlyList<SweepPointResult> results, SweepOutput.SweepInfo info)
+    {
+        try
+        {
+            Directory.CreateDirectory(folder);
+            AtomicFile.WriteAllText(Path.Combine(folder, "scenario.yaml"), scenarioText);
+            AtomicFile.WriteAllText(Path.Combine(folder, "sweep.csv"), SweepOutput.Csv(plan, results));
+            AtomicFile.WriteAllText(Path.Combine(folder, "summary.json"), SweepOutput.Json(plan, results, info));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new UserInputException($"{folder}: cannot write the results there ({e.Message})");
+        }
+    }
+
+    /// <summary>Reports a point's completed replicates as a share of the whole sweep.</summary>
+    private sealed class Progress(IProgress<long> inner, long offset) : IProgress<long>
+    {
+        public void Report(long value) => inner.Report(offset + value);
+    }
+}

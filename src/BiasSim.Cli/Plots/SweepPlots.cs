@@ -1,0 +1,208 @@
+using System.Text;
+using BiasSim.Cli.Report;
+using ScottPlot;
+using static BiasSim.Cli.Plots.PlotTheme;
+
+namespace BiasSim.Cli.Plots;
+
+/// <summary>The plots of a sweep (detection rate against one swept parameter, or a heatmap over two) and of MDRR results
+/// across a swept parameter.</summary>
+internal static class SweepPlots
+{
+    /// <summary>One line: a detector and group (and attribute) followed across the design points.</summary>
+    private sealed record Series(string Detector, string Group, string Attribute, List<SweepPoint> Points);
+
+    /// <summary>The parameters that take more than one value, by index into <see cref="ResultsFolder.SweepParameters"/>.</summary>
+    public static List<int> Varying(IReadOnlyList<string> parameters, IEnumerable<ImmutableValues> values)
+    {
+        var list = values.ToList();
+        return [.. Enumerable.Range(0, parameters.Count).Where(p => list.Select(v => v[p]).Distinct().Count() > 1)];
+    }
+
+    public static IEnumerable<RenderedPlot> Build(ResultsFolder f)
+    {
+        if (f.SweepPoints.Length > 0)
+        {
+            List<int> varying = Varying(f.SweepParameters, f.SweepPoints.Select(p => new ImmutableValues(p.Values)));
+            List<Series> series = [.. f.SweepPoints
+                .GroupBy(p => (p.Result.Row.Detector, p.Result.Row.Group, p.Result.Attribute))
+                .Select(g => new Series(g.Key.Detector, g.Key.Group, g.Key.Attribute, [.. g]))];
+            if (varying.Count == 1 && Numeric(f.SweepPoints.Select(p => p.Values[varying[0]])))
+            {
+                yield return PowerLines(f, varying[0], series);
+            }
+            else if (varying.Count == 2 && Numeric(f.SweepPoints.Select(p => p.Values[varying[0]])) && Numeric(f.SweepPoints.Select(p => p.Values[varying[1]])))
+            {
+                foreach (Series s in series) yield return Heatmap(f, varying[0], varying[1], s);
+            }
+        }
+        if (f.MdrrRows.Length > 0 && MdrrAxis(f) is int axis) yield return Mdrr(f, axis);
+    }
+
+    private static bool Numeric(IEnumerable<string> values) => values.All(v => ResultsFolder.ParseNumber(v) is not null);
+
+    private static string SeriesLabel(ResultsFolder f, Series s, bool withTruth)
+    {
+        string detector = Labels.Detector(s.Detector, f.ReferenceFor(s.Attribute));
+        string who = s.Group == "all" ? detector : $"{Labels.Group(s.Group)} ({detector})";
+        if (s.Attribute.Length > 0 && s.Attribute != Core.Scenarios.Population.Ethnicity) who += $" [{s.Attribute}]";
+        var truths = s.Points.Select(p => p.Result.Row.TrueRateRatio).Distinct().ToList();
+        return withTruth && truths is [double rr] ? $"{who}, true RR {Num(rr)}" : who;
+    }
+
+    private static RenderedPlot PowerLines(ResultsFolder f, int parameter, List<Series> series)
+    {
+        string path = f.SweepParameters[parameter];
+        string xLabel = Labels.Parameter(path, f.Reference);
+        string title = $"{f.ScenarioName}: detection rate across the sweep";
+        Plot plot = NewPlot(title, xLabel, "Audits that flag a difference (%)");
+        var alt = new StringBuilder($"Line chart for scenario {f.ScenarioName}: the share of simulated audits that flag a difference (with 95% Monte Carlo bands) against {xLabel.ToLowerInvariant()}, one line per detector and group.");
+        for (int i = 0; i < series.Count; i++)
+        {
+            var pts = series[i].Points.OrderBy(p => p.Number(parameter)).ToList();
+            double[] xs = [.. pts.Select(p => Labels.Scale(path, p.Number(parameter)!.Value))];
+            double[] ys = [.. pts.Select(p => 100 * p.Result.Row.FlagRate)];
+            double[] lo = [.. pts.Select(p => Math.Max(0, 100 * (p.Result.Row.FlagRate - RunPlots.Z95 * p.Result.Row.FlagRateSe)))];
+            double[] hi = [.. pts.Select(p => Math.Min(100, 100 * (p.Result.Row.FlagRate + RunPlots.Z95 * p.Result.Row.FlagRateSe)))];
+            if (xs.Length > 1)
+            {
+                var band = plot.Add.FillY(xs, lo, hi);
+                band.FillColor = SeriesColor(i).WithAlpha(0.18);
+                band.LineWidth = 0;
+                band.MarkerShape = MarkerShape.None;
+            }
+            var line = plot.Add.Scatter(xs, ys, SeriesColor(i));
+            line.LinePattern = SeriesPattern(i);
+            line.LineWidth = 2;
+            line.MarkerShape = SeriesMarker(i);
+            line.MarkerSize = 9;
+            line.LegendText = SeriesLabel(f, series[i], withTruth: true);
+            alt.Append(' ').Append(SeriesLabel(f, series[i], withTruth: true)).Append(": ")
+               .AppendJoin(", ", pts.Select(p => $"{Labels.Value(path, p.Values[parameter])} gives {Pct(p.Result.Row.FlagRate)}")).Append('.');
+        }
+        if (f.Alpha is double alpha)
+        {
+            var a = plot.Add.HorizontalLine(100 * alpha, 1.5f, Grey, LinePattern.Dotted);
+            a.LegendText = $"Alpha ({Num(100 * alpha, "0.#")}%)";
+        }
+        plot.Axes.SetLimitsY(-3, 103);
+        LegendBelow(plot);
+        string caption = $"How often a simulated audit flags a difference as {xLabel.ToLowerInvariant()} changes, with 95% Monte Carlo bands (±1.96 standard errors). " +
+                         "Lines for a true rate ratio other than 1 are detection rates (power); at a true rate ratio of 1 they are false-alarm rates.";
+        return Render(plot, "sweep-power", title, alt.ToString(), caption);
+    }
+
+    private static RenderedPlot Heatmap(ResultsFolder f, int px, int py, Series s)
+    {
+        string xPath = f.SweepParameters[px], yPath = f.SweepParameters[py];
+        double[] xv = [.. s.Points.Select(p => p.Number(px)!.Value).Distinct().Order()];
+        double[] yv = [.. s.Points.Select(p => p.Number(py)!.Value).Distinct().Order()];
+        string who = SeriesLabel(f, s, withTruth: false);
+        string title = $"{f.ScenarioName}: detection rate, {who}";
+        Plot plot = NewPlot(title, Labels.Parameter(xPath, f.Reference), Labels.Parameter(yPath, f.Reference));
+        var values = new double[yv.Length, xv.Length];
+        for (int r = 0; r < yv.Length; r++) for (int c = 0; c < xv.Length; c++) values[r, c] = double.NaN;
+        var alt = new StringBuilder($"Heatmap for scenario {f.ScenarioName}, {who}: the share of simulated audits that flag a difference for each combination of {Labels.Parameter(xPath, f.Reference).ToLowerInvariant()} and {Labels.Parameter(yPath, f.Reference).ToLowerInvariant()}; every cell is labelled with its percentage.");
+        foreach (SweepPoint p in s.Points)
+        {
+            int c = Array.IndexOf(xv, p.Number(px)!.Value), r = Array.IndexOf(yv, p.Number(py)!.Value);
+            // Row 0 of the intensities is drawn at the top; put the smallest y value at the bottom.
+            values[yv.Length - 1 - r, c] = 100 * p.Result.Row.FlagRate;
+        }
+        var map = plot.Add.Heatmap(values);
+        map.Colormap = new ScottPlot.Colormaps.Viridis();
+        map.ManualRange = new ScottPlot.Range(0, 100);
+        map.Rectangle = new CoordinateRect(-0.5, xv.Length - 0.5, -0.5, yv.Length - 0.5); // the outer edges of the cells
+        map.NaNCellColor = ScottPlot.Colors.White;
+        var bar = plot.Add.ColorBar(map);
+        bar.Label = "Audits that flag a difference (%)";
+        for (int r = 0; r < yv.Length; r++)
+        {
+            for (int c = 0; c < xv.Length; c++)
+            {
+                double v = values[yv.Length - 1 - r, c];
+                if (double.IsNaN(v)) continue;
+                var text = plot.Add.Text($"{v:0}%", c, r);
+                text.Alignment = Alignment.MiddleCenter;
+                text.LabelFontSize = xv.Length * yv.Length > 80 ? 9 : 12;
+                text.LabelBold = true;
+                // Viridis is dark below about 55%: white text there, black above.
+                text.LabelFontColor = v < 55 ? ScottPlot.Colors.White : ScottPlot.Colors.Black;
+                alt.Append($" {Labels.Value(xPath, Raw(xv[c]))} and {Labels.Value(yPath, Raw(yv[r]))}: {v:0}%.");
+            }
+        }
+        CategoryTicks(plot.Axes.Bottom, [.. xv.Select(x => Labels.Value(xPath, Raw(x)))]);
+        CategoryTicks(plot.Axes.Left, [.. yv.Select(y => Labels.Value(yPath, Raw(y)))]);
+        plot.Axes.SetLimits(-0.5, xv.Length - 0.5, -0.5, yv.Length - 0.5);
+        plot.HideGrid();
+        string caption = $"Each cell is the share of simulated audits that flag a difference for {who}; darker cells flag less often. Percentages are printed in every cell.";
+        return Render(plot, $"heatmap-{Slug(s.Detector)}-{Slug(s.Group)}{(s.Attribute.Length > 0 && s.Attribute != Core.Scenarios.Population.Ethnicity ? "-" + Slug(s.Attribute) : "")}", title, alt.ToString(), caption);
+    }
+
+    private static string Raw(double v) => v.ToString("R", Inv);
+
+    /// <summary>The numeric parameter MDRR is plotted against (the missing share when swept), or null.</summary>
+    private static int? MdrrAxis(ResultsFolder f)
+    {
+        var varying = Varying(f.MdrrParameters, f.MdrrRows.Select(r => new ImmutableValues(r.Values)))
+            .Where(p => Numeric(f.MdrrRows.Select(r => r.Values[p]))).ToList();
+        if (varying.Count == 0) return null;
+        int share = varying.FindIndex(p => f.MdrrParameters[p].Contains("missing", StringComparison.Ordinal));
+        return varying[share >= 0 ? share : 0];
+    }
+
+    private static RenderedPlot Mdrr(ResultsFolder f, int parameter)
+    {
+        string path = f.MdrrParameters[parameter];
+        string xLabel = Labels.Parameter(path, f.Reference);
+        string title = $"{f.ScenarioName}: smallest disproportionality an audit can detect";
+        string reference = f.Reference.Length > 0 ? f.Reference : "reference";
+        Plot plot = NewPlot(title, xLabel, $"Minimum detectable rate ratio vs {reference} (x)");
+        var alt = new StringBuilder($"Line chart for scenario {f.ScenarioName}: the minimum detectable rate ratio (with its 95% band) against {xLabel.ToLowerInvariant()}.");
+        var groups = f.MdrrRows.Where(r => r.Number(parameter) is not null)
+            .GroupBy(r => (r.Detector, r.Group, r.Direction, r.PowerTarget)).ToList();
+        for (int i = 0; i < groups.Count; i++)
+        {
+            var pts = groups[i].Where(r => r.Mdrr is not null).OrderBy(r => r.Number(parameter)).ToList();
+            if (pts.Count == 0) continue;
+            double[] xs = [.. pts.Select(r => Labels.Scale(path, r.Number(parameter)!.Value))];
+            var (detector, group, direction, target) = groups[i].Key;
+            string label = $"{group} {direction}, {Num(100 * (target ?? double.NaN), "0.#")}% power ({Labels.Detector(detector, f.Reference)})";
+            if (pts.All(r => r.MdrrLower is not null && r.MdrrUpper is not null) && xs.Length > 1)
+            {
+                var band = plot.Add.FillY(xs, [.. pts.Select(r => r.MdrrLower!.Value)], [.. pts.Select(r => r.MdrrUpper!.Value)]);
+                band.FillColor = SeriesColor(i).WithAlpha(0.18);
+                band.LineWidth = 0;
+                band.MarkerShape = MarkerShape.None;
+            }
+            var line = plot.Add.Scatter(xs, [.. pts.Select(r => r.Mdrr!.Value)], SeriesColor(i));
+            line.LinePattern = SeriesPattern(2 * i);
+            line.MarkerShape = SeriesMarker(i);
+            line.MarkerSize = 9;
+            line.LineWidth = 2;
+            line.LegendText = label + ", simulated";
+            var analytic = pts.Where(r => r.AnalyticMdrr is not null).ToList();
+            if (analytic.Count > 1)
+            {
+                double[] ax = [.. analytic.Select(r => Labels.Scale(path, r.Number(parameter)!.Value))], ay = [.. analytic.Select(r => r.AnalyticMdrr!.Value)];
+                var a = plot.Add.ScatterLine(ax, ay, SeriesColor(i));
+                a.LinePattern = SeriesPattern(2 * i + 1);
+                a.LineWidth = 1.5f;
+                a.LegendText = label + ", formula";
+            }
+            alt.Append(' ').Append(label).Append(": ").AppendJoin(", ", pts.Select(r => $"{Labels.Value(path, r.Values[parameter])} gives {Num(r.Mdrr!.Value, "0.00")}")).Append('.');
+        }
+        var one = plot.Add.HorizontalLine(1, 1.5f, Grey, LinePattern.Dotted);
+        one.LegendText = "No difference (rate ratio 1)";
+        LegendBelow(plot);
+        string caption = "The smallest true rate ratio the audit would detect at the stated power, with a 95% band; higher means only larger disproportionality can be seen. " +
+                         "Where given, the formula line is the analytic approximation.";
+        return Render(plot, "mdrr", title, alt.ToString(), caption);
+    }
+}
+
+/// <summary>A row's parameter values, compared by content.</summary>
+internal readonly record struct ImmutableValues(System.Collections.Immutable.ImmutableArray<string> Values)
+{
+    public string this[int i] => Values[i];
+}

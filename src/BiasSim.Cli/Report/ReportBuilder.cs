@@ -1,0 +1,353 @@
+using System.Globalization;
+using System.Text;
+using BiasSim.Cli.Output;
+using BiasSim.Cli.Plots;
+using BiasSim.Core.Detectors;
+using BiasSim.Core.Diagnosands;
+using BiasSim.Core.Scenarios;
+
+namespace BiasSim.Cli.Report;
+
+/// <summary>Turns a finished results folder (and its plots) into the words, tables and facts of a report.</summary>
+public static class ReportBuilder
+{
+    private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
+
+    public static ReportDocument Build(ResultsFolder f, IReadOnlyList<RenderedPlot> plots, string? plotsNote)
+    {
+        var (headline, findings) = f.Kind switch { ResultsKind.Sweep => SweepWords(f), ResultsKind.Mdrr => MdrrWords(f), _ => RunWords(f) };
+        return new ReportDocument
+        {
+            ScenarioName = f.ScenarioName,
+            Description = f.Description,
+            Kind = f.Kind.ToString().ToLowerInvariant(),
+            Headline = headline,
+            Findings = findings,
+            Notes = Notes(f),
+            Assumptions = Assumptions(f),
+            Tables = f.Kind switch { ResultsKind.Sweep => [SweepTable(f), .. MdrrTables(f)], ResultsKind.Mdrr => [.. MdrrTables(f)], _ => [.. RunTables(f), .. MdrrTables(f)] },
+            TableNote = f.Kind == ResultsKind.Mdrr
+                ? "The minimum detectable rate ratio (MDRR) is the smallest true rate ratio the audit detects in the target share of audits; brackets give its 95% Monte Carlo interval. The formula column is the analytic approximation."
+                : "\"Flags a difference\" is the share of simulated audits in which the detector flagged a difference: the detection rate (power) " +
+                        "where the true rate ratio is not 1, the false-alarm rate where it is 1. Brackets give the 95% Monte Carlo band (±1.96 standard errors). " +
+                        "Coverage is the share of audits whose 95% interval holds the true rate ratio (95% is right); bias is the average error on the log scale (0 is right).",
+            Plots = plots,
+            PlotsNote = plotsNote,
+            Reproducibility = Reproducibility(f),
+            RerunCommand = RerunCommand(f),
+            ScenarioText = f.ScenarioText,
+            Generator = $"BiasSim {VersionInfo.Version}",
+        };
+    }
+
+    private static bool IsEthnicity(ResultRow r) => r.Attribute.Length == 0 || r.Attribute == Population.Ethnicity;
+
+    /// <summary>A rate-ratio row for one real group (not the family-wise summary), which <see cref="ConsoleReport.Sentence"/> can describe.</summary>
+    private static bool IsGroupRateRow(ResultRow r) =>
+        r.Row.Detector == RateRatioDetector.DetectorName && IsEthnicity(r) && !Labels.IsSummaryRow(r.Row.Group) && r.Row.TrueRateRatio is not null;
+
+    // ---- Plain words ---------------------------------------------------------------------------------------------
+
+    private static (string, IReadOnlyList<string>) RunWords(ResultsFolder f)
+    {
+        Scenario scenario = f.Scenario!;
+        double missing = f.ExpectedMissingShare ?? 0;
+        var rateRows = f.Rows.Where(IsGroupRateRow).ToList();
+        var findings = rateRows.Select(r => ConsoleReport.Sentence(r.Row, scenario, missing)).ToList();
+        foreach (ProtectedAttribute a in scenario.Population.Attributes)
+        {
+            var rows = f.Rows.Where(r => r.Attribute == a.Name && r.Row.Detector == RateRatioDetector.DetectorName).ToList();
+            if (rows.Count > 0 && rows.Where(r => !Labels.IsSummaryRow(r.Row.Group)).All(r => r.Row.NotEstimableRate >= 0.5))
+            {
+                findings.Add($"{Capitalise(a.Name)} is not recorded, so disproportionality by {a.Name} cannot be measured at all, whatever its true size.");
+            }
+        }
+        foreach (ResultRow r in f.Rows.Where(r => r.Row.Group == Core.Engine.MonteCarloRunner.FamilyWiseTarget))
+        {
+            string of = IsEthnicity(r) ? "" : $" by {r.Attribute}";
+            string allowed = f.Alpha is double alpha ? $", against {Per100(alpha)} allowed for each group on its own" : "";
+            findings.Add($"In {Per100(r.Row.FlagRate)} of 100 audits at least one group{of} with no true difference would be wrongly flagged: the family-wise false-alarm rate{allowed}.");
+        }
+        foreach (ResultRow r in f.Rows.Where(r => r.Row.Detector == ChiSquareDetector.DetectorName))
+        {
+            string of = IsEthnicity(r) ? "" : $" ({r.Attribute})";
+            findings.Add($"The chi-square test of all groups together{of} flags a difference in {Per100(r.Row.FlagRate)} of 100 audits.");
+        }
+        ResultRow? primary = rateRows.FirstOrDefault(r => r.Row.TrueRateRatio is double rr && rr != 1) ?? rateRows.FirstOrDefault();
+        string headline = primary is not null ? ConsoleReport.Sentence(primary.Row, scenario, missing)
+            : findings.Count > 0 ? findings[0]
+            : "This run has no rate-ratio results to put in plain words; see the tables below.";
+        return (headline, findings);
+    }
+
+    private static (string, IReadOnlyList<string>) SweepWords(ResultsFolder f)
+    {
+        if (f.SweepPoints.Length == 0) return ("The sweep holds no design points.", []);
+        var varying = SweepPlots.Varying(f.SweepParameters, f.SweepPoints.Select(p => new ImmutableValues(p.Values)));
+        var rate = f.SweepPoints.Where(p => IsGroupRateRow(p.Result)).ToList();
+        string? group = rate.FirstOrDefault(p => p.Result.Row.TrueRateRatio is double rr && rr != 1)?.Result.Row.Group ?? rate.FirstOrDefault()?.Result.Row.Group;
+        string points = string.Create(Inv, $"{f.SweepPoints.Select(p => string.Join('\u001f', p.Values)).Distinct().Count():N0} design points");
+        if (group is null) return ($"The sweep covers {points}; see the tables and plots below.", []);
+
+        var series = rate.Where(p => p.Result.Row.Group == group).ToList();
+        if (varying.Count >= 1 && series.All(p => p.Number(varying[0]) is not null)) series = [.. series.OrderBy(p => p.Number(varying[0]))];
+        SweepPoint first = series[0], last = series[^1];
+        var truths = series.Select(p => p.Result.Row.TrueRateRatio).Distinct().ToList();
+        string what = truths is [double rr] && rr != 1
+            ? $"a true {(rr > 1 ? $"{Percent(rr - 1)} over-referral" : $"{Percent(1 - rr)} under-referral")} of {group} people"
+            : $"a difference for {group} people";
+        double Right(SweepPoint p) => p.Result.Row.TrueRateRatio is double t && t != 1 ? (t > 1 ? p.Result.Row.FlagUpRate : p.Result.Row.FlagDownRate) : p.Result.Row.FlagRate;
+        int a = Per100(Right(first)), b = Per100(Right(last));
+
+        string headline;
+        if (varying.Count == 1)
+        {
+            string path = f.SweepParameters[varying[0]];
+            string param = Lower(Labels.Parameter(path, f.Reference).Split(" (")[0]);
+            string change = a == b ? $"in {b} of 100 audits throughout" : $"in {b} of 100 audits instead of {a}";
+            headline = $"As the {param} goes from {Labels.Value(path, first.Values[varying[0]])} to {Labels.Value(path, last.Values[varying[0]])}, " +
+                       $"{what} would be detected {change}.";
+        }
+        else
+        {
+            var all = series.Select(p => Per100(Right(p))).ToList();
+            headline = $"Across {points}, {what} would be detected in between {all.Min()} and {all.Max()} of 100 audits, depending on the settings.";
+        }
+
+        var findings = new List<string>();
+        foreach (SweepPoint p in first == last ? [first] : new[] { first, last })
+        {
+            var extra = f.SweepParameters.Select((path, i) => new ScenarioOverride(path, p.Values[i]));
+            Scenario? at = f.ScenarioAt(extra);
+            string where = string.Join(", ", f.SweepParameters.Select((path, i) => $"{path} = {p.Values[i]}"));
+            if (at is not null)
+            {
+                double missing = ResultsFolder.TryExpectedMissingShare(at) ?? 0;
+                findings.Add($"At {where}: {Lower(ConsoleReport.Sentence(p.Result.Row, at, missing))}");
+            }
+        }
+        return (headline, findings);
+    }
+
+    private static (string, IReadOnlyList<string>) MdrrWords(ResultsFolder f)
+    {
+        var sentences = f.MdrrRows.Select(m =>
+        {
+            string missing = m.ExpectedMissingShare is double share
+                ? (share > 0 ? $"With {Percent(share)} of ethnicity unrecorded, t" : "With every referral's ethnicity recorded, t")
+                : "T";
+            string kind = m.Direction == "down" ? "under-referral" : "over-referral";
+            string audits = m.PowerTarget is double p ? $"{Per100(p)} of 100 audits" : "the target share of audits";
+            return m.Mdrr is double v
+                ? $"{missing}he smallest {kind} of {m.Group} people detected in {audits} is a rate ratio of {Num(v, "0.00")}" +
+                  (m.MdrrLower is double lo && m.MdrrUpper is double hi ? $" (95% Monte Carlo interval {Num(lo, "0.00")} to {Num(hi, "0.00")})." : ".")
+                : $"{missing}he search found no {kind} of {m.Group} people that is detected in {audits}.";
+        }).ToList();
+        return (sentences.Count > 0 ? sentences[0] : "The MDRR table is empty.", sentences);
+    }
+
+    private static List<string> Notes(ResultsFolder f)
+    {
+        var notes = new List<string>();
+        if (f.Scenario is { } s && s.Recording.Missing is McarMissingness && s.Recording.Misclassification is null && f.Kind == ResultsKind.Run)
+        {
+            notes.Add("Missing completely at random is the kindest case for an auditor: it costs power but not accuracy. " +
+                      "If whether ethnicity is recorded depends on the person's group, or officers assign it, these figures can be biased too.");
+        }
+        notes.Add("The true rate ratios are assumptions of the scenario (hypothetical): the simulation asks how reliably an audit of the damaged data would recover them.");
+        notes.AddRange(f.Warnings.Select(w => "Warning: " + w));
+        if (f.Partial) notes.Add(string.Create(Inv, $"Stopped early: results cover {f.CompletedReplicates:N0} of {f.Replicates:N0} replicates."));
+        return notes;
+    }
+
+    // ---- What was assumed -----------------------------------------------------------------------------------------
+
+    private static List<ReportItem> Assumptions(ResultsFolder f)
+    {
+        var items = new List<ReportItem>();
+        if (f.Kind == ResultsKind.Sweep)
+        {
+            foreach (var (path, values) in f.SweepGrid.Length > 0
+                ? f.SweepGrid.Select(g => (g.Path, (IReadOnlyList<string>)g.Values))
+                : f.SweepParameters.Select((p, i) => (p, (IReadOnlyList<string>)[.. f.SweepPoints.Select(x => x.Values[i]).Distinct()])))
+            {
+                items.Add(new ReportItem("Swept", $"{Labels.Parameter(path, f.Reference).Split(" (")[0]} ({path}): {string.Join(", ", values.Select(v => Labels.Value(path, v)))}."));
+            }
+        }
+        if (f.Scenario is not { } s)
+        {
+            items.Add(new ReportItem("Scenario", "The folder holds no loadable copy of the scenario, so its assumptions cannot be listed here; see summary.json."));
+            return items;
+        }
+        if (f.Kind == ResultsKind.Sweep) items.Add(new ReportItem("Base scenario", "Everything below holds at every design point, apart from the swept settings above."));
+        items.Add(new ReportItem("Population", DescribePopulation(s)));
+        items.Add(new ReportItem("Referrals", Referrals(s)));
+        double missing = f.Kind == ResultsKind.Run ? f.ExpectedMissingShare ?? 0 : ResultsFolder.TryExpectedMissingShare(s) ?? 0;
+        string recording = ConsoleReport.DescribeRecording(s, missing).Replace("\n", " ", StringComparison.Ordinal);
+        if (recording.StartsWith("Recording: ", StringComparison.Ordinal)) recording = Capitalise(recording["Recording: ".Length..]);
+        items.Add(new ReportItem("Recording", recording));
+        items.Add(new ReportItem("Detectors", string.Join(" ", s.Detectors.Select(d => Detector(d, s)))));
+        string reps = f.CompletedReplicates is long done && f.Replicates is long asked && done != asked
+            ? string.Create(Inv, $"{done:N0} of {asked:N0}")
+            : string.Create(Inv, $"{f.CompletedReplicates ?? f.Replicates ?? s.Simulation.Replicates:N0}");
+        items.Add(new ReportItem("Simulation", $"{reps} simulated audits (replicates){(f.Kind == ResultsKind.Sweep ? " per design point" : "")}, seed {f.Seed?.ToString(Inv) ?? "as set per point"}; significance level alpha {s.Simulation.Alpha.ToString("0.###", Inv)}."));
+        return items;
+    }
+
+    private static string DescribePopulation(Scenario s)
+    {
+        long total = s.Population.Total;
+        var sb = new StringBuilder();
+        sb.Append(Inv, $"{total:N0} people in {s.Population.Groups.Length} self-defined ethnic groups (census counts, the denominators): ");
+        sb.AppendJoin(", ", s.Population.Groups.Select(g => string.Create(Inv, $"{g.Name} {g.Census:N0} ({100.0 * g.Census / total:0.#}%)")));
+        sb.Append(". Rate ratios compare each group with ").Append(s.Population.Reference).Append(" people.");
+        if (s.Population.HasRegions) sb.Append(Inv, $" {s.Population.Regions.Length} regions: {string.Join(", ", s.Population.Regions.Select(r => r.Name))}.");
+        foreach (ProtectedAttribute a in s.Population.Attributes)
+        {
+            sb.Append(Inv, $" Also {a.Name}: {string.Join(", ", a.Levels)} (compared with {a.Reference}).");
+        }
+        return sb.ToString();
+    }
+
+    private static string Referrals(Scenario s)
+    {
+        var sb = new StringBuilder();
+        sb.Append(s.Referrals.Total is long total
+            ? string.Create(Inv, $"{total:N0} referrals in total, shared out by census population x true rate ratio.")
+            : string.Create(Inv, $"Each {s.Population.Reference} person is referred with probability {s.Referrals.BaseRate}; other groups at that times their true rate ratio."));
+        var different = s.Population.Groups.Where(g => s.Referrals.RateRatio(g.Name) != 1).ToList();
+        sb.Append(different.Count == 0
+            ? " True rate ratios: every group is referred at the same rate (no true disproportionality), so any flag is a false alarm."
+            : $" True rate ratios (hypothetical: what the audits try to find): {string.Join(", ", different.Select(g => $"{g.Name} {s.Referrals.RateRatio(g.Name).ToString("0.###", Inv)}"))}; every other group 1.");
+        if (!s.Referrals.RateRatiosByRegion.IsEmpty) sb.Append(" Some rate ratios differ by region.");
+        if (s.Referrals.Covariates.Length > 0) sb.Append(Inv, $" Referrals also vary by {string.Join(", ", s.Referrals.Covariates.Select(c => c.Name))}.");
+        return sb.ToString();
+    }
+
+    private static string Detector(string name, Scenario s) => name switch
+    {
+        RateRatioDetector.DetectorName => $"Rate ratio: each group's referral rate vs {s.Population.Reference} on recorded referrals with census denominators, " +
+                                          $"with a Katz {(100 * (1 - s.Simulation.Alpha)).ToString("0.#", Inv)}% interval; it flags a difference when the interval excludes 1.",
+        ChiSquareDetector.DetectorName => $"Chi-square: a Pearson goodness-of-fit test of recorded referrals against census shares; it flags a difference when p < {s.Simulation.Alpha.ToString("0.###", Inv)}.",
+        _ => $"{name}.",
+    };
+
+    // ---- Tables -----------------------------------------------------------------------------------------------------
+
+    private static string Band(DiagnosandRow r)
+    {
+        double lo = Math.Max(0, r.FlagRate - Plots.RunPlots.Z95 * r.FlagRateSe), hi = Math.Min(1, r.FlagRate + Plots.RunPlots.Z95 * r.FlagRateSe);
+        return $"{Pct(r.FlagRate)} ({(100 * lo).ToString("0.0", Inv)}–{Pct(hi)})";
+    }
+
+    private static IEnumerable<ReportTable> RunTables(ResultsFolder f)
+    {
+        bool several = f.Rows.Select(r => r.Attribute).Distinct().Count() > 1;
+        foreach (var set in f.Rows.GroupBy(r => (r.Attribute, r.Row.Detector)))
+        {
+            var rows = set.Select(r => r.Row).ToList();
+            string caption = Labels.Detector(set.Key.Detector, f.ReferenceFor(set.Key.Attribute)) + (several ? $", by {set.Key.Attribute}" : "");
+            yield return DiagnosandTable(caption, [], rows.Select(r => ((IReadOnlyList<string>)[], r)).ToList());
+        }
+    }
+
+    private static ReportTable SweepTable(ResultsFolder f)
+    {
+        var header = f.SweepParameters.Select(p => Labels.Parameter(p, f.Reference)).ToList();
+        var rows = f.SweepPoints.Select(p => ((IReadOnlyList<string>)[.. f.SweepParameters.Select((path, i) => Labels.Value(path, p.Values[i]))], p.Result.Row)).ToList();
+        return DiagnosandTable("Results at each design point", header, rows, withDetector: true, compact: true);
+    }
+
+    /// <summary>A diagnosand table with only the columns that apply to its rows (the chi-square test has no estimate or interval).</summary>
+    private static ReportTable DiagnosandTable(string caption, IReadOnlyList<string> leading, List<(IReadOnlyList<string> Lead, DiagnosandRow Row)> rows,
+                                               bool withDetector = false, bool compact = false)
+    {
+        var r = rows.Select(x => x.Row).ToList();
+        var columns = new List<(string Header, Func<DiagnosandRow, string> Cell)>();
+        if (withDetector) columns.Add(("Detector", x => x.Detector));
+        columns.Add(("Group", x => Labels.Group(x.Group)));
+        if (r.Any(x => x.TrueRateRatio is not null)) columns.Add(("True rate ratio", x => Num(x.TrueRateRatio, "0.###")));
+        columns.Add(("Flags a difference (95% band)", Band));
+        bool estimates = r.Any(x => x.MeanEstimate is not null);
+        if (estimates && !compact)
+        {
+            columns.Add(("Flagged higher", x => Pct(x.FlagUpRate)));
+            columns.Add(("Flagged lower", x => Pct(x.FlagDownRate)));
+        }
+        if (estimates) columns.Add(("Average estimate", x => Num(x.MeanEstimate, "0.000")));
+        if (r.Any(x => x.MeanLower is not null) && !compact) columns.Add(("Average 95% interval", x => x.MeanLower is null ? "–" : $"{Num(x.MeanLower, "0.00")} to {Num(x.MeanUpper, "0.00")}"));
+        if (r.Any(x => x.Coverage is not null)) columns.Add(("Coverage", x => Pct(x.Coverage)));
+        if (r.Any(x => x.BiasLog is not null) && !compact) columns.Add(("Bias (log scale)", x => Num(x.BiasLog, "+0.000;-0.000;0.000")));
+        columns.Add(("Not estimable", x => Pct(x.NotEstimableRate)));
+        IReadOnlyList<string> header = [.. leading, .. columns.Select(c => c.Header)];
+        var cells = rows.Select(x => (IReadOnlyList<string>)[.. x.Lead, .. columns.Select(c => c.Cell(x.Row))]).ToList();
+        return new ReportTable(caption, header, cells);
+    }
+
+    private static IEnumerable<ReportTable> MdrrTables(ResultsFolder f)
+    {
+        if (f.MdrrRows.Length == 0) yield break;
+        IReadOnlyList<string> header = [.. f.MdrrParameters.Select(p => Labels.Parameter(p, f.Reference)), "Group", "Detector", "Direction", "Power target", "Minimum detectable rate ratio (95% band)", "Formula", "Replicates"];
+        var rows = f.MdrrRows.Select(m => (IReadOnlyList<string>)[
+            .. f.MdrrParameters.Select((path, i) => Labels.Value(path, m.Values[i])),
+            m.Group, m.Detector, m.Direction, m.PowerTarget is double t ? Pct(t) : "–",
+            m.Mdrr is double v ? $"{Num(v, "0.000")}{(m.MdrrLower is double lo && m.MdrrUpper is double hi ? $" ({Num(lo, "0.000")} to {Num(hi, "0.000")})" : "")}" : "not reached",
+            Num(m.AnalyticMdrr, "0.000"), m.Replicates?.ToString("N0", Inv) ?? "–"]).ToList();
+        yield return new ReportTable("Smallest disproportionality an audit would detect (MDRR)", header, rows);
+    }
+
+    // ---- Reproducibility -------------------------------------------------------------------------------------------
+
+    private static List<ReportItem> Reproducibility(ResultsFolder f)
+    {
+        var items = new List<ReportItem>
+        {
+            new("Results folder", f.Folder),
+            new("Written by", $"BiasSim {(f.Version.Length > 0 ? f.Version : "(unknown version)")}{(f.Subcommand is { } c ? $" ({c})" : "")}"),
+        };
+        if (f.Version != VersionInfo.Version) items.Add(new ReportItem("Report made by", $"BiasSim {VersionInfo.Version}"));
+        if (f.ScenarioFile is not null) items.Add(new ReportItem("Scenario file", f.ScenarioFile + (f.ScenarioText is not null ? $" (copied to {Path.Combine(f.Folder, ResultsFolder.ScenarioCopy)})" : "")));
+        items.Add(new ReportItem("Seed", f.Seed?.ToString(Inv) ?? "set per design point"));
+        items.Add(new ReportItem("Replicates", f.CompletedReplicates is long done && f.Replicates is long asked && done != asked
+            ? string.Create(Inv, $"{done:N0} of {asked:N0} (stopped early)")
+            : f.Replicates?.ToString("N0", Inv) ?? "set per design point"));
+        items.Add(new ReportItem("Overrides (--set)", f.Overrides.Length == 0 ? "none" : string.Join("; ", f.Overrides)));
+        if (f.ElapsedSeconds is double secs) items.Add(new ReportItem("Run time", secs.ToString("0.###", Inv) + " s (results do not depend on the number of threads)"));
+        return items;
+    }
+
+    /// <summary>The command that writes this folder again, byte for byte, from the scenario copy inside it.</summary>
+    private static string? RerunCommand(ResultsFolder f)
+    {
+        string? scenario = f.ScenarioText is not null ? Path.Combine(f.Folder, ResultsFolder.ScenarioCopy) : f.ScenarioFile;
+        if (scenario is null) return null;
+        var args = new List<string> { "biassim", f.Kind.ToString().ToLowerInvariant(), scenario };
+        if (f.Kind == ResultsKind.Mdrr)
+        {
+            if (f.MdrrRows.Length != 1) return null;
+            MdrrRow m = f.MdrrRows[0];
+            args.AddRange(["--group", m.Group, "--direction", m.Direction, "--detector", m.Detector]);
+            if (m.PowerTarget is double p) args.AddRange(["--power", p.ToString("R", Inv)]);
+            if (m.Replicates is long r) args.AddRange(["--replicates", r.ToString(Inv)]);
+        }
+        if (f.Seed is ulong seed) args.AddRange(["--seed", seed.ToString(Inv)]);
+        if (f.Replicates is long reps && f.Kind != ResultsKind.Mdrr) args.AddRange(["--replicates", reps.ToString(Inv)]);
+        foreach (string o in f.Overrides) args.AddRange(["--set", o]);
+        foreach (var (path, values) in f.SweepGrid) args.AddRange(["--set", $"{path}={string.Join(',', values)}"]);
+        args.AddRange(["--out", f.Folder]);
+        return string.Join(' ', args.Select(Shell));
+    }
+
+    /// <summary>POSIX shell quoting: bare when safe, else in single quotes.</summary>
+    internal static string Shell(string arg) =>
+        arg.Length > 0 && arg.All(c => char.IsAsciiLetterOrDigit(c) || "_-./:=@%+,".Contains(c)) ? arg : "'" + arg.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
+
+    // ---- Formatting ---------------------------------------------------------------------------------------------------
+
+    private static int Per100(double rate) => (int)Math.Round(100 * rate, MidpointRounding.AwayFromZero);
+    private static string Percent(double fraction) => (100 * fraction).ToString("0.#", Inv) + "%";
+    private static string Pct(double? v) => v is double d ? (100 * d).ToString("0.0", Inv) + "%" : "–";
+    private static string Num(double? v, string format) => v is double d ? d.ToString(format, Inv) : "–";
+    private static string Capitalise(string s) => s.Length == 0 ? s : char.ToUpperInvariant(s[0]) + s[1..];
+    private static string Lower(string s) => s.Length == 0 ? s : char.ToLowerInvariant(s[0]) + s[1..];
+}
