@@ -59,7 +59,10 @@ public sealed record ScenarioOverride(string Path, string Value)
             if (next is null)
             {
                 var created = new YamlMappingNode();
-                current.Children[new YamlScalarNode(keys[i])] = created;
+                var createdKey = new YamlScalarNode(keys[i]);
+                reader.MarkOverridden(createdKey, Argument);
+                reader.MarkOverridden(created, Argument);
+                current.Children[createdKey] = created;
                 current = created;
             }
             else if (next is YamlMappingNode nested)
@@ -75,7 +78,13 @@ public sealed record ScenarioOverride(string Path, string Value)
         }
         string last = keys[^1];
         YamlNode? existingKey = current.Children.Keys.FirstOrDefault(k => k is YamlScalarNode { Value: { } v } && v == last);
-        current.Children[existingKey ?? new YamlScalarNode(last)] = value;
+        if (existingKey is null)
+        {
+            // A new key has no place in the file: its errors (a misspelt path, say) must name the argument.
+            existingKey = new YamlScalarNode(last);
+            reader.MarkOverridden(existingKey, Argument);
+        }
+        current.Children[existingKey] = value;
         return true;
     }
 }

@@ -41,7 +41,8 @@ public class ScenarioOverrideTests
     public void A_misspelt_override_path_is_an_unknown_key_with_a_suggestion()
     {
         ScenarioLoadResult r = Load("recording.missing.shrae=0.2");
-        Assert.Contains(r.Errors, e => e.Path == "recording.missing.shrae" && e.Message.Contains("did you mean 'share'?"));
+        Assert.Contains(r.Errors, e => e.Path == "recording.missing.shrae" && e.Message.Contains("did you mean 'share'?")
+            && e.File == "--set recording.missing.shrae=0.2");
     }
 
     [Theory]
