@@ -14,6 +14,7 @@ public static class CliApp
         root.Subcommands.Add(ReportCommand.Build(stdout, stderr));
         root.Subcommands.Add(SweepCommand.Build(stdout, stderr, cancellationToken));
         root.Subcommands.Add(MdrrCommand.Build(stdout, stderr, cancellationToken));
+        root.Subcommands.Add(MergeCommand.Build(stdout, stderr));
 
         ParseResult parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)

@@ -8,4 +8,6 @@ public static class ExitCodes
     public const int InternalError = 1;
     /// <summary>The user's input (arguments or files) is invalid; the message says what to change.</summary>
     public const int BadInput = 2;
+    /// <summary>Stopped by Ctrl+C (128 + SIGINT): results so far were written, marked partial.</summary>
+    public const int Interrupted = 130;
 }

@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Globalization;
 using BiasSim.Cli.Output;
 using BiasSim.Core.Engine;
+using BiasSim.Core.Detectors;
 using BiasSim.Core.Scenarios;
 
 namespace BiasSim.Cli.Commands;
@@ -12,7 +13,7 @@ public static class RunCommand
 {
     public static Command Build(TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
     {
-        var file = new Argument<string>("file") { Description = "Scenario file (.yaml)" };
+        var file = new Argument<string?>("file") { Description = "Scenario file (.yaml); not needed with --resume", Arity = ArgumentArity.ZeroOrOne };
         var replicates = new Option<int?>("--replicates", "-r") { Description = "Number of simulated audits (overrides simulation.replicates)" };
         var seed = new Option<ulong?>("--seed", "-s") { Description = "Master seed (overrides the scenario's seed)" };
         var threads = new Option<int?>("--threads", "-t") { Description = "Worker threads (default: all cores); results are identical for any value" };
@@ -21,33 +22,78 @@ public static class RunCommand
         Option<bool> quiet = CliOverrides.QuietOption();
         var noPlots = new Option<bool>("--no-plots") { Description = "Do not draw plots (by default PNG and SVG plots go to DIR/plots)" };
         var report = new Option<bool>("--report") { Description = "Also write a shareable report.html and report.md into the output folder" };
+        var resume = new Option<string?>("--resume") { Description = "Continue the interrupted run in this folder from its last checkpoint" };
+        var shard = new Option<string?>("--shard") { Description = "Run only slice k of n of the replicates (k/n, 0-based; 'auto' or 'auto/n' reads SLURM_ARRAY_TASK_ID/COUNT or JOB_COMPLETION_INDEX); combine slices with 'biassim merge'" };
+        var force = new Option<bool>("--force") { Description = "Write into the output folder even if it holds files BiasSim did not write" };
+        var maxReplicates = new Option<long>("--max-replicates") { Description = "Refuse runs larger than this many replicates (a guard against typos)", DefaultValueFactory = _ => Limits.DefaultMaxReplicates };
         var command = new Command("run", "Simulate the scenario many times and report how reliably each detector finds the true disproportionality")
         {
-            file, replicates, seed, threads, output, sets, quiet, noPlots, report,
+            file, replicates, seed, threads, output, sets, quiet, noPlots, report, resume, shard, force, maxReplicates,
         };
         command.SetAction(parse =>
         {
-            IReadOnlyList<ScenarioOverride> overrides = CliOverrides.Parse(parse.GetValue(sets));
-            Scenario scenario = ScenarioFile.Load(parse.GetValue(file)!, overrides);
-            int reps = parse.GetValue(replicates) ?? scenario.Simulation.Replicates;
-            if (reps < 1) throw new UserInputException($"--replicates: found {reps}, expected a whole number of at least 1");
             int threadCount = parse.GetValue(threads) ?? Environment.ProcessorCount;
             if (threadCount < 1) throw new UserInputException($"--threads: found {threadCount}, expected a whole number of at least 1");
-            ulong masterSeed = parse.GetValue(seed) ?? scenario.Seed;
-            string folder = parse.GetValue(output) ?? Path.Combine("out", scenario.Name);
+            RunRequest request = parse.GetValue(resume) is string resumeFolder
+                ? RunRequest.Resume(resumeFolder, parse.GetValue(file), parse.GetValue(sets), parse.GetValue(seed), parse.GetValue(replicates), parse.GetValue(output))
+                : RunRequest.Fresh(parse.GetValue(file), parse.GetValue(sets), parse.GetValue(seed), parse.GetValue(replicates), parse.GetValue(output), parse.GetValue(force));
+            Limits.CheckReplicates(request.Replicates, parse.GetValue(maxReplicates), "--max-replicates");
+            (int Shard, int Shards)? slice = parse.GetValue(shard) is string shardText ? Sharding.Parse(shardText, Environment.GetEnvironmentVariable) : null;
+            if (slice is not null && parse.GetValue(resume) is not null) throw new UserInputException("--shard and --resume: found both, expected at most one (resume a shard by running it again)");
 
-            var settings = new RunSettings(reps, masterSeed, threadCount);
+            Scenario scenario = request.Scenario;
+            string folder = request.Folder;
+            var settings = new RunSettings(request.Replicates, request.Seed, threadCount);
+            var model = new CountModel(scenario);
+            var state = new RunState(request.Fingerprint, request.ScenarioFile, request.OverrideTexts, request.Seed, request.Replicates, slice?.Shard ?? 0, slice?.Shards ?? 1);
+            var (first, end) = RunState.SegmentRange(request.Replicates, state.Shard, state.Shards);
+            List<SegmentTally> done;
+            try
+            {
+                Directory.CreateDirectory(folder);
+                AtomicFile.WriteAllText(Path.Combine(folder, "scenario.yaml"), request.ScenarioText);
+                state.WriteMeta(folder);
+                if (request.Resuming)
+                {
+                    done = RunState.ReadTallies(folder, MonteCarloRunner.SlotCount(scenario, model));
+                }
+                else
+                {
+                    RunState.ResetTallies(folder);
+                    done = [];
+                }
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                throw new UserInputException($"{folder}: cannot write there ({e.Message})");
+            }
+
             var stopwatch = Stopwatch.StartNew();
-            SimulationResult result = ProgressDisplay.Run(ProgressDisplay.ShouldShow(stderr, parse.GetValue(quiet)), scenario.Name, reps,
-                progress => MonteCarloRunner.Run(scenario, settings, progress, cancellationToken));
+            IReadOnlyList<SegmentTally> segments = ProgressDisplay.Run(ProgressDisplay.ShouldShow(stderr, parse.GetValue(quiet)), scenario.Name, request.Replicates,
+                progress => MonteCarloRunner.RunSegments(model, scenario, settings, first, end, done, tally => RunState.Append(folder, tally), progress, cancellationToken));
             stopwatch.Stop();
 
-            var info = new SummaryJson.RunInfo(parse.GetValue(file)!, masterSeed, reps, threadCount, stopwatch.Elapsed.TotalSeconds, Warnings(result))
+            if (slice is not null)
             {
-                Overrides = CliOverrides.Describe(overrides),
+                long shardReplicates = segments.Sum(t => t.Data.Replicates);
+                bool complete = !cancellationToken.IsCancellationRequested;
+                stdout.WriteLine($"{scenario.Name}: shard {state.Shard}/{state.Shards} {(complete ? "done" : "interrupted")}: {shardReplicates:N0} replicates in {stopwatch.Elapsed.TotalSeconds:0.00} s, tallies in {Path.Combine(folder, RunState.TallyFile)}");
+                stdout.WriteLine($"Combine every shard's folder with: biassim merge DIR... --out DIR");
+                return complete ? ExitCodes.Success : ExitCodes.Interrupted;
+            }
+
+            SimulationResult result = MonteCarloRunner.Combine(model, scenario, settings, segments);
+            var info = new SummaryJson.RunInfo(request.ScenarioFile, request.Seed, request.Replicates, threadCount, stopwatch.Elapsed.TotalSeconds, Warnings(result))
+            {
+                Overrides = request.OverrideTexts,
             };
             WriteOutputs(folder, scenario, result, info);
             stdout.Write(ConsoleReport.Render(scenario, result, info, folder));
+            if (result.Partial)
+            {
+                stderr.WriteLine($"Interrupted: results cover {result.CompletedReplicates:N0} of {request.Replicates:N0} replicates (partial: true). Continue with: biassim run --resume {folder}");
+                return ExitCodes.Interrupted;
+            }
             PlotsAndReport(folder, !parse.GetValue(noPlots), parse.GetValue(report), stdout, stderr);
             return ExitCodes.Success;
         });
@@ -96,8 +142,6 @@ public static class RunCommand
         try
         {
             Directory.CreateDirectory(folder);
-            // The scenario exactly as given, so the folder alone reproduces the run (and `report` can reload it).
-            AtomicFile.WriteAllText(Path.Combine(folder, "scenario.yaml"), File.ReadAllText(info.ScenarioFile));
             AtomicFile.WriteAllText(Path.Combine(folder, "diagnosands.csv"), DiagnosandCsv.Render(result.Rows));
             AtomicFile.WriteAllText(Path.Combine(folder, "summary.json"), SummaryJson.Render(scenario, result, info));
         }

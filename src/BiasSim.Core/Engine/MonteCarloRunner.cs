@@ -14,6 +14,14 @@ public sealed record RunSettings(int Replicates, ulong Seed, int Threads)
     public ulong DesignPoint { get; init; }
 }
 
+/// <summary>
+/// The sufficient statistics of one segment of <see cref="MonteCarloRunner.SegmentBlocks"/> blocks: every tally slot
+/// and the data tally, summed over the segment's blocks in block order. <see cref="Blocks"/> below the segment's
+/// size marks a segment interrupted part-way, which a resumed run continues. Segments are what shards and
+/// checkpoints store: summed in segment order they give exactly the single run's totals.
+/// </summary>
+public sealed record SegmentTally(int Segment, int Blocks, TargetTally[] Slots, DataTally Data);
+
 /// <summary>The diagnosands of a run, one row per detector and target, in detector then target order,
 /// and what the simulated data looked like.</summary>
 public sealed record SimulationResult(ImmutableArray<DiagnosandRow> Rows, long CompletedReplicates, bool Partial)
@@ -28,7 +36,7 @@ public sealed record SimulationResult(ImmutableArray<DiagnosandRow> Rows, long C
 }
 
 /// <summary>Running sums of the per-replicate missing share.</summary>
-internal struct DataTally
+public struct DataTally
 {
     public long Replicates;
     public double SumMissingShare, SumMissingShareSquared;
@@ -55,62 +63,106 @@ public static class MonteCarloRunner
     /// <summary>The group name of the row that reports a per-group detector's family-wise false-alarm rate.</summary>
     public const string FamilyWiseTarget = "family-wise";
 
+    /// <summary>Blocks per segment (16,384 replicates): the unit of checkpoints, shards and merging.</summary>
+    public const int SegmentBlocks = 16;
+
+    /// <summary>How many tally slots (detector x target rows) a run of <paramref name="scenario"/> keeps.</summary>
+    public static int SlotCount(Scenario scenario, CountModel model) => new DetectorPlan(scenario, model).Slots;
+
+    /// <summary>Number of segments a run of <paramref name="replicates"/> has.</summary>
+    public static int SegmentCount(int replicates) => (BlockCount(replicates) + SegmentBlocks - 1) / SegmentBlocks;
+
+    private static int BlockCount(int replicates) => (replicates + BlockSize - 1) / BlockSize;
+
+    private static int BlocksIn(int segment, int replicates) =>
+        Math.Min(SegmentBlocks, BlockCount(replicates) - segment * SegmentBlocks);
+
     public static SimulationResult Run(Scenario scenario, RunSettings settings, IProgress<long>? progress = null, CancellationToken cancellationToken = default)
+    {
+        var model = new CountModel(scenario);
+        IReadOnlyList<SegmentTally> segments = RunSegments(model, scenario, settings, 0, SegmentCount(settings.Replicates), [], null, progress, cancellationToken);
+        return Combine(model, scenario, settings, segments);
+    }
+
+    /// <summary>
+    /// Runs segments [<paramref name="firstSegment"/>, <paramref name="endSegment"/>) and returns their tallies in
+    /// order. Segments in <paramref name="resume"/> are taken as done (a last one with fewer blocks than its size is
+    /// continued from where it stopped). <paramref name="onSegment"/> sees each segment as it completes, and the
+    /// interrupted one on cancellation, so a caller can checkpoint.
+    /// </summary>
+    public static IReadOnlyList<SegmentTally> RunSegments(
+        CountModel model, Scenario scenario, RunSettings settings, int firstSegment, int endSegment,
+        IReadOnlyList<SegmentTally> resume, Action<SegmentTally>? onSegment,
+        IProgress<long>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(settings.Replicates, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(settings.Threads, 1);
-
-        var model = new CountModel(scenario);
         var plan = new DetectorPlan(scenario, model);
+        var done = resume.ToDictionary(t => t.Segment);
+        var result = new List<SegmentTally>();
 
-        int blocks = (settings.Replicates + BlockSize - 1) / BlockSize;
-        // Blocks run in waves so memory stays O(threads x slots), not O(replicates), and waves merge in order.
+        // Blocks run in waves so memory stays O(threads x slots), not O(replicates), and merge in block order.
         int wave = Math.Max(1, settings.Threads * 8);
-        var total = new TargetTally[plan.Slots];
         var waveTallies = new TargetTally[wave][];
         for (int i = 0; i < wave; i++) waveTallies[i] = new TargetTally[plan.Slots];
         var waveData = new DataTally[wave];
-        var data = default(DataTally);
-
-        long completed = 0;
-        bool partial = false;
         var options = new ParallelOptions { MaxDegreeOfParallelism = settings.Threads };
-        for (int first = 0; first < blocks; first += wave)
-        {
-            if (cancellationToken.IsCancellationRequested)
-            {
-                partial = true;
-                break;
-            }
-            int count = Math.Min(wave, blocks - first);
-            int start = first;
-            if (settings.Threads == 1)
-            {
-                for (int i = 0; i < count; i++) RunBlock(start + i, waveTallies[i], ref waveData[i]);
-            }
-            else
-            {
-                Parallel.For(0, count, options, i => RunBlock(start + i, waveTallies[i], ref waveData[i]));
-            }
-            for (int i = 0; i < count; i++)
-            {
-                for (int s = 0; s < plan.Slots; s++) total[s].Add(waveTallies[i][s]);
-                data.Add(waveData[i]);
-                completed += waveData[i].Replicates;
-            }
-            progress?.Report(completed);
-        }
+        long completed = resume.Sum(t => t.Data.Replicates);
 
-        ImmutableArray<DiagnosandRow> rows = plan.Rows(total, model);
-        double meanShare = completed == 0 ? 0 : data.SumMissingShare / completed;
-        double shareVariance = completed < 2 ? 0 : Math.Max(0, (data.SumMissingShareSquared - completed * meanShare * meanShare) / (completed - 1));
-        return new SimulationResult(rows, completed, partial)
+        for (int segment = firstSegment; segment < endSegment; segment++)
         {
-            MeanMissingShare = meanShare,
-            MeanMissingShareSe = completed == 0 ? 0 : Math.Sqrt(shareVariance / completed),
-            ExpectedMissingShare = model.ExpectedMissingShare,
-            TrueRateRatios = model.TrueRateRatios,
-        };
+            int blocks = BlocksIn(segment, settings.Replicates);
+            var slots = new TargetTally[plan.Slots];
+            var data = default(DataTally);
+            int blocksDone = 0;
+            if (done.TryGetValue(segment, out SegmentTally? previous))
+            {
+                if (previous.Blocks == blocks)
+                {
+                    result.Add(previous);
+                    continue;
+                }
+                slots = (TargetTally[])previous.Slots.Clone();
+                data = previous.Data;
+                blocksDone = previous.Blocks;
+            }
+            int firstBlock = segment * SegmentBlocks;
+            while (blocksDone < blocks)
+            {
+                if (cancellationToken.IsCancellationRequested)
+                {
+                    var interrupted = new SegmentTally(segment, blocksDone, slots, data);
+                    if (blocksDone > 0)
+                    {
+                        result.Add(interrupted);
+                        onSegment?.Invoke(interrupted);
+                    }
+                    return result;
+                }
+                int count = Math.Min(wave, blocks - blocksDone);
+                int start = firstBlock + blocksDone;
+                if (settings.Threads == 1)
+                {
+                    for (int i = 0; i < count; i++) RunBlock(start + i, waveTallies[i], ref waveData[i]);
+                }
+                else
+                {
+                    Parallel.For(0, count, options, i => RunBlock(start + i, waveTallies[i], ref waveData[i]));
+                }
+                for (int i = 0; i < count; i++)
+                {
+                    for (int s = 0; s < plan.Slots; s++) slots[s].Add(waveTallies[i][s]);
+                    data.Add(waveData[i]);
+                    completed += waveData[i].Replicates;
+                }
+                blocksDone += count;
+                progress?.Report(completed);
+            }
+            var tally = new SegmentTally(segment, blocks, slots, data);
+            result.Add(tally);
+            onSegment?.Invoke(tally);
+        }
+        return result;
 
         void RunBlock(int block, TargetTally[] tallies, ref DataTally blockData)
         {
@@ -136,6 +188,38 @@ public static class MonteCarloRunner
                 plan.Evaluate(observed, detectionSeed, outcomes, tallies);
             }
         }
+    }
+
+    /// <summary>
+    /// Diagnosands from segment tallies (from one run, a resumed one, or merged shards), summed in segment order,
+    /// so the same replicates give bit-identical rows however they were split. Missing or interrupted segments
+    /// make the result partial.
+    /// </summary>
+    public static SimulationResult Combine(CountModel model, Scenario scenario, RunSettings settings, IEnumerable<SegmentTally> segments)
+    {
+        var plan = new DetectorPlan(scenario, model);
+        var total = new TargetTally[plan.Slots];
+        var data = default(DataTally);
+        int expectedSegments = SegmentCount(settings.Replicates);
+        int complete = 0;
+        foreach (SegmentTally segment in segments.OrderBy(t => t.Segment))
+        {
+            if (segment.Slots.Length != plan.Slots) throw new ArgumentException("A segment's tallies do not match this scenario's detectors.", nameof(segments));
+            for (int s = 0; s < plan.Slots; s++) total[s].Add(segment.Slots[s]);
+            data.Add(segment.Data);
+            if (segment.Blocks == BlocksIn(segment.Segment, settings.Replicates)) complete++;
+        }
+        long completed = data.Replicates;
+        ImmutableArray<DiagnosandRow> rows = plan.Rows(total, model);
+        double meanShare = completed == 0 ? 0 : data.SumMissingShare / completed;
+        double shareVariance = completed < 2 ? 0 : Math.Max(0, (data.SumMissingShareSquared - completed * meanShare * meanShare) / (completed - 1));
+        return new SimulationResult(rows, completed, Partial: complete < expectedSegments)
+        {
+            MeanMissingShare = meanShare,
+            MeanMissingShareSe = completed == 0 ? 0 : Math.Sqrt(shareVariance / completed),
+            ExpectedMissingShare = model.ExpectedMissingShare,
+            TrueRateRatios = model.TrueRateRatios,
+        };
     }
 
     /// <summary>

@@ -1,0 +1,77 @@
+using System.CommandLine;
+using BiasSim.Cli.Output;
+using BiasSim.Core.Engine;
+using BiasSim.Core.Scenarios;
+
+namespace BiasSim.Cli.Commands;
+
+/// <summary><c>biassim merge DIR... --out DIR</c>: combines the shards of a run (run --shard k/n) into the run's results,
+/// byte for byte the diagnosands a single run with the same seed writes.</summary>
+public static class MergeCommand
+{
+    public static Command Build(TextWriter stdout, TextWriter stderr)
+    {
+        var folders = new Argument<string[]>("folders") { Description = "Shard folders written by 'run --shard k/n'", Arity = ArgumentArity.OneOrMore };
+        var output = new Option<string>("--out", "-o") { Description = "Folder for the merged results", Required = true };
+        var force = new Option<bool>("--force") { Description = "Write into the output folder even if it holds files BiasSim did not write" };
+        var command = new Command("merge", "Combine the shards of a run into its diagnosands") { folders, output, force };
+        command.SetAction(parse =>
+        {
+            string[] inputs = parse.GetValue(folders)!;
+            string outDir = parse.GetValue(output)!;
+            var states = inputs.Select(d => (Folder: d, State: RunState.ReadMeta(d))).ToList();
+            RunState first = states[0].State;
+            foreach (var (folder, state) in states.Skip(1).Where(s => s.State.Fingerprint != first.Fingerprint))
+            {
+                throw new UserInputException($"{folder}: its scenario, overrides, seed or replicates differ from {states[0].Folder}'s; expected shards of one run");
+            }
+
+            string scenarioPath = Path.Combine(states[0].Folder, "scenario.yaml");
+            var overrides = first.Overrides.Select(o => ScenarioOverride.Parse(o)!).ToList();
+            Scenario scenario = ScenarioFile.Load(scenarioPath, overrides);
+            var model = new CountModel(scenario);
+            int slots = MonteCarloRunner.SlotCount(scenario, model);
+            var segments = new SortedDictionary<int, SegmentTally>();
+            foreach (var (folder, _) in states)
+            {
+                foreach (SegmentTally t in RunState.ReadTallies(folder, slots))
+                {
+                    if (!segments.TryGetValue(t.Segment, out SegmentTally? seen) || seen.Blocks < t.Blocks) segments[t.Segment] = t;
+                }
+            }
+
+            var settings = new RunSettings(first.Replicates, first.Seed, 1);
+            SimulationResult result = MonteCarloRunner.Combine(model, scenario, settings, segments.Values);
+            if (result.Partial)
+            {
+                int total = MonteCarloRunner.SegmentCount(first.Replicates);
+                var missingShards = Enumerable.Range(0, first.Shards)
+                    .Where(k => { var (a, b) = RunState.SegmentRange(first.Replicates, k, first.Shards); return Enumerable.Range(a, b - a).Any(s => !segments.ContainsKey(s)); })
+                    .ToList();
+                throw new UserInputException($"merge: {result.CompletedReplicates:N0} of {first.Replicates:N0} replicates are present ({segments.Count} of {total} segments); " +
+                    $"expected every shard finished (missing or unfinished: shard {string.Join(", ", missingShards.Select(k => $"{k}/{first.Shards}"))})");
+            }
+
+            OutputFolder.EnsureWritable(outDir, parse.GetValue(force));
+            var info = new SummaryJson.RunInfo(first.ScenarioFile, first.Seed, first.Replicates, Threads: 1, ElapsedSeconds: 0, Warnings: [])
+            {
+                Overrides = first.Overrides,
+            };
+            try
+            {
+                Directory.CreateDirectory(outDir);
+                AtomicFile.WriteAllText(Path.Combine(outDir, "scenario.yaml"), File.ReadAllText(scenarioPath));
+                AtomicFile.WriteAllText(Path.Combine(outDir, "diagnosands.csv"), DiagnosandCsv.Render(result.Rows));
+                AtomicFile.WriteAllText(Path.Combine(outDir, "summary.json"), SummaryJson.Render(scenario, result, info));
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                throw new UserInputException($"{outDir}: cannot write the results there ({e.Message})");
+            }
+            stdout.WriteLine($"Merged {states.Count} folder(s), {segments.Count} segments, {result.CompletedReplicates:N0} replicates.");
+            stdout.Write(ConsoleReport.Render(scenario, result, info, outDir));
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+}

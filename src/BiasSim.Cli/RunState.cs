@@ -1,0 +1,86 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using BiasSim.Core.Engine;
+
+namespace BiasSim.Cli;
+
+/// <summary>
+/// What a run folder needs to be resumed or merged: <c>state.json</c> (how the run was asked for, and a fingerprint
+/// of the scenario text, overrides, seed and replicates) and <c>state.bin</c> (segment tallies, appended as each
+/// segment completes, so a crash loses at most the segment under way).
+/// </summary>
+public sealed record RunState(string Fingerprint, string ScenarioFile, IReadOnlyList<string> Overrides, ulong Seed, int Replicates, int Shard, int Shards)
+{
+    public const string MetaFile = "state.json";
+    public const string TallyFile = "state.bin";
+
+    public static string FingerprintOf(string scenarioText, IReadOnlyList<string> overrides, ulong seed, int replicates)
+    {
+        string canonical = $"{scenarioText}\n--\n{string.Join('\n', overrides)}\n--\n{seed}\n{replicates}\n{BitConverter.IsLittleEndian}";
+        return Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(canonical)));
+    }
+
+    public void WriteMeta(string folder)
+    {
+        string json = JsonSerializer.Serialize(new Dictionary<string, object>
+        {
+            ["fingerprint"] = Fingerprint,
+            ["scenario_file"] = ScenarioFile,
+            ["overrides"] = Overrides,
+            ["seed"] = Seed,
+            ["replicates"] = Replicates,
+            ["shard"] = Shard,
+            ["shards"] = Shards,
+            ["version"] = VersionInfo.Version,
+        }, new JsonSerializerOptions { WriteIndented = true });
+        AtomicFile.WriteAllText(Path.Combine(folder, MetaFile), json + "\n");
+    }
+
+    public static RunState ReadMeta(string folder)
+    {
+        string path = Path.Combine(folder, MetaFile);
+        if (!File.Exists(path)) throw new UserInputException($"{path}: no such file, expected a BiasSim run folder (written by run or run --shard)");
+        try
+        {
+            using JsonDocument doc = JsonDocument.Parse(File.ReadAllText(path));
+            JsonElement root = doc.RootElement;
+            return new RunState(
+                root.GetProperty("fingerprint").GetString()!,
+                root.GetProperty("scenario_file").GetString()!,
+                [.. root.GetProperty("overrides").EnumerateArray().Select(e => e.GetString()!)],
+                root.GetProperty("seed").GetUInt64(),
+                root.GetProperty("replicates").GetInt32(),
+                root.GetProperty("shard").GetInt32(),
+                root.GetProperty("shards").GetInt32());
+        }
+        catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException or FormatException)
+        {
+            throw new UserInputException($"{path}: not a BiasSim state file ({e.Message})");
+        }
+    }
+
+    /// <summary>Starts a fresh tally file.</summary>
+    public static void ResetTallies(string folder) => File.WriteAllBytes(Path.Combine(folder, TallyFile), []);
+
+    /// <summary>Appends one segment's tallies and flushes it to disk.</summary>
+    public static void Append(string folder, SegmentTally tally)
+    {
+        using var stream = new FileStream(Path.Combine(folder, TallyFile), FileMode.Append, FileAccess.Write, FileShare.Read);
+        stream.Write(SegmentTallyCodec.Encode(tally));
+        stream.Flush(flushToDisk: true);
+    }
+
+    public static List<SegmentTally> ReadTallies(string folder, int slots)
+    {
+        string path = Path.Combine(folder, TallyFile);
+        return File.Exists(path) ? SegmentTallyCodec.DecodeAll(File.ReadAllBytes(path), slots) : [];
+    }
+
+    /// <summary>Segments [first, end) of shard <paramref name="shard"/> of <paramref name="shards"/>: contiguous, near-equal slices.</summary>
+    public static (int First, int End) SegmentRange(int replicates, int shard, int shards)
+    {
+        int segments = MonteCarloRunner.SegmentCount(replicates);
+        return ((int)((long)segments * shard / shards), (int)((long)segments * (shard + 1) / shards));
+    }
+}

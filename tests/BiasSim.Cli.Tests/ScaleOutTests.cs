@@ -1,0 +1,145 @@
+namespace BiasSim.Cli.Tests;
+
+/// <summary>Interrupted and resumed runs, shards and merge, and the output-folder guard.</summary>
+public class ScaleOutTests
+{
+    // 40,000 replicates make three 16,384-replicate segments, the unit of checkpoints and shards.
+    private static string[] RunArgs(string file, string folder, params string[] extra) =>
+        ["run", file, "--out", folder, "--replicates", "40000", "--no-plots", "--threads", "2", .. extra];
+
+    [Fact]
+    public void A_resumed_run_writes_the_same_diagnosands_as_an_uninterrupted_one()
+    {
+        using var tmp = new TempFolder();
+        string file = tmp.File("s.yaml", Cli.Scenario);
+        Assert.Equal(0, Cli.Run(RunArgs(file, tmp.Combine("whole"))).ExitCode);
+
+        // Interrupted before anything ran: partial results, exit 130, and a resumable folder.
+        var stdout = new StringWriter();
+        var stderr = new StringWriter();
+        int code = CliApp.Run(RunArgs(file, tmp.Combine("cut")), stdout, stderr, new CancellationToken(canceled: true));
+        Assert.Equal(ExitCodes.Interrupted, code);
+        Assert.Contains("\"partial\": true", File.ReadAllText(tmp.Combine("cut", "summary.json")));
+        Assert.Contains("--resume", stderr.ToString());
+        CliResult resumed = Cli.Run("run", "--resume", tmp.Combine("cut"), "--no-plots");
+        Assert.True(resumed.ExitCode == 0, resumed.Stderr);
+        Assert.Equal(File.ReadAllText(tmp.Combine("whole", "diagnosands.csv")), File.ReadAllText(tmp.Combine("cut", "diagnosands.csv")));
+    }
+
+    [Fact]
+    public void A_run_resumed_from_a_checkpoint_after_a_crash_matches_byte_for_byte()
+    {
+        using var tmp = new TempFolder();
+        string file = tmp.File("s.yaml", Cli.Scenario);
+        Assert.Equal(0, Cli.Run(RunArgs(file, tmp.Combine("whole"))).ExitCode);
+        Assert.Equal(0, Cli.Run(RunArgs(file, tmp.Combine("crash"))).ExitCode);
+        string expected = File.ReadAllText(tmp.Combine("whole", "diagnosands.csv"));
+
+        // A crash after the first segment: keep its record, then half of the next one (a torn write).
+        string state = tmp.Combine("crash", RunState.TallyFile);
+        byte[] bytes = File.ReadAllBytes(state);
+        int record = bytes.Length / 3;
+        File.WriteAllBytes(state, bytes[..(record + record / 2)]);
+        File.Delete(tmp.Combine("crash", "diagnosands.csv"));
+
+        CliResult resumed = Cli.Run("run", "--resume", tmp.Combine("crash"), "--no-plots");
+        Assert.True(resumed.ExitCode == 0, resumed.Stderr);
+        Assert.Equal(expected, File.ReadAllText(tmp.Combine("crash", "diagnosands.csv")));
+    }
+
+    [Fact]
+    public void Resume_refuses_different_settings()
+    {
+        using var tmp = new TempFolder();
+        string file = tmp.File("s.yaml", Cli.Scenario);
+        Assert.Equal(0, Cli.Run(RunArgs(file, tmp.Combine("r"))).ExitCode);
+        CliResult r = Cli.Run("run", "--resume", tmp.Combine("r"), "--seed", "99");
+        Assert.Equal(2, r.ExitCode);
+        Assert.Contains("--seed 99 differs", r.Stderr);
+    }
+
+    [Fact]
+    public void Merged_shards_equal_a_single_run_byte_for_byte()
+    {
+        using var tmp = new TempFolder();
+        string file = tmp.File("s.yaml", Cli.Scenario);
+        Assert.Equal(0, Cli.Run(RunArgs(file, tmp.Combine("whole"))).ExitCode);
+        for (int k = 0; k < 3; k++)
+        {
+            CliResult shard = Cli.Run(RunArgs(file, tmp.Combine($"shard{k}"), "--shard", $"{k}/3"));
+            Assert.True(shard.ExitCode == 0, shard.Stderr);
+            Assert.False(File.Exists(tmp.Combine($"shard{k}", "diagnosands.csv")));
+        }
+        CliResult merged = Cli.Run("merge", tmp.Combine("shard2"), tmp.Combine("shard0"), tmp.Combine("shard1"), "--out", tmp.Combine("merged"));
+        Assert.True(merged.ExitCode == 0, merged.Stderr);
+        Assert.Equal(File.ReadAllText(tmp.Combine("whole", "diagnosands.csv")), File.ReadAllText(tmp.Combine("merged", "diagnosands.csv")));
+    }
+
+    [Fact]
+    public void Merge_names_the_missing_shard()
+    {
+        using var tmp = new TempFolder();
+        string file = tmp.File("s.yaml", Cli.Scenario);
+        Assert.Equal(0, Cli.Run(RunArgs(file, tmp.Combine("a"), "--shard", "0/3")).ExitCode);
+        Assert.Equal(0, Cli.Run(RunArgs(file, tmp.Combine("c"), "--shard", "2/3")).ExitCode);
+        CliResult r = Cli.Run("merge", tmp.Combine("a"), tmp.Combine("c"), "--out", tmp.Combine("m"));
+        Assert.Equal(2, r.ExitCode);
+        Assert.Contains("shard 1/3", r.Stderr);
+        Assert.False(Directory.Exists(tmp.Combine("m")));
+    }
+
+    [Fact]
+    public void Merge_refuses_shards_of_different_runs()
+    {
+        using var tmp = new TempFolder();
+        string file = tmp.File("s.yaml", Cli.Scenario);
+        Assert.Equal(0, Cli.Run(RunArgs(file, tmp.Combine("a"), "--shard", "0/2")).ExitCode);
+        Assert.Equal(0, Cli.Run(RunArgs(file, tmp.Combine("b"), "--shard", "1/2", "--seed", "5")).ExitCode);
+        CliResult r = Cli.Run("merge", tmp.Combine("a"), tmp.Combine("b"), "--out", tmp.Combine("m"));
+        Assert.Equal(2, r.ExitCode);
+        Assert.Contains("differ", r.Stderr);
+    }
+
+    [Fact]
+    public void Shards_come_from_the_scheduler_environment()
+    {
+        var slurm = new Dictionary<string, string> { ["SLURM_ARRAY_TASK_ID"] = "5", ["SLURM_ARRAY_TASK_MIN"] = "1", ["SLURM_ARRAY_TASK_COUNT"] = "8" };
+        Assert.Equal((4, 8), Sharding.Parse("auto", k => slurm.GetValueOrDefault(k)));
+        var kubernetes = new Dictionary<string, string> { ["JOB_COMPLETION_INDEX"] = "3" };
+        Assert.Equal((3, 10), Sharding.Parse("auto/10", k => kubernetes.GetValueOrDefault(k)));
+        Assert.Equal((2, 4), Sharding.Parse("2/4", _ => null));
+        Assert.Throws<UserInputException>(() => Sharding.Parse("auto", _ => null));
+        Assert.Throws<UserInputException>(() => Sharding.Parse("4/4", _ => null));
+        Assert.Throws<UserInputException>(() => Sharding.Parse("x/2", _ => null));
+    }
+
+    [Fact]
+    public void A_folder_holding_other_files_is_refused_unless_forced()
+    {
+        using var tmp = new TempFolder();
+        string file = tmp.File("s.yaml", Cli.Scenario);
+        string folder = tmp.Combine("mine");
+        Directory.CreateDirectory(folder);
+        File.WriteAllText(Path.Combine(folder, "thesis.docx"), "precious");
+        CliResult refused = Cli.Run(RunArgs(file, folder));
+        Assert.Equal(2, refused.ExitCode);
+        Assert.Contains("thesis.docx", refused.Stderr);
+        Assert.False(File.Exists(Path.Combine(folder, "diagnosands.csv")));
+        Assert.Equal(0, Cli.Run(RunArgs(file, folder, "--force")).ExitCode);
+        Assert.Equal("precious", File.ReadAllText(Path.Combine(folder, "thesis.docx")));
+        // A folder holding only BiasSim output is reused without --force.
+        Assert.Equal(0, Cli.Run(RunArgs(file, tmp.Combine("again"))).ExitCode);
+        Assert.Equal(0, Cli.Run(RunArgs(file, tmp.Combine("again"))).ExitCode);
+    }
+
+    [Fact]
+    public void Runs_above_the_replicate_limit_need_an_explicit_override()
+    {
+        using var tmp = new TempFolder();
+        string file = tmp.File("s.yaml", Cli.Scenario);
+        CliResult r = Cli.Run("run", file, "--out", tmp.Combine("o"), "--replicates", "5000", "--max-replicates", "1000");
+        Assert.Equal(2, r.ExitCode);
+        Assert.Contains("--max-replicates 5000", r.Stderr);
+        Assert.False(Directory.Exists(tmp.Combine("o")));
+    }
+}
