@@ -94,6 +94,10 @@ public static class ConsoleReport
             missing += mis.OfficerShare >= 1 ? " and the rest assigned by officers" : string.Create(Inv, $" and {100 * mis.OfficerShare:0.#}% of the rest assigned by officers");
         }
         int per100 = (int)Math.Round(100 * r.FlagRate, MidpointRounding.AwayFromZero);
+        if (r.Group == MonteCarloRunner.FamilyWiseTarget)
+        {
+            return $"{Capitalise(missing)}, taking all the groups referred at the same rate as {scenario.Population.Reference} people together, at least one would be wrongly flagged in {per100} of 100 audits.";
+        }
         int unmeasurable = (int)Math.Round(100 * r.NotEstimableRate, MidpointRounding.AwayFromZero);
         if (unmeasurable >= 50)
         {
