@@ -82,6 +82,7 @@ public class RunCommandTests
         CliResult r = Cli.Run("run", file, "--out", tmp.Combine("o"), "--replicates", "2000");
         Assert.True(r.ExitCode == 0, r.Stderr);
         Assert.Contains("With 64.7% of ethnicity unrecorded", r.Stdout);
+        Assert.DoesNotContain("family-wise people", r.Stdout);
     }
 
     [Fact]
