@@ -194,6 +194,21 @@ public partial class ReportCommandTests
         if (Directory.Exists(folder)) Assert.Equal(before, Directory.GetFileSystemEntries(folder));
     }
 
+    public static TheoryData<string> BundledScenarios => [.. Directory.GetFiles(Path.Combine(Cli.RepoRoot, "scenarios"), "*.yaml").Select(f => Path.GetFileName(f)).Order()];
+
+    [Theory]
+    [MemberData(nameof(BundledScenarios))]
+    public void Every_bundled_scenario_gets_a_report_with_plots(string scenario)
+    {
+        using var tmp = new TempFolder();
+        string folder = tmp.Combine("out");
+        CliResult r = Cli.Run("run", Path.Combine(Cli.RepoRoot, "scenarios", scenario), "--out", folder, "--replicates", "300", "--quiet", "--report");
+        Assert.True(r.ExitCode == 0, r.Stderr);
+        string html = AssertSelfContainedAndAccessible(folder);
+        Assert.Matches(@"<p class=""headline"">[^<]*( of 100 audits|cannot be measured)", html);
+        ReportFixtures.AssertPng(Path.Combine(folder, "plots", "power.png"), 1600, 1000);
+    }
+
     [Fact]
     public void Report_is_listed_in_help()
     {

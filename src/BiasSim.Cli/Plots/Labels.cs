@@ -12,6 +12,11 @@ internal static class Labels
     {
         RateRatioDetector.DetectorName => reference.Length > 0 ? $"Rate ratio vs {reference}" : "Rate ratio vs the reference group",
         ChiSquareDetector.DetectorName => "Chi-square test, all groups",
+        BoundsDetector.DetectorName => "Worst/best-case bounds",
+        IpwDetector.DetectorName => "Inverse-probability weighting",
+        MultipleImputationDetector.DetectorName => "Multiple imputation",
+        MisclassificationCorrectedDetector.DetectorName => "Corrected for misclassification",
+        MissingShareDetector.DetectorName => "Missing share by stratum",
         _ => detector,
     };
 
@@ -22,6 +27,18 @@ internal static class Labels
         "all" => "All groups",
         Core.Engine.MonteCarloRunner.FamilyWiseTarget => "Any group at RR 1 (family-wise)",
         _ => group,
+    };
+
+    /// <summary>Whether the detector's estimates are rate ratios between groups (the missing-share detector compares
+    /// recording across strata instead), so they belong on a rate-ratio axis.</summary>
+    public static bool EstimatesRateRatios(string detector) => detector != MissingShareDetector.DetectorName;
+
+    /// <summary>A category tick label: the family-wise row on two lines; with many categories, long names wrapped at spaces.</summary>
+    public static string GroupTick(string group, bool crowded) => group switch
+    {
+        Core.Engine.MonteCarloRunner.FamilyWiseTarget => "Any group at RR 1\n(family-wise)",
+        _ when crowded && group.Length > 9 => Group(group).Replace(' ', '\n'),
+        _ => Group(group),
     };
 
     public static bool IsSummaryRow(string group) => group is "all" or Core.Engine.MonteCarloRunner.FamilyWiseTarget;

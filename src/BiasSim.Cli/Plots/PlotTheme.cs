@@ -28,9 +28,12 @@ internal static class PlotTheme
 
     public static readonly MarkerShape[] Markers =
     [
-        MarkerShape.FilledCircle, MarkerShape.OpenSquare, MarkerShape.FilledTriangleUp, MarkerShape.OpenDiamond,
-        MarkerShape.FilledSquare, MarkerShape.OpenCircle, MarkerShape.FilledTriangleDown, MarkerShape.Cross, MarkerShape.Eks, MarkerShape.Asterisk,
+        MarkerShape.FilledCircle, MarkerShape.OpenSquare, MarkerShape.FilledTriangleUp, MarkerShape.OpenTriangleDown,
+        MarkerShape.FilledSquare, MarkerShape.OpenCircle, MarkerShape.FilledTriangleDown, MarkerShape.Cross, MarkerShape.Asterisk, MarkerShape.OpenTriangleUp,
     ];
+
+    /// <summary>The true rate ratio's mark: a shape no series uses (and <see cref="MarkerShape.Eks"/> is kept for "cannot be measured").</summary>
+    public const MarkerShape TruthMarker = MarkerShape.OpenDiamond;
 
     public static readonly LinePattern[] Patterns = [LinePattern.Solid, LinePattern.Dashed, LinePattern.Dotted, LinePattern.DenselyDashed];
 
@@ -69,13 +72,17 @@ internal static class PlotTheme
         plot.Legend.Orientation = Orientation.Horizontal;
     }
 
+    /// <summary>Renders the plot as PNG (at <see cref="PngScale"/>) and SVG, then disposes it.</summary>
     public static RenderedPlot Render(Plot plot, string stem, string title, string alt, string caption)
     {
-        plot.ScaleFactor = PngScale;
-        byte[] png = plot.GetImageBytes((int)(Width * PngScale), (int)(Height * PngScale), ImageFormat.Png);
-        plot.ScaleFactor = 1;
-        string svg = plot.GetSvgXml(Width, Height);
-        return new RenderedPlot(stem, title, alt, caption, png, svg);
+        using (plot)
+        {
+            plot.ScaleFactor = PngScale;
+            byte[] png = plot.GetImageBytes((int)(Width * PngScale), (int)(Height * PngScale), ImageFormat.Png);
+            plot.ScaleFactor = 1;
+            string svg = plot.GetSvgXml(Width, Height);
+            return new RenderedPlot(stem, title, alt, caption, png, svg);
+        }
     }
 
     /// <summary>Category ticks: one label (possibly two lines) per integer position.</summary>
@@ -89,7 +96,11 @@ internal static class PlotTheme
     /// <summary>Ticks on a log10 axis labelled with the rate ratio itself.</summary>
     public static void RateRatioTicks(IAxis axis, double minLog10, double maxLog10)
     {
-        double[] candidates = [0.01, 0.02, 0.05, 0.1, 0.2, 0.25, 0.33, 0.5, 0.67, 0.75, 0.8, 0.9, 1, 1.1, 1.25, 1.5, 2, 2.5, 3, 4, 5, 7.5, 10, 20, 50, 100];
+        // Over more than a decade, the 1-2-5 series; over less, finer steps that people read as rate ratios.
+        double span = maxLog10 - minLog10;
+        double[] candidates = span > 1.2 ? [0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10, 20, 50, 100, 200, 500, 1000]
+            : span > 0.35 ? [0.1, 0.2, 0.25, 0.33, 0.5, 0.67, 0.75, 0.8, 0.9, 1, 1.1, 1.25, 1.5, 2, 2.5, 3, 4, 5, 7.5, 10]
+            : [0.5, 0.6, 0.7, 0.8, 0.85, 0.9, 0.95, 1, 1.05, 1.1, 1.2, 1.3, 1.4, 1.5, 1.75, 2];
         var inRange = candidates.Where(c => Math.Log10(c) >= minLog10 && Math.Log10(c) <= maxLog10).ToList();
         // Thin out to at most 9 labels, always keeping 1 (no difference) when it is in range.
         while (inRange.Count > 9)

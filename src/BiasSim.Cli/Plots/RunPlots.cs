@@ -14,123 +14,153 @@ internal static class RunPlots
 
     public static IEnumerable<RenderedPlot> Build(ResultsFolder f)
     {
-        if (f.Rows.Length == 0) yield break;
-        yield return Power(f);
-        if (f.Rows.Any(r => r.Row.MeanLower is not null && r.Row.MeanUpper is not null && r.Row.MeanEstimate is not null)) yield return Intervals(f);
-        var histograms = f.Rows.Where(r => r.Histogram is { Total: > 0 }).GroupBy(r => (r.Row.Detector, r.Attribute)).ToList();
-        foreach (var set in histograms)
+        // One set of plots per protected attribute (ethnicity, religion): each has its own groups and reference.
+        var attributes = f.Rows.GroupBy(r => r.Attribute).ToList();
+        foreach (var attribute in attributes)
         {
-            string stem = set.Key.Detector == Core.Detectors.RateRatioDetector.DetectorName ? "estimates" : "estimates-" + Slug(set.Key.Detector);
-            if (histograms.Count > 1 && set.Key.Attribute.Length > 0 && set.Key.Attribute != Core.Scenarios.Population.Ethnicity) stem += "-" + Slug(set.Key.Attribute);
-            yield return Estimates(f, set.Key.Detector, set.Key.Attribute, stem, [.. set]);
+            string suffix = IsPrimary(attribute.Key) ? "" : "-" + Slug(attribute.Key);
+            string by = IsPrimary(attribute.Key) ? "" : $" (by {attribute.Key})";
+            var rows = attribute.ToList();
+            var between = rows.Where(r => Labels.EstimatesRateRatios(r.Row.Detector)).ToList();
+            if (between.Count > 0) yield return Power(f, between, "power" + suffix, by);
+            foreach (var other in rows.Where(r => !Labels.EstimatesRateRatios(r.Row.Detector)).GroupBy(r => r.Row.Detector))
+            {
+                yield return Power(f, [.. other], $"power-{Slug(other.Key)}{suffix}", $"{by}: {Labels.Detector(other.Key, "").ToLowerInvariant()}");
+            }
+            var withIntervals = rows.Where(r => r.Row.MeanLower is not null && r.Row.MeanUpper is not null && r.Row.MeanEstimate is not null && Labels.EstimatesRateRatios(r.Row.Detector)).ToList();
+            if (withIntervals.Count > 0) yield return Intervals(f, withIntervals, "interval" + suffix, by);
+            foreach (var set in rows.Where(r => r.Histogram is { Total: > 0 } && Labels.EstimatesRateRatios(r.Row.Detector)).GroupBy(r => r.Row.Detector))
+            {
+                string stem = (set.Key == Core.Detectors.RateRatioDetector.DetectorName ? "estimates" : "estimates-" + Slug(set.Key)) + suffix;
+                yield return Estimates(f, set.Key, attribute.Key, stem, by, [.. set]);
+            }
         }
     }
 
-    /// <summary>Rows are told apart by attribute (ethnicity, religion) and group: two attributes may share a level name.</summary>
-    private static (string Attribute, string Group) Key(ResultRow r) => (r.Attribute, r.Row.Group);
+    private static bool IsPrimary(string attribute) => attribute.Length == 0 || attribute == Core.Scenarios.Population.Ethnicity;
 
-    private static bool SeveralAttributes(IEnumerable<ResultRow> rows) => rows.Select(r => r.Attribute).Distinct().Count() > 1;
+    /// <summary>A group the audit could not measure in most replicates (no recorded referral carries it): its flag rate of
+    /// 0 means "never seen", not "no difference", so it gets its own mark.</summary>
+    private static bool Unmeasurable(ResultRow r) => r.Row.NotEstimableRate >= 0.5;
 
-    private static string GroupName(ResultRow r, bool severalAttributes)
+    private static string GroupTick(ResultRow r, bool crowded)
     {
-        string group = Labels.Group(r.Row.Group);
-        return severalAttributes && r.Attribute.Length > 0 ? $"{group} ({r.Attribute})" : group;
+        string group = Labels.GroupTick(r.Row.Group, crowded);
+        return r.Row.TrueRateRatio is double rr ? $"{group}\n{(Labels.EstimatesRateRatios(r.Row.Detector) ? "true RR" : "true")} {Num(rr)}" : group;
     }
 
-    private static string GroupTick(ResultRow r, bool severalAttributes) =>
-        r.Row.TrueRateRatio is double rr ? $"{GroupName(r, severalAttributes)}\ntrue RR {Num(rr)}" : GroupName(r, severalAttributes).Replace(" (", "\n(", StringComparison.Ordinal);
-
-    private static RenderedPlot Power(ResultsFolder f)
+    private static RenderedPlot Power(ResultsFolder f, List<ResultRow> all, string stem, string by)
     {
-        string title = $"{f.ScenarioName}: how often an audit flags a difference";
-        Plot plot = NewPlot(title, "Group (and its true rate ratio)", "Audits that flag a difference (%)");
-        bool several = SeveralAttributes(f.Rows);
-        var categories = f.Rows.Select(Key).Distinct().ToList();
-        var detectors = f.Rows.Select(r => r.Row.Detector).Distinct().ToList();
-        string legendReference = f.Rows.Select(r => f.ReferenceFor(r.Attribute)).Distinct().Count() == 1 ? f.Reference : "";
-        var alt = new StringBuilder($"Dot chart with 95% Monte Carlo error bars of the share of simulated audits that flag a difference, for scenario {f.ScenarioName}, by group and detector.");
+        string title = $"{f.ScenarioName}: how often an audit flags a difference{by}";
+        bool rateRatios = all.All(r => Labels.EstimatesRateRatios(r.Row.Detector));
+        Plot plot = NewPlot(title, rateRatios ? "Group (and its true rate ratio)" : "Stratum (and its true ratio)", "Audits that flag a difference (%)");
+        var categories = all.Select(r => r.Row.Group).Distinct().ToList();
+        var detectors = all.Select(r => r.Row.Detector).Distinct().ToList();
+        string reference = f.ReferenceFor(all[0].Attribute);
+        var alt = new StringBuilder($"Dot chart with 95% Monte Carlo error bars of the share of simulated audits that flag a difference, for scenario {f.ScenarioName}{by}, by group and detector.");
+        var unmeasurable = new List<(double X, double Y)>();
         for (int d = 0; d < detectors.Count; d++)
         {
-            var rows = f.Rows.Where(r => r.Row.Detector == detectors[d]).ToList();
+            var rows = all.Where(r => r.Row.Detector == detectors[d]).ToList();
             double offset = detectors.Count == 1 ? 0 : (d - (detectors.Count - 1) / 2.0) * 0.12;
-            double[] xs = [.. rows.Select(r => categories.IndexOf(Key(r)) + offset)];
-            double[] ys = [.. rows.Select(r => 100 * r.Row.FlagRate)];
-            var bars = plot.Add.ErrorBar(xs, ys, [.. rows.Select(r => 100 * Z95 * r.Row.FlagRateSe)]);
-            bars.YErrorNegative = [.. rows.Select(r => Math.Min(100 * Z95 * r.Row.FlagRateSe, 100 * r.Row.FlagRate))];
-            bars.YErrorPositive = [.. rows.Select(r => Math.Min(100 * Z95 * r.Row.FlagRateSe, 100 - 100 * r.Row.FlagRate))];
-            bars.Color = SeriesColor(d);
-            bars.LineWidth = 1.5f;
-            var markers = plot.Add.Markers(xs, ys, SeriesMarker(d), 11, SeriesColor(d));
-            markers.LegendText = Labels.Detector(detectors[d], legendReference);
-            alt.Append(' ').Append(Labels.Detector(detectors[d], legendReference)).Append(": ")
-               .AppendJoin("; ", rows.Select(r => $"{GroupName(r, several)}{(r.Row.TrueRateRatio is double rr ? $" (true RR {Num(rr)})" : "")} {Pct(r.Row.FlagRate)}"))
+            double X(ResultRow r) => categories.IndexOf(r.Row.Group) + offset;
+            var measured = rows.Where(r => !Unmeasurable(r)).ToList();
+            unmeasurable.AddRange(rows.Where(Unmeasurable).Select(r => (X(r), 100 * r.Row.FlagRate)));
+            string label = Labels.Detector(detectors[d], reference);
+            if (measured.Count > 0)
+            {
+                double[] xs = [.. measured.Select(X)];
+                double[] ys = [.. measured.Select(r => 100 * r.Row.FlagRate)];
+                var bars = plot.Add.ErrorBar(xs, ys, [.. measured.Select(r => 100 * Z95 * r.Row.FlagRateSe)]);
+                bars.YErrorNegative = [.. measured.Select(r => Math.Min(100 * Z95 * r.Row.FlagRateSe, 100 * r.Row.FlagRate))];
+                bars.YErrorPositive = [.. measured.Select(r => Math.Min(100 * Z95 * r.Row.FlagRateSe, 100 - 100 * r.Row.FlagRate))];
+                bars.Color = SeriesColor(d);
+                bars.LineWidth = 1.5f;
+                var markers = plot.Add.Markers(xs, ys, SeriesMarker(d), 11, SeriesColor(d));
+                markers.LegendText = label;
+            }
+            alt.Append(' ').Append(label).Append(": ")
+               .AppendJoin("; ", rows.Select(r => $"{Labels.Group(r.Row.Group)}{(r.Row.TrueRateRatio is double rr ? $" (true RR {Num(rr)})" : "")} " +
+                                                  (Unmeasurable(r) ? $"cannot be measured in {Pct(r.Row.NotEstimableRate)} of audits" : Pct(r.Row.FlagRate))))
                .Append('.');
+        }
+        if (unmeasurable.Count > 0)
+        {
+            double[] ux = [.. unmeasurable.Select(u => u.X)], uy = [.. unmeasurable.Select(u => u.Y)];
+            var x = plot.Add.Markers(ux, uy, MarkerShape.Eks, 12, Grey);
+            x.MarkerLineWidth = 2;
+            x.LegendText = "Cannot be measured in most audits (never recorded)";
         }
         if (f.Alpha is double alpha)
         {
             var line = plot.Add.HorizontalLine(100 * alpha, 1.5f, Grey, LinePattern.Dotted);
             line.LegendText = $"Alpha: the false-alarm rate allowed ({Num(100 * alpha, "0.#")}%)";
         }
-        CategoryTicks(plot.Axes.Bottom, [.. categories.Select(k => GroupTick(f.Rows.First(r => Key(r) == k), several))]);
+        bool crowded = categories.Count > 6;
+        CategoryTicks(plot.Axes.Bottom, [.. categories.Select(g => GroupTick(all.First(r => r.Row.Group == g), crowded))]);
         plot.Axes.SetLimits(-0.6, categories.Count - 0.4, -3, 103);
         LegendBelow(plot);
         string caption = "Each mark is the share of simulated audits in which the detector flagged a difference for that group, with a 95% Monte Carlo band (±1.96 standard errors). " +
-                         "Where the true rate ratio is not 1 this is the detection rate (power); where it is 1, every flag is a false alarm and the dotted line marks the rate alpha allows.";
-        return Render(plot, "power", title, alt.ToString(), caption);
+                         "Where the true rate ratio is not 1 this is the detection rate (power); where it is 1, every flag is a false alarm and the dotted line marks the rate alpha allows." +
+                         (unmeasurable.Count > 0 ? " A cross marks a group the audit cannot measure at all in most audits: no recorded referral carries it." : "");
+        return Render(plot, stem, title, alt.ToString(), caption);
     }
 
-    private static RenderedPlot Intervals(ResultsFolder f)
-    {
-        string title = $"{f.ScenarioName}: average estimate and interval against the truth";
-        var rows = f.Rows.Where(r => r.Row.MeanLower is not null && r.Row.MeanUpper is not null && r.Row.MeanEstimate is not null).ToList();
-        bool several = SeveralAttributes(rows);
-        var references = rows.Select(r => f.ReferenceFor(r.Attribute)).Distinct().ToList();
-        string reference = references is [{ Length: > 0 } only] ? only : "each reference group";
-        Plot plot = NewPlot(title, "Group", $"Rate ratio vs {reference} (1 = no difference)");
-        var categories = rows.Select(Key).Distinct().ToList();
-        var detectors = rows.Select(r => r.Row.Detector).Distinct().ToList();
-        var alt = new StringBuilder($"Chart for scenario {f.ScenarioName}: for each group, the average estimated rate ratio with its average 95% interval, beside the true rate ratio.");
+    /// <summary>log10 of a rate ratio, for the log-scale axes (a non-positive bound is drawn at 0.001).</summary>
+    private static double Log(double rr) => Math.Log10(Math.Max(rr, 1e-3));
 
-        var one = plot.Add.HorizontalLine(1, 1.5f, Grey, LinePattern.Dotted);
+    private static RenderedPlot Intervals(ResultsFolder f, List<ResultRow> rows, string stem, string by)
+    {
+        string title = $"{f.ScenarioName}: average estimate and interval against the truth{by}";
+        string reference = f.ReferenceFor(rows[0].Attribute) is { Length: > 0 } r0 ? r0 : "the reference group";
+        // Rate ratios on a log scale: 0.5 and 2 are equally far from 1, and wide bounds do not flatten the rest.
+        Plot plot = NewPlot(title, "Group", $"Rate ratio vs {reference} (log scale; 1 = no difference)");
+        var categories = rows.Select(r => r.Row.Group).Distinct().ToList();
+        var detectors = rows.Select(r => r.Row.Detector).Distinct().ToList();
+        var alt = new StringBuilder($"Chart for scenario {f.ScenarioName}{by}: for each group and detector, the average estimated rate ratio with its average interval, beside the true rate ratio.");
+
+        var one = plot.Add.HorizontalLine(0, 1.5f, Grey, LinePattern.Dotted);
         one.LegendText = "No difference (rate ratio 1)";
+        double step = detectors.Count == 1 ? 0 : Math.Min(0.16, 0.6 / detectors.Count);
         for (int d = 0; d < detectors.Count; d++)
         {
             var dr = rows.Where(r => r.Row.Detector == detectors[d]).ToList();
-            double offset = detectors.Count == 1 ? -0.08 : (d - (detectors.Count - 1) / 2.0) * 0.16 - 0.08;
-            double[] xs = [.. dr.Select(r => categories.IndexOf(Key(r)) + offset)];
-            double[] ys = [.. dr.Select(r => r.Row.MeanEstimate!.Value)];
+            double offset = (d - (detectors.Count - 1) / 2.0) * step - 0.08;
+            double[] xs = [.. dr.Select(r => categories.IndexOf(r.Row.Group) + offset)];
+            double[] ys = [.. dr.Select(r => Log(r.Row.MeanEstimate!.Value))];
             var bars = plot.Add.ErrorBar(xs, ys, [.. dr.Select(_ => 0.0)]);
-            bars.YErrorNegative = [.. dr.Select(r => r.Row.MeanEstimate!.Value - r.Row.MeanLower!.Value)];
-            bars.YErrorPositive = [.. dr.Select(r => r.Row.MeanUpper!.Value - r.Row.MeanEstimate!.Value)];
+            bars.YErrorNegative = [.. dr.Select(r => Math.Max(0, Log(r.Row.MeanEstimate!.Value) - Log(r.Row.MeanLower!.Value)))];
+            bars.YErrorPositive = [.. dr.Select(r => Math.Max(0, Log(r.Row.MeanUpper!.Value) - Log(r.Row.MeanEstimate!.Value)))];
             bars.Color = SeriesColor(d);
             bars.LineWidth = 2f;
             bars.CapSize = 8;
             var m = plot.Add.Markers(xs, ys, SeriesMarker(d), 10, SeriesColor(d));
-            m.LegendText = $"Average estimate and 95% interval ({Labels.Detector(detectors[d], references.Count == 1 ? references[0] : "")})";
-            alt.AppendJoin("", dr.Select(r => $" {GroupName(r, several)}: true {Num(r.Row.TrueRateRatio ?? double.NaN)}, average estimate {Num(r.Row.MeanEstimate!.Value, "0.00")}, interval {Num(r.Row.MeanLower!.Value, "0.00")} to {Num(r.Row.MeanUpper!.Value, "0.00")}."));
+            m.LegendText = detectors.Count == 1 ? "Average estimate and interval" : $"{Labels.Detector(detectors[d], reference)}: average and interval";
+            alt.Append(' ').Append(Labels.Detector(detectors[d], reference)).Append(':')
+               .AppendJoin("", dr.Select(r => $" {Labels.Group(r.Row.Group)}: true {Num(r.Row.TrueRateRatio ?? double.NaN)}, average estimate {Num(r.Row.MeanEstimate!.Value, "0.00")}, interval {Num(r.Row.MeanLower!.Value, "0.00")} to {Num(r.Row.MeanUpper!.Value, "0.00")}."));
         }
-        var truths = rows.Where(r => r.Row.TrueRateRatio is not null).GroupBy(Key).Select(g => g.First()).ToList();
+        var truths = rows.Where(r => r.Row.TrueRateRatio is not null).GroupBy(r => r.Row.Group).Select(g => g.First()).ToList();
         if (truths.Count > 0)
         {
-            double[] tx = [.. truths.Select(r => categories.IndexOf(Key(r)) + 0.12)], ty = [.. truths.Select(r => r.Row.TrueRateRatio!.Value)];
-            var t = plot.Add.Markers(tx, ty, MarkerShape.OpenDiamond, 13, OkabeIto[2]);
+            double[] tx = [.. truths.Select(r => categories.IndexOf(r.Row.Group) + 0.38)], ty = [.. truths.Select(r => Log(r.Row.TrueRateRatio!.Value))];
+            var t = plot.Add.Markers(tx, ty, TruthMarker, 13, OkabeIto[2]);
             t.MarkerLineWidth = 2.5f;
             t.LegendText = "True rate ratio";
         }
-        CategoryTicks(plot.Axes.Bottom, [.. categories.Select(k => GroupName(rows.First(r => Key(r) == k), several))]);
-        double lo = Math.Min(1, rows.Min(r => Math.Min(r.Row.MeanLower!.Value, r.Row.TrueRateRatio ?? 1)));
-        double hi = Math.Max(1, rows.Max(r => Math.Max(r.Row.MeanUpper!.Value, r.Row.TrueRateRatio ?? 1)));
+        CategoryTicks(plot.Axes.Bottom, [.. categories.Select(g => Labels.GroupTick(g, categories.Count > 6))]);
+        double lo = Math.Min(0, rows.Min(r => Math.Min(Log(r.Row.MeanLower!.Value), Log(r.Row.TrueRateRatio ?? 1))));
+        double hi = Math.Max(0, rows.Max(r => Math.Max(Log(r.Row.MeanUpper!.Value), Log(r.Row.TrueRateRatio ?? 1))));
         double pad = (hi - lo) * 0.08 + 0.01;
-        plot.Axes.SetLimits(-0.6, categories.Count - 0.4, Math.Max(0, lo - pad), hi + pad);
+        RateRatioTicks(plot.Axes.Left, lo - pad, hi + pad);
+        plot.Axes.SetLimits(-0.6, categories.Count - 0.4, lo - pad, hi + pad);
         LegendBelow(plot);
-        string caption = "Marks show the average estimated rate ratio over the simulated audits, bars the average 95% interval, diamonds the true rate ratio the audits should find. " +
-                         "An average far from its diamond is bias: missing or officer-assigned data moving the answer, not just blurring it.";
-        return Render(plot, "interval", title, alt.ToString(), caption);
+        string caption = "Marks show the average estimated rate ratio over the simulated audits, bars the average interval (95%; for bounds, the range the data allow), " +
+                         "diamonds the true rate ratio the audits should find. An average far from its diamond is bias: missing or officer-assigned data moving the answer, not just blurring it.";
+        return Render(plot, stem, title, alt.ToString(), caption);
     }
 
-    private static RenderedPlot Estimates(ResultsFolder f, string detector, string attribute, string stem, IReadOnlyList<ResultRow> rows)
+    private static RenderedPlot Estimates(ResultsFolder f, string detector, string attribute, string stem, string by, IReadOnlyList<ResultRow> rows)
     {
-        string by = attribute.Length > 0 && attribute != Core.Scenarios.Population.Ethnicity ? $" ({attribute})" : "";
         string title = $"{f.ScenarioName}: spread of the estimates over the audits{by}";
         Plot plot = NewPlot(title, "Estimated rate ratio (log scale; 1 = no difference)", "Group");
         var alt = new StringBuilder($"Histograms, one per group, of the rate ratio estimated in each simulated audit for scenario {f.ScenarioName} ({Labels.Detector(detector, f.ReferenceFor(attribute))}), with the true rate ratio marked.");

@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using System.Text;
 using BiasSim.Cli.Report;
 using ScottPlot;
@@ -13,7 +14,7 @@ internal static class SweepPlots
     private sealed record Series(string Detector, string Group, string Attribute, List<SweepPoint> Points);
 
     /// <summary>The parameters that take more than one value, by index into <see cref="ResultsFolder.SweepParameters"/>.</summary>
-    public static List<int> Varying(IReadOnlyList<string> parameters, IEnumerable<ImmutableValues> values)
+    public static List<int> Varying(IReadOnlyList<string> parameters, IEnumerable<ImmutableArray<string>> values)
     {
         var list = values.ToList();
         return [.. Enumerable.Range(0, parameters.Count).Where(p => list.Select(v => v[p]).Distinct().Count() > 1)];
@@ -23,7 +24,7 @@ internal static class SweepPlots
     {
         if (f.SweepPoints.Length > 0)
         {
-            List<int> varying = Varying(f.SweepParameters, f.SweepPoints.Select(p => new ImmutableValues(p.Values)));
+            List<int> varying = Varying(f.SweepParameters, f.SweepPoints.Select(p => p.Values));
             List<Series> series = [.. f.SweepPoints
                 .GroupBy(p => (p.Result.Row.Detector, p.Result.Row.Group, p.Result.Attribute))
                 .Select(g => new Series(g.Key.Detector, g.Key.Group, g.Key.Attribute, [.. g]))];
@@ -144,7 +145,7 @@ internal static class SweepPlots
     /// <summary>The numeric parameter MDRR is plotted against (the missing share when swept), or null.</summary>
     private static int? MdrrAxis(ResultsFolder f)
     {
-        var varying = Varying(f.MdrrParameters, f.MdrrRows.Select(r => new ImmutableValues(r.Values)))
+        var varying = Varying(f.MdrrParameters, f.MdrrRows.Select(r => r.Values))
             .Where(p => Numeric(f.MdrrRows.Select(r => r.Values[p]))).ToList();
         if (varying.Count == 0) return null;
         int share = varying.FindIndex(p => f.MdrrParameters[p].Contains("missing", StringComparison.Ordinal));
@@ -199,10 +200,4 @@ internal static class SweepPlots
                          "Where given, the formula line is the analytic approximation.";
         return Render(plot, "mdrr", title, alt.ToString(), caption);
     }
-}
-
-/// <summary>A row's parameter values, compared by content.</summary>
-internal readonly record struct ImmutableValues(System.Collections.Immutable.ImmutableArray<string> Values)
-{
-    public string this[int i] => Values[i];
 }

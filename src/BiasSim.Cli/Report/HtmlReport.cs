@@ -17,7 +17,7 @@ public static class HtmlReport
         * { box-sizing: border-box; }
         body { margin: 0; background: #fff; color: #111; line-height: 1.5;
                font-family: system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", "DejaVu Sans", "Liberation Sans", Arial, sans-serif; }
-        main { max-width: 62rem; margin: 0 auto; padding: 2rem 1.25rem 3rem; }
+        main { max-width: 64rem; margin: 0 auto; padding: 2rem 1.25rem 3rem; }
         .kicker { margin: 0; font-size: .8rem; letter-spacing: .08em; text-transform: uppercase; color: #444; }
         h1 { font-size: 2rem; line-height: 1.2; margin: .25rem 0 .5rem; overflow-wrap: anywhere; }
         h2 { font-size: 1.35rem; margin: 2.25rem 0 .75rem; padding-bottom: .2rem; border-bottom: 2px solid #111; }
@@ -31,13 +31,13 @@ public static class HtmlReport
         dl.facts dt { font-weight: 700; }
         dl.facts dd { margin: 0; overflow-wrap: anywhere; }
         .table-wrap { overflow-x: auto; margin: .75rem 0 1.5rem; }
-        table { border-collapse: collapse; width: auto; min-width: 50%; font-size: .9rem; font-variant-numeric: tabular-nums; }
+        table { border-collapse: collapse; width: auto; min-width: 50%; font-size: .88rem; font-variant-numeric: tabular-nums; }
         caption { caption-side: top; text-align: left; font-weight: 700; padding: .25rem 0 .4rem; }
-        th, td { border: 1px solid #8A8A8A; padding: .3rem .5rem; vertical-align: top; }
+        th, td { border: 1px solid #8A8A8A; padding: .3rem .45rem; vertical-align: top; }
         td { text-align: left; }
-        td.num { text-align: right; white-space: nowrap; }
+        td.num { text-align: right; }
         thead th { background: #EDEDED; text-align: left; font-weight: 700; }
-        tbody th { text-align: left; font-weight: 600; min-width: 6rem; overflow-wrap: break-word; }
+        tbody th { text-align: left; font-weight: 600; min-width: 7.5rem; overflow-wrap: break-word; }
         tbody tr:nth-child(even) td, tbody tr:nth-child(even) th { background: #FAFAFA; }
         figure { margin: 1.75rem 0; }
         figure img { display: block; width: 100%; max-width: 800px; height: auto; border: 1px solid #C8C8C8; }

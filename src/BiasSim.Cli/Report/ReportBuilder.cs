@@ -73,7 +73,8 @@ public static class ReportBuilder
             string of = IsEthnicity(r) ? "" : $" ({r.Attribute})";
             findings.Add($"The chi-square test of all groups together{of} flags a difference in {Per100(r.Row.FlagRate)} of 100 audits.");
         }
-        ResultRow? primary = rateRows.FirstOrDefault(r => r.Row.TrueRateRatio is double rr && rr != 1) ?? rateRows.FirstOrDefault();
+        // The headline: the first real disproportionality; without one, the group most often wrongly flagged.
+        ResultRow? primary = rateRows.FirstOrDefault(r => r.Row.TrueRateRatio is double rr && rr != 1) ?? rateRows.MaxBy(r => r.Row.FlagRate);
         string headline = primary is not null ? ConsoleReport.Sentence(primary.Row, scenario, missing)
             : findings.Count > 0 ? findings[0]
             : "This run has no rate-ratio results to put in plain words; see the tables below.";
@@ -83,7 +84,7 @@ public static class ReportBuilder
     private static (string, IReadOnlyList<string>) SweepWords(ResultsFolder f)
     {
         if (f.SweepPoints.Length == 0) return ("The sweep holds no design points.", []);
-        var varying = SweepPlots.Varying(f.SweepParameters, f.SweepPoints.Select(p => new ImmutableValues(p.Values)));
+        var varying = SweepPlots.Varying(f.SweepParameters, f.SweepPoints.Select(p => p.Values));
         var rate = f.SweepPoints.Where(p => IsGroupRateRow(p.Result)).ToList();
         string? group = rate.FirstOrDefault(p => p.Result.Row.TrueRateRatio is double rr && rr != 1)?.Result.Row.Group ?? rate.FirstOrDefault()?.Result.Row.Group;
         string points = string.Create(Inv, $"{f.SweepPoints.Select(p => string.Join('\u001f', p.Values)).Distinct().Count():N0} design points");
@@ -229,6 +230,11 @@ public static class ReportBuilder
         RateRatioDetector.DetectorName => $"Rate ratio: each group's referral rate vs {s.Population.Reference} on recorded referrals with census denominators, " +
                                           $"with a Katz {(100 * (1 - s.Simulation.Alpha)).ToString("0.#", Inv)}% interval; it flags a difference when the interval excludes 1.",
         ChiSquareDetector.DetectorName => $"Chi-square: a Pearson goodness-of-fit test of recorded referrals against census shares; it flags a difference when p < {s.Simulation.Alpha.ToString("0.###", Inv)}.",
+        BoundsDetector.DetectorName => "Bounds: the worst- and best-case rate ratios if every unrecorded referral belonged to the reference group or to the group itself; it flags a difference only when the whole range lies on one side of 1.",
+        IpwDetector.DetectorName => "Inverse-probability weighting: recorded referrals re-weighted within each stratum (region or covariate) to stand for all of them; unbiased when recording depends only on that stratum.",
+        MultipleImputationDetector.DetectorName => "Multiple imputation: unrecorded referrals given groups drawn from their stratum's recorded mix, repeated and pooled by Rubin's rules; valid when recording depends only on the stratum.",
+        MisclassificationCorrectedDetector.DetectorName => "Misclassification-corrected: recorded counts corrected with the known officer-assignment matrix before the rate ratio.",
+        MissingShareDetector.DetectorName => "Missing share: whether the share of unrecorded ethnicity differs between strata (regions or sectors).",
         _ => $"{name}.",
     };
 
@@ -237,7 +243,8 @@ public static class ReportBuilder
     private static string Band(DiagnosandRow r)
     {
         double lo = Math.Max(0, r.FlagRate - Plots.RunPlots.Z95 * r.FlagRateSe), hi = Math.Min(1, r.FlagRate + Plots.RunPlots.Z95 * r.FlagRateSe);
-        return $"{Pct(r.FlagRate)} ({(100 * lo).ToString("0.0", Inv)}–{Pct(hi)})";
+        // Word joiners keep the band on one line when a narrow column wraps the cell.
+        return $"{Pct(r.FlagRate)} ({(100 * lo).ToString("0.0", Inv)}\u2060–\u2060{Pct(hi)})";
     }
 
     private static IEnumerable<ReportTable> RunTables(ResultsFolder f)
@@ -275,7 +282,7 @@ public static class ReportBuilder
             columns.Add(("Flagged lower", x => Pct(x.FlagDownRate)));
         }
         if (estimates) columns.Add(("Average estimate", x => Num(x.MeanEstimate, "0.000")));
-        if (r.Any(x => x.MeanLower is not null) && !compact) columns.Add(("Average 95% interval", x => x.MeanLower is null ? "–" : $"{Num(x.MeanLower, "0.00")} to {Num(x.MeanUpper, "0.00")}"));
+        if (r.Any(x => x.MeanLower is not null) && !compact) columns.Add(("Average 95% interval", x => x.MeanLower is null ? "–" : $"{Num(x.MeanLower, "0.00")}\u00A0to\u00A0{Num(x.MeanUpper, "0.00")}"));
         if (r.Any(x => x.Coverage is not null)) columns.Add(("Coverage", x => Pct(x.Coverage)));
         if (r.Any(x => x.BiasLog is not null) && !compact) columns.Add(("Bias (log scale)", x => Num(x.BiasLog, "+0.000;-0.000;0.000")));
         columns.Add(("Not estimable", x => Pct(x.NotEstimableRate)));

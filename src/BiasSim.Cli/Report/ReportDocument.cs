@@ -16,11 +16,11 @@ public sealed record ReportDocument
 {
     public required string ScenarioName { get; init; }
     public required string Description { get; init; }
-    /// <summary>"run", "sweep" or "mdrr".</summary>
+    /// <summary>"run", "sweep", "mdrr" or "detect" (a single analysis of observed data).</summary>
     public required string Kind { get; init; }
 
     /// <summary>What kind of report this is, in words.</summary>
-    public string KindInWords => Kind switch { "sweep" => "sweep", "mdrr" => "minimum detectable rate ratio", _ => "simulation" };
+    public string KindInWords => Kind switch { "sweep" => "sweep", "mdrr" => "minimum detectable rate ratio", "detect" => "data audit", _ => "simulation" };
     /// <summary>The one sentence a reader should take away.</summary>
     public required string Headline { get; init; }
     public IReadOnlyList<string> Findings { get; init; } = [];
