@@ -39,22 +39,18 @@ public sealed class IpwDetector : CountDetector
         Engine.StratifiedCounts strata = counts.Strata!;
         int groupCount = strata.Groups;
         // Collapse the engine's strata to this detector's levels.
+        Span<long> xCounts = stackalloc long[_levels * groupCount];
+        Span<long> recordedCounts = stackalloc long[_levels];
+        Span<long> unknownCounts = stackalloc long[_levels];
+        strata.Collapse(_stratumLevel, xCounts, recordedCounts, unknownCounts);
         Span<double> x = stackalloc double[_levels * groupCount];
         Span<double> recorded = stackalloc double[_levels];
         Span<double> total = stackalloc double[_levels];
-        x.Clear(); recorded.Clear(); total.Clear();
-        for (int s = 0; s < strata.Strata; s++)
+        for (int i = 0; i < x.Length; i++) x[i] = xCounts[i];
+        for (int k = 0; k < _levels; k++)
         {
-            int k = _stratumLevel[s];
-            long r = strata.Unmatched[s];
-            for (int g = 0; g < groupCount; g++)
-            {
-                long c = strata.Recorded[s * groupCount + g];
-                x[k * groupCount + g] += c;
-                r += c;
-            }
-            recorded[k] += r;
-            total[k] += r + strata.Unknown[s];
+            recorded[k] = recordedCounts[k];
+            total[k] = recordedCounts[k] + unknownCounts[k];
         }
         for (int k = 0; k < _levels; k++)
         {

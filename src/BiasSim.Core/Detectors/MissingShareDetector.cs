@@ -46,16 +46,16 @@ public sealed class MissingShareDetector : CountDetector
     {
         Engine.StratifiedCounts strata = counts.Strata!;
         int levels = _truths.Length;
+        Span<long> recordedByGroup = stackalloc long[levels * strata.Groups];
+        Span<long> recorded = stackalloc long[levels];
+        Span<long> unknownCounts = stackalloc long[levels];
+        strata.Collapse(_stratumLevel, recordedByGroup, recorded, unknownCounts);
         Span<double> unknown = stackalloc double[levels];
         Span<double> total = stackalloc double[levels];
-        unknown.Clear(); total.Clear();
-        for (int s = 0; s < strata.Strata; s++)
+        for (int k = 0; k < levels; k++)
         {
-            int k = _stratumLevel[s];
-            long recorded = strata.Unmatched[s];
-            for (int g = 0; g < strata.Groups; g++) recorded += strata.Recorded[s * strata.Groups + g];
-            unknown[k] += strata.Unknown[s];
-            total[k] += recorded + strata.Unknown[s];
+            unknown[k] = unknownCounts[k];
+            total[k] = recorded[k] + unknownCounts[k];
         }
         double u = 0, n = 0;
         for (int k = 0; k < levels; k++) { u += unknown[k]; n += total[k]; }

@@ -48,14 +48,9 @@ public sealed class MultipleImputationDetector : CountDetector
         Engine.StratifiedCounts strata = counts.Strata!;
         int groupCount = strata.Groups;
         Span<long> x = stackalloc long[_levels * groupCount];
+        Span<long> recordedTotal = stackalloc long[_levels];
         Span<long> unknown = stackalloc long[_levels];
-        x.Clear(); unknown.Clear();
-        for (int s = 0; s < strata.Strata; s++)
-        {
-            int k = _stratumLevel[s];
-            for (int g = 0; g < groupCount; g++) x[k * groupCount + g] += strata.Recorded[s * groupCount + g];
-            unknown[k] += strata.Unknown[s];
-        }
+        strata.Collapse(_stratumLevel, x, recordedTotal, unknown);
 
         int targets = _groups.Groups.Length;
         Span<double> sumQ = stackalloc double[targets];

@@ -322,4 +322,29 @@ public sealed class StratifiedCounts(int strata, int groups)
         Array.Clear(Unknown);
         Array.Clear(Unmatched);
     }
+
+    /// <summary>
+    /// Sums the strata into a detector's own coarser levels (<paramref name="stratumLevel"/> maps each stratum to
+    /// one): recorded per level and group (level-major), and per level the recorded total (including records in
+    /// no census category) and the unknown count.
+    /// </summary>
+    public void Collapse(ReadOnlySpan<int> stratumLevel, Span<long> recorded, Span<long> recordedTotal, Span<long> unknown)
+    {
+        recorded.Clear();
+        recordedTotal.Clear();
+        unknown.Clear();
+        for (int s = 0; s < Strata; s++)
+        {
+            int k = stratumLevel[s];
+            long r = Unmatched[s];
+            for (int g = 0; g < Groups; g++)
+            {
+                long c = Recorded[s * Groups + g];
+                recorded[k * Groups + g] += c;
+                r += c;
+            }
+            recordedTotal[k] += r;
+            unknown[k] += Unknown[s];
+        }
+    }
 }
