@@ -4,7 +4,7 @@ namespace BiasSim.Core.Sampling;
 /// A multinomial over fixed category weights, validated and reduced once to the conditional
 /// probabilities of the binomial chain, c_i = w_i / (w_i + ... + w_last), so each draw is k - 1 unchecked
 /// binomials with no divisions. The category with the largest weight is drawn last, as the remainder:
-/// that skips the draw whose conditional probability would be nearest 1/2, the costliest for BTPE.
+/// that skips the largest category's draw, the one whose conditional probability would be nearest 1/2.
 /// </summary>
 public sealed class MultinomialPlan
 {

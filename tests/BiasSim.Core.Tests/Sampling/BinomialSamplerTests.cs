@@ -34,17 +34,29 @@ public class BinomialSamplerTests
     /// </remarks>
     [Theory]
     [InlineData(20L, 0.1, 1UL)]                // n·p = 2: inversion
-    [InlineData(100L, 0.29, 2UL)]              // n·p = 29: inversion, just below the switch
-    [InlineData(100L, 0.31, 3UL)]              // n·p = 31: BTPE, just above the switch
-    [InlineData(60L, 0.5, 4UL)]                // n·p = 30 exactly: BTPE at its smallest mean
-    [InlineData(59L, 0.5, 5UL)]                // n·p = 29.5: inversion with the smallest P(X = 0)
-    [InlineData(1000L, 0.5, 6UL)]              // p = 1/2: BTPE, no reflection
-    [InlineData(1000L, 0.9, 7UL)]              // p > 1/2: BTPE on q = 0.1, reflected
+    [InlineData(100L, 0.29, 2UL)]              // n·p = 29: BTRD, squeeze never used (npq < 32)
+    [InlineData(100L, 0.31, 3UL)]              // n·p = 31: BTRD
+    [InlineData(60L, 0.5, 4UL)]                // n·p = 30: BTRD
+    [InlineData(59L, 0.5, 5UL)]                // n·p = 29.5: BTRD, no reflection
+    [InlineData(1000L, 0.5, 6UL)]              // p = 1/2: BTRD, no reflection
+    [InlineData(1000L, 0.9, 7UL)]              // p > 1/2: BTRD on q = 0.1, reflected
     [InlineData(31L, 0.97, 8UL)]               // p > 1/2: inversion on q, reflected
     [InlineData(51204L, 0.35, 9UL)]            // moderate n
     [InlineData(10_000_000L, 0.0051204, 10UL)] // large n, mean 51204
-    [InlineData(10_000_000L, 1e-6, 11UL)]      // large n, tiny p: inversion, mean 10
+    [InlineData(10_000_000L, 1e-6, 11UL)]      // large n, tiny p: BTRD at n·p = 10 exactly
     [InlineData(10_000_000L, 0.5, 12UL)]       // large n and variance
+    [InlineData(100L, 0.099, 13UL)]            // n·p = 9.9: inversion, just below the switch
+    [InlineData(100L, 0.101, 14UL)]            // n·p = 10.1: BTRD, just above the switch
+    [InlineData(40L, 0.26, 15UL)]              // n·p = 10.4: BTRD near the switch, larger p
+    [InlineData(20L, 0.5, 16UL)]               // n·p = 10: BTRD at its smallest mean, p = 1/2
+    [InlineData(19L, 0.5, 17UL)]               // n·p = 9.5: inversion with the smallest P(X = 0)
+    [InlineData(100L, 0.901, 18UL)]            // n·q = 9.9: inversion on q, reflected
+    [InlineData(100L, 0.899, 19UL)]            // n·q = 10.1: BTRD on q, reflected
+    [InlineData(40L, 0.74, 20UL)]              // n·q = 10.4: BTRD on q, reflected
+    [InlineData(10_000_000L, 0.99e-6, 26UL)]   // large n, tiny p: inversion at n·p = 9.9
+    [InlineData(10_000_000L, 1.01e-6, 27UL)]   // large n, tiny p: BTRD at n·p = 10.1
+    [InlineData(3800L, 0.1, 28UL)]             // mean 380, as in the engine
+    [InlineData(200L, 0.05, 29UL)]             // n·p = 10, npq = 9.5: every |k − m| > 15 takes the exact test
     public void Sample_MatchesBinomialPmf(long n, double p, ulong seed)
     {
         var rng = new Xoshiro256(seed);
@@ -65,15 +77,18 @@ public class BinomialSamplerTests
 
     /// <summary>
     /// n beyond <see cref="int.MaxValue"/>, where MathNet's pmf cannot be used: moments only.
-    /// (1e15, 1e-14) would be visibly biased if P(X = 0) were computed as Math.Pow(1 − p, n), since
-    /// 1 − 1e-14 carries a relative error of about 1% in its logarithm.
+    /// (1e15, 9e-15) would be visibly biased if P(X = 0) were computed as Math.Pow(1 − p, n), since
+    /// 1 − 9e-15 carries a relative error of about 1% in its logarithm.
     /// </summary>
     [Theory]
     [InlineData(5_000_000_000L, 0.3, 21UL)]
-    [InlineData(1_000_000_000_000L, 1e-11, 22UL)]
-    [InlineData(1_000_000_000_000_000L, 1e-14, 23UL)]
-    [InlineData(1_000_000_000_000_000_000L, 0.999_999_999_999_99, 24UL)] // BTPE, n·q ≈ 1e4
+    [InlineData(1_000_000_000_000L, 1e-11, 22UL)]                        // BTRD, n·p = 10
+    [InlineData(1_000_000_000_000_000L, 1e-14, 23UL)]                    // BTRD, n·p = 10
+    [InlineData(1_000_000_000_000_000L, 9e-15, 30UL)]                    // inversion, n·p = 9
+    [InlineData(1_000_000_000_000_000_000L, 0.999_999_999_999_99, 24UL)] // BTRD, n·q ≈ 1e4
     [InlineData(1_000_000_000_000_000_000L, 0.3, 25UL)]                  // n·p above 2^53
+    [InlineData(long.MaxValue, 0.5, 31UL)]                               // largest σ: step 3.1's products near their bound
+    [InlineData(long.MaxValue, 2e-18, 32UL)]                             // BTRD with m ≈ 18, where n − m rounds to 2^63
     public void Sample_HugeN_HasBinomialMoments(long n, double p, ulong seed)
     {
         var rng = new Xoshiro256(seed);
@@ -85,6 +100,77 @@ public class BinomialSamplerTests
 
         Assert.All(draws, x => Assert.InRange(x, 0L, n));
         AssertMoments(draws, n, p);
+    }
+
+    /// <summary>
+    /// Draws from several (n, p) in turn from one stream, as the engine does, and tests each
+    /// marginal by chi-square as in <see cref="Sample_MatchesBinomialPmf"/>: any state carried from
+    /// one call into the next (a cached set-up, a leftover uniform) would show as a misfit. The
+    /// pairs cover both algorithms on both sides of the switch, reflected and not, and the engine's
+    /// means (about 14,600, 1,700, 380).
+    /// </summary>
+    [Fact]
+    public void Sample_MixedSequence_EachMarginalMatchesPmf()
+    {
+        (int N, double P)[] cases =
+        [
+            (51204, 0.2851), (14600, 0.1164), (100, 0.099), (100, 0.101), (3800, 0.1), (40, 0.74), (20, 0.1), (1000, 0.9),
+        ];
+        var draws = new long[cases.Length][];
+        for (int c = 0; c < cases.Length; c++)
+        {
+            draws[c] = new long[Draws];
+        }
+
+        var rng = new Xoshiro256(60);
+        for (int i = 0; i < Draws; i++)
+        {
+            for (int c = 0; c < cases.Length; c++)
+            {
+                draws[c][i] = BinomialSampler.Sample(ref rng, cases[c].N, cases[c].P);
+            }
+        }
+
+        var failures = new List<string>();
+        for (int c = 0; c < cases.Length; c++)
+        {
+            var (n, p) = cases[c];
+            double pValue = ChiSquarePValue(draws[c], n, p, out int df, out double x2);
+            _output.WriteLine($"n={n}, p={p}: X²={x2:F1}, df={df}, p-value={pValue:F4}");
+            if (!(pValue > 0.001))
+            {
+                failures.Add($"n={n}, p={p}: p-value {pValue} (X²={x2}, df={df})");
+            }
+
+            AssertMoments(draws[c], n, p);
+        }
+
+        Assert.Empty(failures);
+    }
+
+    /// <summary>
+    /// BTRD's exact acceptance test, log(f(k)/f(m)) from Stirling's formula with the correction
+    /// fc, against MathNet's log pmf. The cases put k, m, n − k or n − m at 9 or below, where fc
+    /// comes from the table rather than the series, and at 10 where the series takes over; a wrong
+    /// table entry or a correction added with the wrong sign is off by 1e-4 or more.
+    /// </summary>
+    [Theory]
+    [InlineData(26L, 10L, 1000L, 0.01)]  // k ≤ 9 left of m: table for fc(k)
+    [InlineData(0L, 10L, 500L, 0.02)]
+    [InlineData(9L, 30L, 1000L, 0.03)]
+    [InlineData(10L, 30L, 1000L, 0.03)]  // first argument on the series
+    [InlineData(41L, 25L, 50L, 0.5)]     // n − k = 9: table for fc(n − k)
+    [InlineData(50L, 25L, 50L, 0.5)]     // k = n: fc(0)
+    [InlineData(40L, 10L, 40L, 0.26)]
+    [InlineData(380L, 330L, 3800L, 0.0868)]
+    [InlineData(14_800L, 14_598L, 51_204L, 0.2851)]
+    public void LogRatioStirling_MatchesLogPmfRatio(long k, long m, long n, double p)
+    {
+        double expected = Binomial.PMFLn(p, (int)n, (int)k) - Binomial.PMFLn(p, (int)n, (int)m);
+        double actual = BinomialSampler.LogRatioStirling(k, m, n, p, 1.0 - p);
+        Assert.True(
+            Math.Abs(actual - expected) <= 1e-10 * Math.Max(1.0, Math.Abs(expected)),
+            $"log ratio {actual}, expected {expected}, difference {actual - expected}");
     }
 
     [Theory]
@@ -130,8 +216,9 @@ public class BinomialSamplerTests
     /// (n − 1)/2. Checked on both algorithms; the fraction must be within 4 standard errors of 1/2.
     /// </summary>
     [Theory]
-    [InlineData(41L, 34UL)]     // inversion (n·p = 20.5)
-    [InlineData(1001L, 35UL)]   // BTPE
+    [InlineData(19L, 43UL)]     // inversion (n·p = 9.5)
+    [InlineData(41L, 34UL)]     // BTRD (n·p = 20.5)
+    [InlineData(1001L, 35UL)]   // BTRD
     [InlineData(9_999_999L, 36UL)]
     public void Sample_HalfProbability_IsSymmetric(long n, ulong seed)
     {
