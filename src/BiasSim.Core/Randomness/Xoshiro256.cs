@@ -43,7 +43,7 @@ public struct Xoshiro256
 
     /// <summary>Uniform on [0, 1) with 53 random bits.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public double NextDouble() => (NextUInt64() >> 11) * (1.0 / 9007199254740992.0);
+    public double NextDouble() => (long)(NextUInt64() >> 11) * (1.0 / 9007199254740992.0); // long-to-double converts faster than ulong-to-double, same value
 
     /// <summary>Uniform on (0, 1): never exactly 0, for use under a logarithm.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
