@@ -14,6 +14,8 @@ public static class CliApp
         root.Subcommands.Add(ReportCommand.Build(stdout, stderr));
         root.Subcommands.Add(SweepCommand.Build(stdout, stderr, cancellationToken));
         root.Subcommands.Add(MdrrCommand.Build(stdout, stderr, cancellationToken));
+        root.Subcommands.Add(GenerateCommand.Build(stdout, stderr));
+        root.Subcommands.Add(DetectCommand.Build(stdout, stderr));
         root.Subcommands.Add(MergeCommand.Build(stdout, stderr));
 
         ParseResult parsed = root.Parse(args);
