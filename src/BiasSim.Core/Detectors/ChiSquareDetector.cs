@@ -71,5 +71,5 @@ public sealed class ChiSquareDetector : CountDetector
     }
 
     /// <summary>The p-value of a statistic, for single analyses; the Monte Carlo path compares with the critical value instead.</summary>
-    public double PValue(double statistic) => 1 - ChiSquared.CDF(DegreesOfFreedom, statistic);
+    public double PValue(double statistic) => MathNet.Numerics.SpecialFunctions.GammaUpperRegularized(DegreesOfFreedom / 2.0, statistic / 2.0);
 }

@@ -56,9 +56,10 @@ public static class MultipleComparisons
     public static double PValue(in DetectorOutcome o)
     {
         if (!o.Estimable || double.IsNaN(o.Z)) return double.NaN;
+        // Upper tails computed directly (not 1 - CDF), so tiny p-values do not round to 0.
         double z = Math.Abs(o.Z);
         return double.IsPositiveInfinity(o.Df) || o.Df == 0
-            ? 2 * (1 - Normal.CDF(0, 1, z))
-            : 2 * (1 - StudentT.CDF(0, 1, o.Df, z));
+            ? MathNet.Numerics.SpecialFunctions.Erfc(z / Math.Sqrt(2))
+            : 2 * StudentT.CDF(0, 1, o.Df, -z);
     }
 }

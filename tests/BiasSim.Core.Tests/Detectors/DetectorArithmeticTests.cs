@@ -88,6 +88,8 @@ public class DetectorArithmeticTests
         Assert.Equal(4, detector.DegreesOfFreedom);
         Assert.Equal(0.009478021650585804, detector.PValue(13.4), 12);
         Assert.Equal(1 - ChiSquared.CDF(4, 13.4), detector.PValue(13.4), 14);
+        // Far in the tail the p-value is computed, not rounded to 0: closed form exp(-x/2)(1 + x/2) at x = 200.
+        Assert.Equal(Math.Exp(-100) * 101, detector.PValue(200), 1e-50);
         Assert.Equal(1, outcomes[0].Flag);
 
         // The Monte Carlo path flags by the critical value; it must agree with p < alpha at the boundary.

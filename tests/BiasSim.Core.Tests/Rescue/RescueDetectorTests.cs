@@ -354,3 +354,16 @@ public class RescueDetectorTests
         Assert.Contains(r.Errors, e => e.Path == path && e.Message.Contains(fragment));
     }
 }
+
+public class PValueTests
+{
+    [Fact]
+    public void Normal_p_values_are_two_sided_and_do_not_underflow()
+    {
+        // 2 (1 - Phi(1.959963984540054)) = 0.05; at z = 10, 2 Phi(-10) = 1.523970604832105e-23 (erfc(10/sqrt 2)).
+        var o = BiasSim.Core.Detectors.DetectorOutcome.LogInterval(0.1, 0.1 / 1.959963984540054, 1.96);
+        Assert.Equal(0.05, BiasSim.Core.Detectors.MultipleComparisons.PValue(o), 12);
+        var far = BiasSim.Core.Detectors.DetectorOutcome.LogInterval(1.0, 0.1, 1.96);
+        Assert.Equal(1.523970604832105e-23, BiasSim.Core.Detectors.MultipleComparisons.PValue(far), 1e-35);
+    }
+}
