@@ -17,6 +17,7 @@ public class EngineBenchmarks
     private CountModel _model = null!;
     private CountDetector[] _detectors = [];
     private long[] _scratch = [];
+    private ObservedCounts _observed = null!;
     private readonly long[] _recorded = new long[5];
     private readonly DetectorOutcome[] _outcomes = new DetectorOutcome[4];
     private ulong _replicate;
@@ -29,6 +30,7 @@ public class EngineBenchmarks
         _model = new CountModel(_scenario);
         _detectors = [.. DetectorCatalog.CreateAll(_scenario, _model.TrueRateRatios)];
         _scratch = new long[_model.ScratchLength];
+        _observed = new ObservedCounts(_model);
         var rng = new Xoshiro256(1);
         _model.Draw(ref rng, _recorded, _scratch, out _);
     }
@@ -38,7 +40,8 @@ public class EngineBenchmarks
     public long DrawCounts()
     {
         var rng = SeedSequence.Generator(20151, 0, _replicate++, SeedSequence.Stage.Data);
-        return _model.Draw(ref rng, _recorded, _scratch, out _);
+        _model.Draw(ref rng, _scratch, _observed);
+        return _observed.Unknown[0];
     }
 
     /// <summary>Both detectors on one set of recorded counts.</summary>

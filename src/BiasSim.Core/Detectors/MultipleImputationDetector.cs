@@ -109,9 +109,27 @@ public sealed class MultipleImputationDetector : CountDetector
                 continue;
             }
             double df = BarnardRubinDf(_m, b, total, completedTotal - groupCount);
-            double critical = StudentT.InvCDF(0, 1, df, 1 - _groups.Alpha / 2);
+            double critical = StudentTQuantile(df, 1 - _groups.Alpha / 2, _groups.Z);
             outcomes[t] = DetectorOutcome.LogInterval(q, Math.Sqrt(total), critical, df);
         }
+    }
+
+    /// <summary>
+    /// The t quantile: MathNet's root-finding InvCDF costs microseconds, a noticeable share of a replicate, so for
+    /// df >= 40 the Cornish-Fisher expansion in the normal quantile z (Abramowitz and Stegun 26.7.5, to 1/df^4)
+    /// is used; the first omitted term is of order z^11 / df^5, which keeps the error below 1e-8 at the 0.975
+    /// quantile (7e-9 at df = 40, tested against MathNet): a critical value off by 5e-9 relative moves a flag only
+    /// when p is within about 1e-9 of alpha.
+    /// </summary>
+    public static double StudentTQuantile(double df, double p, double z)
+    {
+        if (df < 40) return StudentT.InvCDF(0, 1, df, p);
+        double z2 = z * z, z3 = z2 * z, z5 = z3 * z2, z7 = z5 * z2, z9 = z7 * z2;
+        return z
+            + (z3 + z) / (4 * df)
+            + (5 * z5 + 16 * z3 + 3 * z) / (96 * df * df)
+            + (3 * z7 + 19 * z5 + 17 * z3 - 15 * z) / (384 * df * df * df)
+            + (79 * z9 + 776 * z7 + 1482 * z5 - 1920 * z3 - 945 * z) / (92160 * df * df * df * df);
     }
 
     /// <summary>Barnard and Rubin (1999) degrees of freedom for Rubin's rules.</summary>

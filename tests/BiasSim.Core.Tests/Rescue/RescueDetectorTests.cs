@@ -367,3 +367,23 @@ public class PValueTests
         Assert.Equal(1.523970604832105e-23, BiasSim.Core.Detectors.MultipleComparisons.PValue(far), 1e-35);
     }
 }
+
+public class StudentTQuantileTests
+{
+    [Theory]
+    [InlineData(5.0)]
+    [InlineData(39.9)]
+    [InlineData(40.0)]
+    [InlineData(57.3)]
+    [InlineData(250.0)]
+    [InlineData(1e6)]
+    public void Fast_t_quantile_agrees_with_mathnet(double df)
+    {
+        // The Cornish-Fisher branch (df >= 40) against MathNet's InvCDF, a second method. The bound 1e-8 is the size of
+        // the first omitted term of the expansion, z^11/df^5 times its coefficient, at df = 40 (see StudentTQuantile).
+        double z = MathNet.Numerics.Distributions.Normal.InvCDF(0, 1, 0.975);
+        double fast = BiasSim.Core.Detectors.MultipleImputationDetector.StudentTQuantile(df, 0.975, z);
+        double reference = MathNet.Numerics.Distributions.StudentT.InvCDF(0, 1, df, 0.975);
+        Assert.True(Math.Abs(fast - reference) < 1e-8, $"df {df}: {fast} vs {reference}");
+    }
+}
