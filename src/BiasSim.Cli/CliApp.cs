@@ -34,5 +34,11 @@ public static class CliApp
             foreach (string message in e.Messages) stderr.WriteLine(message);
             return ExitCodes.BadInput;
         }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Commands without partial results stop here; every file they write is atomic, so nothing is half-written.
+            stderr.WriteLine("Interrupted (Ctrl+C): stopped before finishing; no results were written for the unfinished work.");
+            return ExitCodes.Interrupted;
+        }
     }
 }

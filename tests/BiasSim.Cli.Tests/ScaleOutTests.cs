@@ -143,3 +143,49 @@ public class ScaleOutTests
         Assert.False(Directory.Exists(tmp.Combine("o")));
     }
 }
+
+public class GuardsOnEveryCommandTests
+{
+    [Fact]
+    public void Sweep_mdrr_and_detect_refuse_a_folder_of_other_files()
+    {
+        using var tmp = new TempFolder();
+        string file = tmp.File("s.yaml", Cli.Scenario);
+        string folder = tmp.Combine("busy");
+        Directory.CreateDirectory(folder);
+        File.WriteAllText(Path.Combine(folder, "notes.txt"), "mine");
+        CliResult sweep = Cli.Run("sweep", file, "--set", "recording.missing.share=0.2,0.4", "--replicates", "100", "--out", folder);
+        Assert.Equal(2, sweep.ExitCode);
+        Assert.Contains("notes.txt", sweep.Stderr);
+        CliResult mdrr = Cli.Run("mdrr", file, "--group", "Black", "--replicates", "200", "--out", folder);
+        Assert.Equal(2, mdrr.ExitCode);
+        Assert.Contains("notes.txt", mdrr.Stderr);
+        Assert.Equal(["notes.txt"], Directory.GetFiles(folder).Select(f => Path.GetFileName(f)!).ToArray());
+    }
+
+    [Fact]
+    public void Sweep_checks_its_total_replicates_against_the_limit()
+    {
+        using var tmp = new TempFolder();
+        string file = tmp.File("s.yaml", Cli.Scenario);
+        CliResult r = Cli.Run("sweep", file, "--set", "recording.missing.share=0.1,0.2,0.3", "--replicates", "1000", "--max-replicates", "2500", "--out", tmp.Combine("o"));
+        Assert.Equal(2, r.ExitCode);
+        Assert.Contains("3,000 replicates", r.Stderr);
+        Assert.False(Directory.Exists(tmp.Combine("o")));
+    }
+
+    [Fact]
+    public void Ctrl_c_during_a_sweep_exits_130_without_a_stack_trace()
+    {
+        using var tmp = new TempFolder();
+        string file = tmp.File("s.yaml", Cli.Scenario);
+        var stdout = new StringWriter();
+        var stderr = new StringWriter();
+        int code = CliApp.Run(["sweep", file, "--set", "recording.missing.share=0.2,0.4", "--replicates", "100", "--out", tmp.Combine("o")],
+            stdout, stderr, new CancellationToken(canceled: true));
+        Assert.Equal(ExitCodes.Interrupted, code);
+        Assert.Contains("Interrupted", stderr.ToString());
+        Assert.DoesNotContain("   at ", stderr.ToString());
+        Assert.False(File.Exists(tmp.Combine("o", "sweep.csv")));
+    }
+}

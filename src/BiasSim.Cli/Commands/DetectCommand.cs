@@ -30,9 +30,10 @@ public static class DetectCommand
         var by = new Option<string?>("--by") { Description = $"Column to stratify by for ipw and missing-share (default: {DataReader.DefaultRecordsStratifier} in records, the one extra column in counts)" };
         var output = new Option<string?>("--out", "-o") { Description = "Output folder (default: out/<data file name>-detect)" };
         var report = new Option<bool>("--report") { Description = "Also write report.html and report.md: what these data can and cannot show" };
+        var force = new Option<bool>("--force") { Description = "Write into the output folder even if it holds files BiasSim did not write" };
         var command = new Command("detect", "Run detectors once on observed referral data (records or counts) and say what the data can and cannot show")
         {
-            data, census, reference, detectors, matrix, alpha, groupColumn, unknownValues, by, output, report,
+            data, census, reference, detectors, matrix, alpha, groupColumn, unknownValues, by, output, report, force,
         };
         command.SetAction(parse =>
         {
@@ -51,6 +52,7 @@ public static class DetectCommand
             DetectionResult result = DetectionAnalysis.Run(request);
 
             string folder = parse.GetValue(output) ?? Path.Combine("out", Path.GetFileNameWithoutExtension(dataPath) + "-detect");
+            OutputFolder.EnsureWritable(folder, parse.GetValue(force));
             string csvPath = Path.Combine(folder, DetectionOutput.CsvFile);
             var written = new List<string> { csvPath };
             string? html = null, markdown = null;

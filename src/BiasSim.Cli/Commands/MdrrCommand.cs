@@ -25,9 +25,10 @@ public static class MdrrCommand
         var threads = new Option<int?>("--threads", "-t") { Description = "Worker threads (default: all cores); results are identical for any value" };
         var output = new Option<string?>("--out", "-o") { Description = "Output folder (default: out/<scenario name>-mdrr)" };
         Option<bool> quiet = CliOverrides.QuietOption();
+        var force = new Option<bool>("--force") { Description = "Write into the output folder even if it holds files BiasSim did not write" };
         var command = new Command("mdrr", "Find the minimum detectable rate ratio: the smallest true over- (or under-) referral of a group that the audit detects with the target power")
         {
-            file, group, power, direction, detector, sets, replicates, seed, threads, output, quiet,
+            file, group, power, direction, detector, sets, replicates, seed, threads, output, quiet, force,
         };
         command.SetAction(parse =>
         {
@@ -44,6 +45,7 @@ public static class MdrrCommand
             if (threadCount < 1) throw new UserInputException($"--threads: found {threadCount}, expected a whole number of at least 1");
             ulong masterSeed = parse.GetValue(seed) ?? scenario.Seed;
             string folder = parse.GetValue(output) ?? Path.Combine("out", scenario.Name + "-mdrr");
+            OutputFolder.EnsureWritable(folder, parse.GetValue(force));
 
             var settings = new RunSettings(reps, masterSeed, threadCount);
             var stopwatch = Stopwatch.StartNew();

@@ -25,9 +25,11 @@ public static class SweepCommand
         var threads = new Option<int?>("--threads", "-t") { Description = "Worker threads (default: all cores); results are identical for any value" };
         var output = new Option<string?>("--out", "-o") { Description = "Output folder (default: out/<scenario name>-sweep)" };
         Option<bool> quiet = CliOverrides.QuietOption();
+        var force = new Option<bool>("--force") { Description = "Write into the output folder even if it holds files BiasSim did not write" };
+        var maxReplicates = new Option<long>("--max-replicates") { Description = "Refuse sweeps needing more replicates than this in all (design points x replicates)", DefaultValueFactory = _ => Limits.DefaultMaxReplicates };
         var command = new Command("sweep", "Run the audit at every combination of scenario values (common random numbers) and write one table of diagnosands")
         {
-            file, sets, replicates, seed, threads, output, quiet,
+            file, sets, replicates, seed, threads, output, quiet, force, maxReplicates,
         };
         command.SetAction(parse =>
         {
@@ -52,6 +54,8 @@ public static class SweepCommand
             Scenario[] scenarios = LoadAll(plan, SweepSection.Strip(text));
             var settings = scenarios.Select(s => new RunSettings(reps ?? s.Simulation.Replicates, masterSeed ?? s.Seed, threadCount)).ToArray();
             string folder = parse.GetValue(output) ?? Path.Combine("out", scenarios[0].Name + "-sweep");
+            Limits.CheckReplicates(settings.Sum(s => (long)s.Replicates), parse.GetValue(maxReplicates), "--max-replicates");
+            OutputFolder.EnsureWritable(folder, parse.GetValue(force));
 
             var stopwatch = Stopwatch.StartNew();
             long total = settings.Sum(s => (long)s.Replicates);
