@@ -33,40 +33,75 @@ public static class MdrrCommand
         command.SetAction(parse =>
         {
             string path = parse.GetValue(file)!;
-            IReadOnlyList<ScenarioOverride> overrides = CliOverrides.Parse(parse.GetValue(sets));
-            Scenario scenario = ScenarioFile.Load(path, overrides);
+            if (ScenarioFile.TryRead(path, out string text) is { } unreadable)
+            {
+                throw new UserInputException([.. unreadable.Errors.Select(e => e.ToString())]);
+            }
+            // A --set with several values (a,b,c or start:stop:step) makes a grid: one MDRR per point, with the
+            // same seeds everywhere, so MDRR can be drawn against (say) the missing share. A file's sweep: section
+            // belongs to 'sweep' and is ignored here.
+            string stripped = Sweeps.SweepSection.Strip(text);
+            var errors = new List<string>();
+            Sweeps.SweepPlan plan = Sweeps.SweepPlan.Build(stripped, path, parse.GetValue(sets) ?? [], errors) ?? throw new UserInputException(errors);
+            Scenario[] scenarios = SweepCommand.LoadAll(plan, stripped);
             var request = new MdrrRequest(parse.GetValue(group)!, parse.GetValue(power),
                 parse.GetValue(direction) == "down" ? FlagDirection.Down : FlagDirection.Up, parse.GetValue(detector)!);
-            IReadOnlyList<MdrrProblem> problems = MdrrSearch.Validate(scenario, request);
+            IReadOnlyList<MdrrProblem> problems = MdrrSearch.Validate(scenarios[0], request);
             if (problems.Count > 0) throw new UserInputException([.. problems.Select(p => $"--{p.Field}: {p.Message}")]);
-            int reps = parse.GetValue(replicates) ?? scenario.Simulation.Replicates;
+            int reps = parse.GetValue(replicates) ?? scenarios[0].Simulation.Replicates;
             if (reps < 1) throw new UserInputException($"--replicates: found {reps}, expected a whole number of at least 1");
             int threadCount = parse.GetValue(threads) ?? Environment.ProcessorCount;
             if (threadCount < 1) throw new UserInputException($"--threads: found {threadCount}, expected a whole number of at least 1");
-            ulong masterSeed = parse.GetValue(seed) ?? scenario.Seed;
-            string folder = parse.GetValue(output) ?? Path.Combine("out", scenario.Name + "-mdrr");
+            ulong masterSeed = parse.GetValue(seed) ?? scenarios[0].Seed;
+            string folder = parse.GetValue(output) ?? Path.Combine("out", scenarios[0].Name + "-mdrr");
             OutputFolder.EnsureWritable(folder, parse.GetValue(force));
 
             var settings = new RunSettings(reps, masterSeed, threadCount);
             var stopwatch = Stopwatch.StartNew();
             bool show = ProgressDisplay.ShouldShow(stderr, parse.GetValue(quiet));
-            MdrrResult result = ProgressDisplay.Run(show, $"{scenario.Name}: MDRR of {request.Group} (at most {MdrrSearch.MaxEvaluations} runs)",
-                (long)MdrrSearch.MaxEvaluations * reps, progress => MdrrSearch.Run(scenario, request, settings, progress, cancellationToken));
+            var results = new List<(Sweeps.SweepPoint Point, Scenario Scenario, MdrrResult Result)>();
+            foreach (Sweeps.SweepPoint point in plan.Points)
+            {
+                Scenario scenario = scenarios[point.Index];
+                MdrrResult result = ProgressDisplay.Run(show, $"{scenario.Name}: MDRR of {request.Group} (at most {MdrrSearch.MaxEvaluations} runs)",
+                    (long)MdrrSearch.MaxEvaluations * reps, progress => MdrrSearch.Run(scenario, request, settings, progress, cancellationToken));
+                results.Add((point, scenario, result));
+            }
             stopwatch.Stop();
 
-            var info = new MdrrOutput.MdrrInfo(path, masterSeed, threadCount, stopwatch.Elapsed.TotalSeconds, CliOverrides.Describe(overrides));
+            var fixedOverrides = plan.FixedOverrides;
+            var info = new MdrrOutput.MdrrInfo(path, masterSeed, threadCount, stopwatch.Elapsed.TotalSeconds, CliOverrides.Describe(fixedOverrides));
+            bool grid = plan.Parameters.Length > 0;
+            string[] parameters = [.. plan.Parameters.Select(p => p.Path)];
             try
             {
                 Directory.CreateDirectory(folder);
-                AtomicFile.WriteAllText(Path.Combine(folder, "scenario.yaml"), File.ReadAllText(path));
-                AtomicFile.WriteAllText(Path.Combine(folder, "mdrr.csv"), MdrrOutput.Csv(result, info));
-                AtomicFile.WriteAllText(Path.Combine(folder, "summary.json"), MdrrOutput.Json(scenario, result, info));
+                AtomicFile.WriteAllText(Path.Combine(folder, "scenario.yaml"), text);
+                AtomicFile.WriteAllText(Path.Combine(folder, "mdrr.csv"), grid
+                    ? MdrrOutput.GridCsv(parameters, [.. results.Select(r => ((IReadOnlyList<string>)r.Point.Values, r.Result))], info)
+                    : MdrrOutput.Csv(results[0].Result, info));
+                AtomicFile.WriteAllText(Path.Combine(folder, "summary.json"), grid
+                    ? MdrrOutput.GridJson(scenarios[0], parameters, [.. results.Select(r => ((IReadOnlyList<string>)r.Point.Values, r.Scenario, r.Result))], info)
+                    : MdrrOutput.Json(results[0].Scenario, results[0].Result, info));
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
                 throw new UserInputException($"{folder}: cannot write the results there ({e.Message})");
             }
-            stdout.Write(MdrrOutput.Render(scenario, result, info, folder));
+            foreach (var (point, scenario, result) in results)
+            {
+                if (grid) stdout.WriteLine(string.Join(", ", parameters.Select((p, i) => $"{p} = {point.Values[i]}")) + ":");
+                stdout.Write(MdrrOutput.Render(scenario, result, info, folder));
+            }
+            if (grid)
+            {
+                IReadOnlyList<Plots.RenderedPlot> plots = Report.ReportWriter.TryDrawPlots(Report.ResultsFolder.Load(folder), stderr, out _);
+                if (plots.Count > 0)
+                {
+                    Plots.PlotSet.Write(plots, Path.Combine(folder, Plots.PlotSet.FolderName));
+                    stdout.WriteLine($"Wrote {plots.Count} plot(s) to {Path.Combine(folder, Plots.PlotSet.FolderName)} (PNG and SVG)");
+                }
+            }
             return ExitCodes.Success;
         });
         return command;

@@ -89,7 +89,7 @@ public static class SweepCommand
         return command;
     }
 
-    private static Scenario[] LoadAll(SweepPlan plan, string strippedText)
+    internal static Scenario[] LoadAll(SweepPlan plan, string strippedText)
     {
         var scenarios = new Scenario[plan.PointCount];
         var errors = new List<string>();

@@ -36,6 +36,52 @@ public static class MdrrOutput
 
     public static string Direction(FlagDirection d) => d == FlagDirection.Up ? "up" : "down";
 
+    /// <summary>mdrr.csv for a grid of --set values: one column per swept parameter (named by its path), then the columns above.</summary>
+    public static string GridCsv(IReadOnlyList<string> parameters, IReadOnlyList<(IReadOnlyList<string> Values, MdrrResult Result)> points, MdrrInfo info)
+    {
+        var sb = new StringBuilder();
+        Output.Csv.AppendRow(sb, parameters.Concat(Columns.Select(c => c.Name)));
+        foreach (var (values, result) in points)
+        {
+            Output.Csv.AppendRow(sb, values.Concat(Columns.Select(c => Format(c.Value(result, info)))));
+        }
+        return sb.ToString();
+    }
+
+    /// <summary>summary.json for a grid: the shared settings, and each point's own MDRR summary with its parameter values.</summary>
+    public static string GridJson(Scenario scenario, IReadOnlyList<string> parameters, IReadOnlyList<(IReadOnlyList<string> Values, Scenario Scenario, MdrrResult Result)> points, MdrrInfo info)
+    {
+        using var stream = new MemoryStream();
+        using (var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
+        {
+            w.WriteStartObject();
+            w.WriteString("tool", "biassim");
+            w.WriteString("command", "mdrr");
+            w.WriteString("version", VersionInfo.Version);
+            w.WriteString("scenario_file", info.ScenarioFile);
+            w.WriteString("scenario_name", scenario.Name);
+            w.WriteNumber("seed", info.Seed);
+            w.WriteNumber("elapsed_seconds", Math.Round(info.ElapsedSeconds, 3));
+            w.WriteStartArray("parameters");
+            foreach (string p in parameters) w.WriteStringValue(p);
+            w.WriteEndArray();
+            w.WriteStartArray("points");
+            foreach (var (values, pointScenario, result) in points)
+            {
+                w.WriteStartObject();
+                w.WriteStartObject("values");
+                for (int i = 0; i < parameters.Count; i++) w.WriteString(parameters[i], values[i]);
+                w.WriteEndObject();
+                w.WritePropertyName("mdrr");
+                w.WriteRawValue(Json(pointScenario, result, info));
+                w.WriteEndObject();
+            }
+            w.WriteEndArray();
+            w.WriteEndObject();
+        }
+        return Encoding.UTF8.GetString(stream.ToArray()) + "\n";
+    }
+
     public static string Csv(MdrrResult result, MdrrInfo info)
     {
         var sb = new StringBuilder();
