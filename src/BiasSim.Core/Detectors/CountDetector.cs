@@ -14,6 +14,9 @@ public readonly ref struct RecordedCounts(ReadOnlySpan<long> recorded, long unkn
     /// <summary>The same counts by observed stratum (region, sector, ...), for detectors that weight or impute within strata.</summary>
     public Engine.StratifiedCounts? Strata { get; init; }
 
+    /// <summary>The validation subsample, self-defined group x recorded category (empty when there is none).</summary>
+    public ReadOnlySpan<long> Validation { get; init; }
+
     /// <summary>Seed of this replicate's detection stream, for detectors that draw (imputation); each mixes in its own index.</summary>
     public ulong DetectionSeed { get; init; }
 }

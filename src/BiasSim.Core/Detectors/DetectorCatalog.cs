@@ -22,12 +22,13 @@ public static class DetectorCatalog
     ];
 
     /// <summary>Every option any detector takes.</summary>
-    public static readonly ImmutableArray<string> OptionNames = ["by", "m", "adjust"];
+    public static readonly ImmutableArray<string> OptionNames = ["by", "m", "adjust", "validation_share"];
 
     /// <summary>The options detector <paramref name="name"/> takes.</summary>
     public static IReadOnlyCollection<string> OptionsOf(string name) => name switch
     {
-        RateRatioDetector.DetectorName or MisclassificationCorrectedDetector.DetectorName or TippingPoint => ["adjust"],
+        RateRatioDetector.DetectorName or TippingPoint => ["adjust"],
+        MisclassificationCorrectedDetector.DetectorName => ["adjust", "validation_share", "m"],
         IpwDetector.DetectorName => ["by", "adjust"],
         MultipleImputationDetector.DetectorName => ["by", "m", "adjust"],
         MissingShareDetector.DetectorName => ["by"],
@@ -62,6 +63,8 @@ public static class DetectorCatalog
         {
             IpwDetector.DetectorName => new IpwDetector(Groups(), model.Strata.Map(spec.By), model.Strata.Levels(spec.By)),
             MultipleImputationDetector.DetectorName => new MultipleImputationDetector(Groups(), model.Strata.Map(spec.By), model.Strata.Levels(spec.By), spec.Imputations),
+            MisclassificationCorrectedDetector.DetectorName when spec.ValidationShare is not null && attribute == 0 =>
+                new MisclassificationCorrectedDetector(Groups(), [.. model.Categories.Select(population.IndexOf)], spec.Imputations),
             MisclassificationCorrectedDetector.DetectorName => new MisclassificationCorrectedDetector(Groups(), model.AssignmentOverLevels(attribute)),
             MissingShareDetector.DetectorName => new MissingShareDetector(
                 spec.By is null ? [Population.AllRegion] : model.Strata.LevelNames[model.Strata.VariableIndex(spec.By)],

@@ -15,8 +15,32 @@ public sealed class MisclassificationCorrectedDetector : CountDetector
 {
     public const string DetectorName = "misclassification-corrected";
 
+    private const ulong Salt = 0x56414C49_44415445UL; // "VALIDATE": this detector's own stream within the replicate
+    private const double PriorCount = 0.5;
+
     private readonly GroupComparison _groups;
     private readonly double[,]? _inverse; // B = (M^T)^-1, null when M cannot be inverted
+    private readonly int[]? _categoryGroup; // validation mode: recorded category -> census group (-1: none)
+    private readonly int _draws;
+
+    /// <summary>
+    /// Validation mode: the matrix is not known but estimated from a validation subsample (records carrying both the
+    /// self-defined group and the recorded category). Validated records count under their self-defined group as they
+    /// are; only the other recorded referrals x_rest are corrected, t = V_g + ((M^T)^-1 x_rest)_g, so the matrix and the
+    /// counts it corrects come from different records. The matrix's uncertainty is propagated by drawing each row of M
+    /// from its Dirichlet posterior (Jeffreys prior, V + 1/2) <paramref name="draws"/> times, correcting with each draw,
+    /// and pooling the log rate ratios by Rubin's rules (within: the delta-method variance given M; between: the spread
+    /// across M). With every record validated it reduces to the Katz interval on self-defined counts.
+    /// </summary>
+    public MisclassificationCorrectedDetector(GroupComparison groups, int[] categoryGroup, int draws)
+    {
+        _groups = groups;
+        _categoryGroup = categoryGroup;
+        _draws = Math.Max(2, draws);
+    }
+
+    /// <summary>Whether the matrix is estimated from a validation subsample (so the detector draws random numbers).</summary>
+    public bool EstimatesMatrix => _categoryGroup is not null;
 
     /// <param name="matrix">M[g, h] = P(recorded as census group h | self-defined g), or null when M has categories that are no census group.</param>
     public MisclassificationCorrectedDetector(GroupComparison groups, double[,]? matrix)
@@ -38,6 +62,11 @@ public sealed class MisclassificationCorrectedDetector : CountDetector
     public override void Evaluate(in RecordedCounts counts, Span<DetectorOutcome> outcomes)
     {
         int targets = _groups.Groups.Length;
+        if (_categoryGroup is not null)
+        {
+            EvaluateWithValidation(counts, outcomes);
+            return;
+        }
         if (_inverse is null)
         {
             outcomes[..targets].Fill(DetectorOutcome.NotEstimable(NotEstimableReason.SingularMatrix));
@@ -66,6 +95,136 @@ public sealed class MisclassificationCorrectedDetector : CountDetector
             double variance = varG / (tG * tG) + varRef / (tRef * tRef) - 2 * cov / (tG * tRef) - 1 / _groups.Census[g] - 1 / _groups.Census[r];
             outcomes[t] = DetectorOutcome.LogInterval(_groups.LogRateRatio(t, tG, tRef), Math.Sqrt(Math.Max(variance, 0)), _groups.Z);
         }
+    }
+
+    private void EvaluateWithValidation(in RecordedCounts counts, Span<DetectorOutcome> outcomes)
+    {
+        int targets = _groups.Groups.Length;
+        int k = counts.Recorded.Length;
+        int categories = _categoryGroup!.Length;
+        if (counts.Unmatched > 0 || _categoryGroup.Any(g => g < 0) || Enumerable.Range(0, k).Any(g => !_categoryGroup.Contains(g)))
+        {
+            // Some records carry a category with no census group, or some group is never a recorded category (officers
+            // never record Mixed): the matrix over the groups cannot be square, whatever the validation data say.
+            outcomes[..targets].Fill(DetectorOutcome.NotEstimable(NotEstimableReason.SingularMatrix));
+            return;
+        }
+        ReadOnlySpan<long> v = counts.Validation;
+        var rng = new Randomness.Xoshiro256(Randomness.SplitMix64.Mix(counts.DetectionSeed ^ Salt));
+        Span<double> alpha = stackalloc double[k];
+        Span<double> row = stackalloc double[k];
+        Span<double> t = stackalloc double[k];
+        Span<double> sumQ = stackalloc double[targets];
+        Span<double> sumQ2 = stackalloc double[targets];
+        Span<double> sumW = stackalloc double[targets];
+        Span<int> valid = stackalloc int[targets];
+        Span<int> negative = stackalloc int[targets];
+        sumQ.Clear(); sumQ2.Clear(); sumW.Clear(); valid.Clear(); negative.Clear();
+        // Validated records by self-defined group, and the unvalidated recorded referrals by recorded group.
+        Span<double> validatedSelf = stackalloc double[k];
+        Span<double> rest = stackalloc double[k];
+        validatedSelf.Clear();
+        for (int j = 0; j < k; j++) rest[j] = counts.Recorded[j];
+        for (int g = 0; g < k; g++)
+        {
+            for (int c = 0; c < categories; c++)
+            {
+                validatedSelf[g] += v[g * categories + c];
+                rest[_categoryGroup[c]] -= v[g * categories + c];
+            }
+        }
+        var mt = new double[k, k];   // M^T for this draw
+        var b = new double[k, k];    // its inverse
+        var work = new double[k, k];
+        int singular = 0;
+        for (int d = 0; d < _draws; d++)
+        {
+            for (int g = 0; g < k; g++)
+            {
+                alpha.Fill(PriorCount);
+                for (int c = 0; c < categories; c++) alpha[_categoryGroup[c]] += v[g * categories + c];
+                Sampling.GammaSampler.Dirichlet(ref rng, alpha, row);
+                for (int h = 0; h < k; h++) mt[h, g] = row[h];
+            }
+            if (!Invert(mt, b, work)) { singular++; continue; }
+            for (int g = 0; g < k; g++)
+            {
+                t[g] = validatedSelf[g];
+                for (int j = 0; j < k; j++) t[g] += b[g, j] * rest[j];
+            }
+            int r = _groups.Reference;
+            for (int i = 0; i < targets; i++)
+            {
+                int g = _groups.Groups[i];
+                if (t[g] <= 0 || t[r] <= 0) { negative[i]++; continue; }
+                double varG = validatedSelf[g], varRef = validatedSelf[r], cov = 0;
+                for (int j = 0; j < k; j++)
+                {
+                    varG += b[g, j] * b[g, j] * rest[j];
+                    varRef += b[r, j] * b[r, j] * rest[j];
+                    cov += b[g, j] * b[r, j] * rest[j];
+                }
+                double q = _groups.LogRateRatio(i, t[g], t[r]);
+                sumQ[i] += q;
+                sumQ2[i] += q * q;
+                sumW[i] += Math.Max(0, varG / (t[g] * t[g]) + varRef / (t[r] * t[r]) - 2 * cov / (t[g] * t[r]) - 1 / _groups.Census[g] - 1 / _groups.Census[r]);
+                valid[i]++;
+            }
+        }
+        for (int i = 0; i < targets; i++)
+        {
+            int m = valid[i];
+            // Most draws must give a usable correction; otherwise the data cannot support one, and we say why.
+            if (m < 2 || 2 * m < _draws)
+            {
+                outcomes[i] = DetectorOutcome.NotEstimable(singular * 2 > _draws ? NotEstimableReason.SingularMatrix : NotEstimableReason.NegativeCorrection);
+                continue;
+            }
+            double q = sumQ[i] / m;
+            double w = sumW[i] / m;
+            double between = Math.Max(0, (sumQ2[i] - m * q * q) / (m - 1));
+            double total = w + (1 + 1.0 / m) * between;
+            if (between == 0)
+            {
+                outcomes[i] = DetectorOutcome.LogInterval(q, Math.Sqrt(w), _groups.Z);
+                continue;
+            }
+            double df = MultipleImputationDetector.BarnardRubinDf(m, between, total, double.PositiveInfinity);
+            double critical = MultipleImputationDetector.StudentTQuantile(df, 1 - _groups.Alpha / 2, _groups.Z);
+            outcomes[i] = DetectorOutcome.LogInterval(q, Math.Sqrt(total), critical, df);
+        }
+    }
+
+    /// <summary>Gauss-Jordan inversion with partial pivoting into caller-owned buffers: MathNet would allocate a
+    /// matrix object per draw for a 5 x 5 system.</summary>
+    internal static bool Invert(double[,] a, double[,] inverse, double[,] work)
+    {
+        int n = a.GetLength(0);
+        Array.Copy(a, work, a.Length);
+        for (int i = 0; i < n; i++) for (int j = 0; j < n; j++) inverse[i, j] = i == j ? 1 : 0;
+        for (int col = 0; col < n; col++)
+        {
+            int pivot = col;
+            for (int rowIndex = col + 1; rowIndex < n; rowIndex++) if (Math.Abs(work[rowIndex, col]) > Math.Abs(work[pivot, col])) pivot = rowIndex;
+            if (Math.Abs(work[pivot, col]) < 1e-12) return false;
+            if (pivot != col)
+            {
+                for (int j = 0; j < n; j++)
+                {
+                    (work[col, j], work[pivot, j]) = (work[pivot, j], work[col, j]);
+                    (inverse[col, j], inverse[pivot, j]) = (inverse[pivot, j], inverse[col, j]);
+                }
+            }
+            double scale = 1 / work[col, col];
+            for (int j = 0; j < n; j++) { work[col, j] *= scale; inverse[col, j] *= scale; }
+            for (int rowIndex = 0; rowIndex < n; rowIndex++)
+            {
+                if (rowIndex == col || work[rowIndex, col] == 0) continue;
+                double f = work[rowIndex, col];
+                for (int j = 0; j < n; j++) { work[rowIndex, j] -= f * work[col, j]; inverse[rowIndex, j] -= f * inverse[col, j]; }
+            }
+        }
+        return true;
     }
 
     /// <summary>t-hat = (M^T)^-1 x for real-valued x (for checks and for single analyses).</summary>

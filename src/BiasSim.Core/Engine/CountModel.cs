@@ -37,6 +37,12 @@ public sealed class CountModel
     }
 
     private readonly ReferralProcess _referrals;
+    private readonly int _validationStride;
+
+    private static int GroupCountOf(AttributeLayout layout) => layout.Population.Groups.Length;
+
+    /// <summary>The share of recorded referrals that also carry the self-defined group (0: no validation subsample).</summary>
+    public double ValidationShare { get; }
 
     public CountModel(Scenario scenario)
     {
@@ -54,6 +60,11 @@ public sealed class CountModel
             layouts.Add(Layout(attribute.Name, attribute.AsPopulation(population), recording.Misclassification, recording.Missing, ref stride));
         }
         _attributes = [.. layouts];
+        // A validation subsample (for misclassification-corrected with validation_share) adds one dimension: for a
+        // recorded referral, "not validated" or "validated, self-defined group g".
+        ValidationShare = scenario.Detectors.Select(d => scenario.DetectorSpec(d).ValidationShare).OfType<double>().DefaultIfEmpty(0).Max();
+        _validationStride = stride;
+        if (ValidationShare > 0) stride *= GroupCountOf(layouts[0]) + 1;
         _jointCategories = stride;
         Strata = new Stratification(population, referrals,
             scenario.Detectors.Select(d => scenario.DetectorSpec(d).By).OfType<string>());
@@ -111,6 +122,13 @@ public sealed class CountModel
                 int category = joint / a.Stride % (a.Categories.Length + 1);
                 int level = k == 0 ? cell.Key.Group : cell.Key.AttributeLevels[k - 1];
                 probability *= category == a.Unknown ? 1 - recorded[k] : recorded[k] * a.Assignment[level, category];
+            }
+            if (ValidationShare > 0 && probability > 0)
+            {
+                int validated = joint / _validationStride; // 0: not validated; g + 1: validated with self-defined group g
+                bool unknown = joint / _attributes[0].Stride % (_attributes[0].Categories.Length + 1) == _attributes[0].Unknown;
+                probability *= validated == 0 ? (unknown ? 1 : 1 - ValidationShare)
+                    : !unknown && validated - 1 == cell.Key.Group ? ValidationShare : 0;
             }
             p[offset + joint] += probability;
         }
@@ -237,6 +255,12 @@ public sealed class CountModel
             if (n == 0) continue;
             int stratum = c / _jointCategories;
             int joint = c - stratum * _jointCategories;
+            if (ValidationShare > 0 && joint / _validationStride is int validated and > 0)
+            {
+                AttributeLayout e = _attributes[0];
+                int recordedCategory = joint / e.Stride % (e.Categories.Length + 1);
+                observed.Validation[(validated - 1) * e.Categories.Length + recordedCategory] += n;
+            }
             for (int k = 0; k < _attributes.Length; k++)
             {
                 AttributeLayout a = _attributes[k];
@@ -290,7 +314,12 @@ public sealed class ObservedCounts
         Unknown = new long[model.AttributeCount];
         Unmatched = new long[model.AttributeCount];
         ByStratum = [.. Enumerable.Range(0, model.AttributeCount).Select(k => new StratifiedCounts(model.Strata.Count, model.AttributePopulation(k).Groups.Length))];
+        Validation = new long[model.ValidationShare > 0 ? model.GroupCount * model.Categories.Length : 0];
     }
+
+    /// <summary>The validation subsample: Validation[g * categories + a] referrals of self-defined group g recorded as
+    /// category a (ethnicity categories, <see cref="CountModel.Categories"/>). Empty without a validation subsample.</summary>
+    public long[] Validation { get; }
 
     public long[][] Recorded { get; }
     public long[] Unknown { get; }
@@ -303,6 +332,7 @@ public sealed class ObservedCounts
         Array.Clear(Unknown);
         Array.Clear(Unmatched);
         foreach (StratifiedCounts s in ByStratum) s.Clear();
+        Array.Clear(Validation);
     }
 }
 

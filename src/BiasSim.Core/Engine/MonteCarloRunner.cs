@@ -265,7 +265,7 @@ public static class MonteCarloRunner
             _entries = [.. entries];
             _slots = [.. slots];
             _recorders = [.. slots.Select(x => new TallyRecorder(x.Item4, x.Item5))];
-            Stochastic = _entries.Any(e => e.Detector is MultipleImputationDetector);
+            Stochastic = _entries.Any(e => e.Detector is MultipleImputationDetector or MisclassificationCorrectedDetector { EstimatesMatrix: true });
         }
 
         public int Slots => _slots.Length;
@@ -285,6 +285,7 @@ public static class MonteCarloRunner
                 var counts = new RecordedCounts(observed.Recorded[k], observed.Unknown[k], observed.Unmatched[k])
                 {
                     Strata = observed.ByStratum[k],
+                    Validation = k == 0 ? observed.Validation : default,
                     DetectionSeed = detectionSeed ^ ((ulong)d * 0x9E3779B97F4A7C15UL),
                 };
                 detector.Evaluate(counts, o);

@@ -19,4 +19,8 @@ public sealed record DetectorSpec(string Name)
     public string? By { get; init; }
     public int Imputations { get; init; } = 20;
     public Adjustment Adjust { get; init; } = Adjustment.None;
+
+    /// <summary>For misclassification-corrected: the share of recorded referrals that also carry the self-defined
+    /// group (a validation subsample), from which the matrix is estimated; null means the matrix is known.</summary>
+    public double? ValidationShare { get; init; }
 }

@@ -259,6 +259,11 @@ public static partial class ScenarioLoader
             }
             else spec = spec with { Imputations = (int)m.Value };
         }
+        if (allowed.Contains("validation_share") && YamlNodeReader.Child(options, "validation_share") is YamlNode validationNode)
+        {
+            double? v = r.Ranged(validationNode, $"{path}.validation_share", "a share greater than 0 and at most 1 of recorded referrals that also carry the self-defined group", x => x is > 0 and <= 1);
+            if (v is null) valid = false; else spec = spec with { ValidationShare = v };
+        }
         if (allowed.Contains("adjust") && YamlNodeReader.Child(options, "adjust") is YamlNode adjustNode)
         {
             string? adjust = r.String(adjustNode, $"{path}.adjust");
