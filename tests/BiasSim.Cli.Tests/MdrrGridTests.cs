@@ -23,3 +23,19 @@ public class MdrrGridTests
         Assert.Contains("\"points\"", File.ReadAllText(tmp.Combine("m", "summary.json")));
     }
 }
+
+public class SummaryEchoTests
+{
+    [Fact]
+    public void Summary_json_echoes_detector_options()
+    {
+        using var tmp = new TempFolder();
+        string file = tmp.File("s.yaml", Cli.Scenario.Replace("detectors: [rate-ratio, chi-square]", "detectors: [chi-square, {rate-ratio: {adjust: holm}}]"));
+        CliResult r = Cli.Run("run", file, "--out", tmp.Combine("o"), "--replicates", "100", "--no-plots");
+        Assert.True(r.ExitCode == 0, r.Stderr);
+        using var doc = System.Text.Json.JsonDocument.Parse(File.ReadAllText(tmp.Combine("o", "summary.json")));
+        var detectors = doc.RootElement.GetProperty("scenario").GetProperty("detectors");
+        Assert.Equal("chi-square", detectors[0].GetString());
+        Assert.Equal("holm", detectors[1].GetProperty("rate-ratio").GetProperty("adjust").GetString());
+    }
+}

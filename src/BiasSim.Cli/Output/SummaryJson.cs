@@ -210,11 +210,31 @@ public static class SummaryJson
         w.WriteEndObject();
 
         w.WriteStartArray("detectors");
-        foreach (string d in s.Detectors) w.WriteStringValue(d);
+        foreach (string d in s.Detectors) WriteDetector(w, s.DetectorSpec(d));
         w.WriteEndArray();
         w.WriteStartObject("simulation");
         w.WriteNumber("replicates", s.Simulation.Replicates);
         w.WriteNumber("alpha", s.Simulation.Alpha);
+        w.WriteEndObject();
+        w.WriteEndObject();
+    }
+
+    /// <summary>A detector as the scenario file would write it: its name, or {name: {options}} when it has any.</summary>
+    private static void WriteDetector(Utf8JsonWriter w, DetectorSpec spec)
+    {
+        var defaults = new DetectorSpec(spec.Name);
+        bool plain = spec.By is null && spec.Adjust == Adjustment.None && spec.ValidationShare is null && spec.Imputations == defaults.Imputations;
+        if (plain)
+        {
+            w.WriteStringValue(spec.Name);
+            return;
+        }
+        w.WriteStartObject();
+        w.WriteStartObject(spec.Name);
+        if (spec.By is not null) w.WriteString("by", spec.By);
+        if (spec.Name is "multiple-imputation" || spec.ValidationShare is not null) w.WriteNumber("m", spec.Imputations);
+        if (spec.Adjust != Adjustment.None) w.WriteString("adjust", spec.Adjust.ToString().ToLowerInvariant());
+        if (spec.ValidationShare is double v) w.WriteNumber("validation_share", v);
         w.WriteEndObject();
         w.WriteEndObject();
     }
