@@ -13,6 +13,9 @@ namespace BiasSim.Cli;
 public sealed record RunState(string Fingerprint, string ScenarioFile, IReadOnlyList<string> Overrides, ulong Seed, int Replicates, int Shard, int Shards)
 {
     public const string MetaFile = "state.json";
+
+    /// <summary>"run" (segment tallies in state.bin) or "sweep" (design points' rows in sweep.csv).</summary>
+    public string Kind { get; init; } = "run";
     public const string TallyFile = "state.bin";
 
     public static string FingerprintOf(string scenarioText, IReadOnlyList<string> overrides, ulong seed, int replicates)
@@ -28,6 +31,7 @@ public sealed record RunState(string Fingerprint, string ScenarioFile, IReadOnly
         using (var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
         {
             w.WriteStartObject();
+            w.WriteString("kind", Kind);
             w.WriteString("fingerprint", Fingerprint);
             w.WriteString("scenario_file", ScenarioFile);
             w.WriteStartArray("overrides");
@@ -58,7 +62,10 @@ public sealed record RunState(string Fingerprint, string ScenarioFile, IReadOnly
                 root.GetProperty("seed").GetUInt64(),
                 root.GetProperty("replicates").GetInt32(),
                 root.GetProperty("shard").GetInt32(),
-                root.GetProperty("shards").GetInt32());
+                root.GetProperty("shards").GetInt32())
+            {
+                Kind = root.TryGetProperty("kind", out JsonElement kind) ? kind.GetString() ?? "run" : "run",
+            };
         }
         catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException or FormatException)
         {

@@ -189,3 +189,28 @@ public class GuardsOnEveryCommandTests
         Assert.False(File.Exists(tmp.Combine("o", "sweep.csv")));
     }
 }
+
+public class SweepShardTests
+{
+    [Fact]
+    public void Merged_sweep_shards_equal_a_single_sweep_byte_for_byte()
+    {
+        using var tmp = new TempFolder();
+        string file = tmp.File("s.yaml", Cli.Scenario);
+        string[] Args(string folder, params string[] extra) =>
+            ["sweep", file, "--set", "recording.missing.share=0,0.3,0.6", "--set", "referrals.rate_ratios.Black=1.2,1.4", "--replicates", "500", "--out", folder, .. extra];
+        Assert.Equal(0, Cli.Run(Args(tmp.Combine("whole"))).ExitCode);
+        for (int k = 0; k < 4; k++)
+        {
+            CliResult shard = Cli.Run(Args(tmp.Combine($"s{k}"), "--shard", $"{k}/4"));
+            Assert.True(shard.ExitCode == 0, shard.Stderr);
+        }
+        CliResult merged = Cli.Run("merge", tmp.Combine("s3"), tmp.Combine("s1"), tmp.Combine("s0"), tmp.Combine("s2"), "--out", tmp.Combine("merged"));
+        Assert.True(merged.ExitCode == 0, merged.Stderr);
+        Assert.Equal(File.ReadAllText(tmp.Combine("whole", "sweep.csv")), File.ReadAllText(tmp.Combine("merged", "sweep.csv")));
+
+        CliResult incomplete = Cli.Run("merge", tmp.Combine("s0"), tmp.Combine("s2"), "--out", tmp.Combine("m2"));
+        Assert.Equal(2, incomplete.ExitCode);
+        Assert.Contains("1/4", incomplete.Stderr);
+    }
+}

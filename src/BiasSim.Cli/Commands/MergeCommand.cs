@@ -26,6 +26,11 @@ public static class MergeCommand
                 throw new UserInputException($"{folder}: its scenario, overrides, seed or replicates differ from {states[0].Folder}'s; expected shards of one run");
             }
 
+            if (first.Kind == "sweep")
+            {
+                return MergeSweep(states, outDir, parse.GetValue(force), stdout);
+            }
+
             string scenarioPath = Path.Combine(states[0].Folder, "scenario.yaml");
             var overrides = first.Overrides.Select(o => ScenarioOverride.Parse(o)!).ToList();
             Scenario scenario = ScenarioFile.Load(scenarioPath, overrides);
@@ -73,5 +78,41 @@ public static class MergeCommand
             return ExitCodes.Success;
         });
         return command;
+    }
+
+    /// <summary>Sweep shards hold whole design points: their sweep.csv rows, put back in shard order, are the full sweep's.</summary>
+    private static int MergeSweep(List<(string Folder, RunState State)> states, string outDir, bool force, TextWriter stdout)
+    {
+        RunState first = states[0].State;
+        var byShard = states.GroupBy(s => s.State.Shard).ToDictionary(g => g.Key, g => g.First().Folder);
+        var missing = Enumerable.Range(0, first.Shards).Where(k => !byShard.ContainsKey(k)).ToList();
+        if (missing.Count > 0 || states.Any(s => s.State.Shards != first.Shards || s.State.Kind != "sweep"))
+        {
+            throw new UserInputException($"merge: expected every shard of the sweep (0 to {first.Shards - 1}), missing: {string.Join(", ", missing.Select(k => $"{k}/{first.Shards}"))}");
+        }
+        var csv = new System.Text.StringBuilder();
+        string? header = null;
+        for (int k = 0; k < first.Shards; k++)
+        {
+            string path = Path.Combine(byShard[k], "sweep.csv");
+            if (!File.Exists(path)) throw new UserInputException($"{path}: no such file, expected the shard's sweep.csv (was the shard finished?)");
+            string[] lines = File.ReadAllText(path).Split('\n');
+            header ??= lines[0];
+            if (lines[0] != header) throw new UserInputException($"{path}: its columns differ from shard 0's; expected shards of one sweep");
+            foreach (string line in lines.Skip(1).Where(l => l.Length > 0)) csv.Append(line).Append('\n');
+        }
+        OutputFolder.EnsureWritable(outDir, force);
+        try
+        {
+            Directory.CreateDirectory(outDir);
+            AtomicFile.WriteAllText(Path.Combine(outDir, "scenario.yaml"), File.ReadAllText(Path.Combine(byShard[0], "scenario.yaml")));
+            AtomicFile.WriteAllText(Path.Combine(outDir, "sweep.csv"), header + "\n" + csv);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new UserInputException($"{outDir}: cannot write the results there ({e.Message})");
+        }
+        stdout.WriteLine($"Merged {first.Shards} sweep shard(s) into {Path.Combine(outDir, "sweep.csv")}.");
+        return ExitCodes.Success;
     }
 }

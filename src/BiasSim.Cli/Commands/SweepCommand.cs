@@ -26,10 +26,11 @@ public static class SweepCommand
         var output = new Option<string?>("--out", "-o") { Description = "Output folder (default: out/<scenario name>-sweep)" };
         Option<bool> quiet = CliOverrides.QuietOption();
         var force = new Option<bool>("--force") { Description = "Write into the output folder even if it holds files BiasSim did not write" };
+        var shard = new Option<string?>("--shard") { Description = "Run only slice k of n of the design points (k/n, 0-based; 'auto' reads Slurm or Kubernetes); combine with 'biassim merge'" };
         var maxReplicates = new Option<long>("--max-replicates") { Description = "Refuse sweeps needing more replicates than this in all (design points x replicates)", DefaultValueFactory = _ => Limits.DefaultMaxReplicates };
         var command = new Command("sweep", "Run the audit at every combination of scenario values (common random numbers) and write one table of diagnosands")
         {
-            file, sets, replicates, seed, threads, output, quiet, force, maxReplicates,
+            file, sets, replicates, seed, threads, output, quiet, force, maxReplicates, shard,
         };
         command.SetAction(parse =>
         {
@@ -57,14 +58,17 @@ public static class SweepCommand
             Limits.CheckReplicates(settings.Sum(s => (long)s.Replicates), parse.GetValue(maxReplicates), "--max-replicates");
             OutputFolder.EnsureWritable(folder, parse.GetValue(force));
 
+            (int Shard, int Shards)? slice = parse.GetValue(shard) is string shardText ? Sharding.Parse(shardText, Environment.GetEnvironmentVariable) : null;
+            int firstPoint = slice is null ? 0 : (int)((long)plan.PointCount * slice.Value.Shard / slice.Value.Shards);
+            int endPoint = slice is null ? plan.PointCount : (int)((long)plan.PointCount * (slice.Value.Shard + 1) / slice.Value.Shards);
             var stopwatch = Stopwatch.StartNew();
-            long total = settings.Sum(s => (long)s.Replicates);
+            long total = settings.Skip(firstPoint).Take(endPoint - firstPoint).Sum(s => (long)s.Replicates);
             bool show = ProgressDisplay.ShouldShow(stderr, parse.GetValue(quiet));
             List<SweepPointResult> results = ProgressDisplay.Run(show, $"{scenarios[0].Name}: {plan.PointCount:N0} design points", total, progress =>
             {
                 var done = new List<SweepPointResult>(plan.PointCount);
                 long offset = 0;
-                foreach (SweepPoint point in plan.Points)
+                foreach (SweepPoint point in plan.Points.Skip(firstPoint).Take(endPoint - firstPoint))
                 {
                     cancellationToken.ThrowIfCancellationRequested();
                     long before = offset;
@@ -79,6 +83,25 @@ public static class SweepCommand
             });
             stopwatch.Stop();
 
+            if (slice is not null)
+            {
+                var (k, n) = slice.Value;
+                var state = new RunState(SweepFingerprint(text, parse.GetValue(sets) ?? [], masterSeed, reps), path, [.. parse.GetValue(sets) ?? []], masterSeed ?? 0, reps ?? 0, k, n) { Kind = "sweep" };
+                try
+                {
+                    Directory.CreateDirectory(folder);
+                    AtomicFile.WriteAllText(Path.Combine(folder, "scenario.yaml"), text);
+                    AtomicFile.WriteAllText(Path.Combine(folder, "sweep.csv"), SweepOutput.Csv(plan, results));
+                    state.WriteMeta(folder);
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                {
+                    throw new UserInputException($"{folder}: cannot write the results there ({e.Message})");
+                }
+                stdout.WriteLine($"{scenarios[0].Name}: sweep shard {k}/{n}: design points {firstPoint} to {endPoint - 1} of {plan.PointCount} in {stopwatch.Elapsed.TotalSeconds:0.00} s; combine every shard's folder with: biassim merge DIR... --out DIR");
+                return ExitCodes.Success;
+            }
+
             var info = new SweepOutput.SweepInfo(path, masterSeed ?? (settings.Select(s => s.Seed).Distinct().Count() == 1 ? settings[0].Seed : null),
                 reps ?? (settings.Select(s => s.Replicates).Distinct().Count() == 1 ? settings[0].Replicates : null),
                 threadCount, stopwatch.Elapsed.TotalSeconds, Warnings(results));
@@ -88,6 +111,10 @@ public static class SweepCommand
         });
         return command;
     }
+
+    /// <summary>Identifies a sweep for merging: the file's text, the --set arguments, seed and replicates.</summary>
+    internal static string SweepFingerprint(string text, IReadOnlyList<string> sets, ulong? seed, int? replicates) =>
+        RunState.FingerprintOf(text, sets, seed ?? 0, replicates ?? 0);
 
     internal static Scenario[] LoadAll(SweepPlan plan, string strippedText)
     {
