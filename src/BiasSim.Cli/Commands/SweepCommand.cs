@@ -70,12 +70,14 @@ public static class SweepCommand
                 long offset = 0;
                 foreach (SweepPoint point in plan.Points.Skip(firstPoint).Take(endPoint - firstPoint))
                 {
-                    cancellationToken.ThrowIfCancellationRequested();
+                    if (cancellationToken.IsCancellationRequested) break;
                     long before = offset;
                     IProgress<long>? reporter = progress is null ? null : new Progress(progress, before);
                     var pointWatch = Stopwatch.StartNew();
                     // Design point 0 for every point: the same replicate seeds everywhere (common random numbers).
                     SimulationResult result = MonteCarloRunner.Run(scenarios[point.Index], settings[point.Index], reporter, cancellationToken);
+                    // A point cut short by Ctrl+C is left out: the sweep keeps only finished design points.
+                    if (result.Partial) break;
                     done.Add(new SweepPointResult(point, scenarios[point.Index], settings[point.Index], result, pointWatch.Elapsed.TotalSeconds));
                     offset += settings[point.Index].Replicates;
                 }
@@ -105,8 +107,18 @@ public static class SweepCommand
             var info = new SweepOutput.SweepInfo(path, masterSeed ?? (settings.Select(s => s.Seed).Distinct().Count() == 1 ? settings[0].Seed : null),
                 reps ?? (settings.Select(s => s.Replicates).Distinct().Count() == 1 ? settings[0].Replicates : null),
                 threadCount, stopwatch.Elapsed.TotalSeconds, Warnings(results));
+            if (results.Count == 0 && cancellationToken.IsCancellationRequested)
+            {
+                stderr.WriteLine("Interrupted (Ctrl+C) before the first design point finished: nothing was written.");
+                return ExitCodes.Interrupted;
+            }
             Write(folder, text, plan, results, info);
             stdout.Write(SweepOutput.Render(plan, results, info, folder));
+            if (results.Count < endPoint - firstPoint)
+            {
+                stderr.WriteLine($"Interrupted (Ctrl+C): {folder}/sweep.csv holds the {results.Count:N0} finished design points of {plan.PointCount:N0}.");
+                return ExitCodes.Interrupted;
+            }
             return ExitCodes.Success;
         });
         return command;
