@@ -180,18 +180,7 @@ public sealed class MisclassificationCorrectedDetector : CountDetector
                 outcomes[i] = DetectorOutcome.NotEstimable(singular * 2 > _draws ? NotEstimableReason.SingularMatrix : NotEstimableReason.NegativeCorrection);
                 continue;
             }
-            double q = sumQ[i] / m;
-            double w = sumW[i] / m;
-            double between = Math.Max(0, (sumQ2[i] - m * q * q) / (m - 1));
-            double total = w + (1 + 1.0 / m) * between;
-            if (between == 0)
-            {
-                outcomes[i] = DetectorOutcome.LogInterval(q, Math.Sqrt(w), _groups.Z);
-                continue;
-            }
-            double df = MultipleImputationDetector.BarnardRubinDf(m, between, total, double.PositiveInfinity);
-            double critical = MultipleImputationDetector.StudentTQuantile(df, 1 - _groups.Alpha / 2, _groups.Z);
-            outcomes[i] = DetectorOutcome.LogInterval(q, Math.Sqrt(total), critical, df);
+            outcomes[i] = MultipleImputationDetector.Pool(sumQ[i], sumQ2[i], sumW[i], m, _groups, double.PositiveInfinity);
         }
     }
 

@@ -99,19 +99,24 @@ public sealed class MultipleImputationDetector : CountDetector
 
         for (int t = 0; t < targets; t++)
         {
-            double q = sumQ[t] / _m;
-            double w = sumW[t] / _m;
-            double b = _m > 1 ? Math.Max(0, (sumQ2[t] - _m * q * q) / (_m - 1)) : 0;
-            double total = w + (1 + 1.0 / _m) * b;
-            if (b == 0)
-            {
-                outcomes[t] = DetectorOutcome.LogInterval(q, Math.Sqrt(w), _groups.Z);
-                continue;
-            }
-            double df = BarnardRubinDf(_m, b, total, completedTotal - groupCount);
-            double critical = StudentTQuantile(df, 1 - _groups.Alpha / 2, _groups.Z);
-            outcomes[t] = DetectorOutcome.LogInterval(q, Math.Sqrt(total), critical, df);
+            outcomes[t] = Pool(sumQ[t], sumQ2[t], sumW[t], _m, _groups, completedTotal - groupCount);
         }
+    }
+
+    /// <summary>
+    /// Rubin's rules from sums over m completed (or re-drawn) analyses of the log estimate Q_i and its variance W_i:
+    /// Q = mean Q_i, W = mean W_i, B = var Q_i, T = W + (1 + 1/m) B, a t interval with Barnard-Rubin df
+    /// (a z interval when B = 0, as with m = 1 or nothing missing).
+    /// </summary>
+    internal static DetectorOutcome Pool(double sumQ, double sumQ2, double sumW, int m, GroupComparison groups, double completeDataDf)
+    {
+        double q = sumQ / m;
+        double w = sumW / m;
+        double b = m > 1 ? Math.Max(0, (sumQ2 - m * q * q) / (m - 1)) : 0;
+        if (b == 0) return DetectorOutcome.LogInterval(q, Math.Sqrt(w), groups.Z);
+        double total = w + (1 + 1.0 / m) * b;
+        double df = BarnardRubinDf(m, b, total, completeDataDf);
+        return DetectorOutcome.LogInterval(q, Math.Sqrt(total), StudentTQuantile(df, 1 - groups.Alpha / 2, groups.Z), df);
     }
 
     /// <summary>
