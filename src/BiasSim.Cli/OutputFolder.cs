@@ -9,7 +9,7 @@ public static class OutputFolder
         "report.html", "report.md", RunState.MetaFile, RunState.TallyFile,
     ];
 
-    private static readonly HashSet<string> KnownFolders = ["plots"];
+    private static readonly HashSet<string> KnownFolders = ["plots", "points"];
 
     /// <summary>Throws a user error when <paramref name="folder"/> holds anything else, unless <paramref name="force"/>.</summary>
     public static void EnsureWritable(string folder, bool force)

@@ -16,6 +16,10 @@ public sealed record RunState(string Fingerprint, string ScenarioFile, IReadOnly
 
     /// <summary>"run" (segment tallies in state.bin) or "sweep" (design points' rows in sweep.csv).</summary>
     public string Kind { get; init; } = "run";
+
+    /// <summary>For sweeps, whether --seed / --replicates were given (else each point takes its scenario's own).</summary>
+    public bool SeedGiven { get; init; } = true;
+    public bool ReplicatesGiven { get; init; } = true;
     public const string TallyFile = "state.bin";
 
     public static string FingerprintOf(string scenarioText, IReadOnlyList<string> overrides, ulong seed, int replicates)
@@ -32,6 +36,8 @@ public sealed record RunState(string Fingerprint, string ScenarioFile, IReadOnly
         {
             w.WriteStartObject();
             w.WriteString("kind", Kind);
+            w.WriteBoolean("seed_given", SeedGiven);
+            w.WriteBoolean("replicates_given", ReplicatesGiven);
             w.WriteString("fingerprint", Fingerprint);
             w.WriteString("scenario_file", ScenarioFile);
             w.WriteStartArray("overrides");
@@ -65,6 +71,8 @@ public sealed record RunState(string Fingerprint, string ScenarioFile, IReadOnly
                 root.GetProperty("shards").GetInt32())
             {
                 Kind = root.TryGetProperty("kind", out JsonElement kind) ? kind.GetString() ?? "run" : "run",
+                SeedGiven = !root.TryGetProperty("seed_given", out JsonElement sg) || sg.GetBoolean(),
+                ReplicatesGiven = !root.TryGetProperty("replicates_given", out JsonElement rg) || rg.GetBoolean(),
             };
         }
         catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException or FormatException)

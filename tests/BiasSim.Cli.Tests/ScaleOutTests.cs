@@ -214,3 +214,42 @@ public class SweepShardTests
         Assert.Contains("1/4", incomplete.Stderr);
     }
 }
+
+public class SweepResumeTests
+{
+    private static string[] Args(string file, string folder) =>
+        ["sweep", file, "--set", "recording.missing.share=0,0.3,0.6", "--replicates", "20000", "--out", folder];
+
+    [Fact]
+    public void An_interrupted_sweep_resumes_to_the_same_sweep_csv()
+    {
+        using var tmp = new TempFolder();
+        string file = tmp.File("s.yaml", Cli.Scenario);
+        Assert.Equal(0, Cli.Run(Args(file, tmp.Combine("whole"))).ExitCode);
+
+        int code = CliApp.Run(Args(file, tmp.Combine("cut")), new StringWriter(), new StringWriter(), new CancellationToken(canceled: true));
+        Assert.Equal(ExitCodes.Interrupted, code);
+        CliResult resumed = Cli.Run("sweep", "--resume", tmp.Combine("cut"));
+        Assert.True(resumed.ExitCode == 0, resumed.Stderr);
+        Assert.Equal(File.ReadAllText(tmp.Combine("whole", "sweep.csv")), File.ReadAllText(tmp.Combine("cut", "sweep.csv")));
+    }
+
+    [Fact]
+    public void A_crashed_sweep_resumes_from_its_point_checkpoints()
+    {
+        using var tmp = new TempFolder();
+        string file = tmp.File("s.yaml", Cli.Scenario);
+        Assert.Equal(0, Cli.Run(Args(file, tmp.Combine("whole"))).ExitCode);
+        Assert.Equal(0, Cli.Run(Args(file, tmp.Combine("crash"))).ExitCode);
+        // As if the process died during point 1: its second segment is torn, point 2 never started.
+        string point1 = tmp.Combine("crash", "points", "1", RunState.TallyFile);
+        byte[] bytes = File.ReadAllBytes(point1);
+        File.WriteAllBytes(point1, bytes[..(bytes.Length * 3 / 4)]);
+        File.Delete(tmp.Combine("crash", "points", "2", RunState.TallyFile));
+        File.Delete(tmp.Combine("crash", "sweep.csv"));
+        CliResult resumed = Cli.Run("sweep", "--resume", tmp.Combine("crash"));
+        Assert.True(resumed.ExitCode == 0, resumed.Stderr);
+        Assert.Equal(File.ReadAllText(tmp.Combine("whole", "sweep.csv")), File.ReadAllText(tmp.Combine("crash", "sweep.csv")));
+        Assert.Equal(2, Cli.Run("sweep", "--resume", tmp.Combine("crash"), "--seed", "3").ExitCode);
+    }
+}

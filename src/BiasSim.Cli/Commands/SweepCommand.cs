@@ -16,7 +16,7 @@ public static class SweepCommand
 
     public static Command Build(TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
     {
-        var file = new Argument<string>("file") { Description = "Scenario file (.yaml), optionally with a sweep: section" };
+        var file = new Argument<string?>("file") { Description = "Scenario file (.yaml), optionally with a sweep: section; not needed with --resume", Arity = ArgumentArity.ZeroOrOne };
         Option<string[]> sets = CliOverrides.SetOption();
         sets.Description = "Swept values path=v1,v2,... or path=start:stop:step (stop included), e.g. --set recording.missing.share=0:0.9:0.1; " +
                            "a single value is a plain override applied to every point (repeatable; the grid is every combination)";
@@ -28,39 +28,81 @@ public static class SweepCommand
         var force = new Option<bool>("--force") { Description = "Write into the output folder even if it holds files BiasSim did not write" };
         var shard = new Option<string?>("--shard") { Description = "Run only slice k of n of the design points (k/n, 0-based; 'auto' reads Slurm or Kubernetes); combine with 'biassim merge'" };
         var maxReplicates = new Option<long>("--max-replicates") { Description = "Refuse sweeps needing more replicates than this in all (design points x replicates)", DefaultValueFactory = _ => Limits.DefaultMaxReplicates };
+        var resume = new Option<string?>("--resume") { Description = "Continue the interrupted sweep in this folder: finished points are read back, the rest run from their checkpoints" };
         var command = new Command("sweep", "Run the audit at every combination of scenario values (common random numbers) and write one table of diagnosands")
         {
-            file, sets, replicates, seed, threads, output, quiet, force, maxReplicates, shard,
+            file, sets, replicates, seed, threads, output, quiet, force, maxReplicates, shard, resume,
         };
         command.SetAction(parse =>
         {
-            string path = parse.GetValue(file)!;
+            string? resumeFolder = parse.GetValue(resume);
+            RunState? previous = null;
+            string[] setArguments = parse.GetValue(sets) ?? [];
+            int? reps = parse.GetValue(replicates);
+            ulong? masterSeed = parse.GetValue(seed);
+            string? path = parse.GetValue(file);
+            if (resumeFolder is not null)
+            {
+                previous = RunState.ReadMeta(resumeFolder);
+                if (previous.Kind != "sweep" || previous.Shards != 1)
+                {
+                    throw new UserInputException($"--resume {resumeFolder}: expected a folder of an unsharded sweep (run a shard again with the same --shard)");
+                }
+                if (path is not null || setArguments.Length > 0 || reps is not null || masterSeed is not null)
+                {
+                    throw new UserInputException($"--resume {resumeFolder}: the scenario, --set, --seed and --replicates come from the folder; expected none of them on the command line");
+                }
+                path = Path.Combine(resumeFolder, "scenario.yaml");
+                setArguments = [.. previous.Overrides];
+                reps = previous.ReplicatesGiven ? previous.Replicates : null;
+                masterSeed = previous.SeedGiven ? previous.Seed : null;
+            }
+            if (path is null) throw new UserInputException("sweep: no scenario file given, expected FILE (or --resume DIR to continue a sweep)");
             if (ScenarioFile.TryRead(path, out string text) is { } unreadable)
             {
                 throw new UserInputException([.. unreadable.Errors.Select(e => e.ToString())]);
             }
             var errors = new List<string>();
-            SweepPlan plan = SweepPlan.Build(text, path, parse.GetValue(sets) ?? [], errors) ?? throw new UserInputException(errors);
+            SweepPlan plan = SweepPlan.Build(text, path, setArguments, errors) ?? throw new UserInputException(errors);
             if (plan.Parameters.Length == 0)
             {
                 throw new UserInputException($"{path}: nothing to sweep, expected --set path=v1,v2,... (or path=start:stop:step) or a sweep: section in the file");
             }
-            int? reps = parse.GetValue(replicates);
             if (reps < 1) throw new UserInputException($"--replicates: found {reps}, expected a whole number of at least 1");
             int threadCount = parse.GetValue(threads) ?? Environment.ProcessorCount;
             if (threadCount < 1) throw new UserInputException($"--threads: found {threadCount}, expected a whole number of at least 1");
-            ulong? masterSeed = parse.GetValue(seed);
 
             // Every point is validated before any runs, so a bad value costs nothing and leaves no folder.
             Scenario[] scenarios = LoadAll(plan, SweepSection.Strip(text));
             var settings = scenarios.Select(s => new RunSettings(reps ?? s.Simulation.Replicates, masterSeed ?? s.Seed, threadCount)).ToArray();
-            string folder = parse.GetValue(output) ?? Path.Combine("out", scenarios[0].Name + "-sweep");
+            string folder = resumeFolder ?? parse.GetValue(output) ?? Path.Combine("out", scenarios[0].Name + "-sweep");
             Limits.CheckReplicates(settings.Sum(s => (long)s.Replicates), parse.GetValue(maxReplicates), "--max-replicates");
-            OutputFolder.EnsureWritable(folder, parse.GetValue(force));
+            if (resumeFolder is null) OutputFolder.EnsureWritable(folder, parse.GetValue(force));
+            string fingerprint = SweepFingerprint(text, setArguments, masterSeed, reps);
+            if (previous is not null && previous.Fingerprint != fingerprint)
+            {
+                throw new UserInputException($"--resume {resumeFolder}: the saved scenario was changed after the sweep started; expected it untouched");
+            }
 
             (int Shard, int Shards)? slice = parse.GetValue(shard) is string shardText ? Sharding.Parse(shardText, Environment.GetEnvironmentVariable) : null;
             int firstPoint = slice is null ? 0 : (int)((long)plan.PointCount * slice.Value.Shard / slice.Value.Shards);
             int endPoint = slice is null ? plan.PointCount : (int)((long)plan.PointCount * (slice.Value.Shard + 1) / slice.Value.Shards);
+            var sweepState = new RunState(fingerprint, path, setArguments, masterSeed ?? 0, reps ?? 0, slice?.Shard ?? 0, slice?.Shards ?? 1)
+            {
+                Kind = "sweep",
+                SeedGiven = masterSeed is not null,
+                ReplicatesGiven = reps is not null,
+            };
+            try
+            {
+                Directory.CreateDirectory(folder);
+                AtomicFile.WriteAllText(Path.Combine(folder, "scenario.yaml"), text);
+                sweepState.WriteMeta(folder);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                throw new UserInputException($"{folder}: cannot write there ({e.Message})");
+            }
             var stopwatch = Stopwatch.StartNew();
             long total = settings.Skip(firstPoint).Take(endPoint - firstPoint).Sum(s => (long)s.Replicates);
             bool show = ProgressDisplay.ShouldShow(stderr, parse.GetValue(quiet));
@@ -75,7 +117,7 @@ public static class SweepCommand
                     IProgress<long>? reporter = progress is null ? null : new Progress(progress, before);
                     var pointWatch = Stopwatch.StartNew();
                     // Design point 0 for every point: the same replicate seeds everywhere (common random numbers).
-                    SimulationResult result = MonteCarloRunner.Run(scenarios[point.Index], settings[point.Index], reporter, cancellationToken);
+                    SimulationResult result = RunPoint(folder, point.Index, scenarios[point.Index], settings[point.Index], resumeFolder is not null, reporter, cancellationToken);
                     // A point cut short by Ctrl+C is left out: the sweep keeps only finished design points.
                     if (result.Partial) break;
                     done.Add(new SweepPointResult(point, scenarios[point.Index], settings[point.Index], result, pointWatch.Elapsed.TotalSeconds));
@@ -88,13 +130,9 @@ public static class SweepCommand
             if (slice is not null)
             {
                 var (k, n) = slice.Value;
-                var state = new RunState(SweepFingerprint(text, parse.GetValue(sets) ?? [], masterSeed, reps), path, [.. parse.GetValue(sets) ?? []], masterSeed ?? 0, reps ?? 0, k, n) { Kind = "sweep" };
                 try
                 {
-                    Directory.CreateDirectory(folder);
-                    AtomicFile.WriteAllText(Path.Combine(folder, "scenario.yaml"), text);
                     AtomicFile.WriteAllText(Path.Combine(folder, "sweep.csv"), SweepOutput.Csv(plan, results));
-                    state.WriteMeta(folder);
                 }
                 catch (Exception e) when (e is IOException or UnauthorizedAccessException)
                 {
@@ -122,6 +160,37 @@ public static class SweepCommand
             return ExitCodes.Success;
         });
         return command;
+    }
+
+    /// <summary>
+    /// One design point, checkpointed per segment in DIR/points/N/state.bin, so an interrupted sweep resumes where it
+    /// stopped and a finished point is read back, not re-run; summing the same segments gives bit-identical rows.
+    /// </summary>
+    private static SimulationResult RunPoint(string folder, int index, Scenario scenario, RunSettings settings, bool resuming, IProgress<long>? progress, CancellationToken cancellationToken)
+    {
+        string pointFolder = Path.Combine(folder, "points", index.ToString(CultureInfo.InvariantCulture));
+        var model = new CountModel(scenario);
+        List<SegmentTally> done;
+        try
+        {
+            Directory.CreateDirectory(pointFolder);
+            if (resuming)
+            {
+                done = RunState.ReadTallies(pointFolder, MonteCarloRunner.SlotCount(scenario, model));
+            }
+            else
+            {
+                RunState.ResetTallies(pointFolder);
+                done = [];
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new UserInputException($"{pointFolder}: cannot write there ({e.Message})");
+        }
+        IReadOnlyList<SegmentTally> segments = MonteCarloRunner.RunSegments(model, scenario, settings, 0, MonteCarloRunner.SegmentCount(settings.Replicates),
+            done, tally => RunState.Append(pointFolder, tally), progress, cancellationToken);
+        return MonteCarloRunner.Combine(model, scenario, settings, segments);
     }
 
     /// <summary>Identifies a sweep for merging: the file's text, the --set arguments, seed and replicates.</summary>
