@@ -144,7 +144,10 @@ public static class SweepCommand
 
             var info = new SweepOutput.SweepInfo(path, masterSeed ?? (settings.Select(s => s.Seed).Distinct().Count() == 1 ? settings[0].Seed : null),
                 reps ?? (settings.Select(s => s.Replicates).Distinct().Count() == 1 ? settings[0].Replicates : null),
-                threadCount, stopwatch.Elapsed.TotalSeconds, Warnings(results));
+                threadCount, stopwatch.Elapsed.TotalSeconds, Warnings(results))
+            {
+                MissingPoints = endPoint - firstPoint - results.Count,
+            };
             if (results.Count == 0 && cancellationToken.IsCancellationRequested)
             {
                 stderr.WriteLine("Interrupted (Ctrl+C) before the first design point finished: nothing was written.");
@@ -154,7 +157,7 @@ public static class SweepCommand
             stdout.Write(SweepOutput.Render(plan, results, info, folder));
             if (results.Count < endPoint - firstPoint)
             {
-                stderr.WriteLine($"Interrupted (Ctrl+C): {folder}/sweep.csv holds the {results.Count:N0} finished design points of {plan.PointCount:N0}.");
+                stderr.WriteLine($"Interrupted (Ctrl+C): {folder}/sweep.csv holds the {results.Count:N0} finished design points of {plan.PointCount:N0} (partial: true). Continue with: biassim sweep --resume {folder}");
                 return ExitCodes.Interrupted;
             }
             return ExitCodes.Success;

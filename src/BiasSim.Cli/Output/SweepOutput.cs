@@ -20,7 +20,11 @@ public static class SweepOutput
     private const int MaxPrintedPoints = 40;
 
     /// <summary>The run's settings as summary.json records them.</summary>
-    public sealed record SweepInfo(string ScenarioFile, ulong? Seed, int? Replicates, int Threads, double ElapsedSeconds, IReadOnlyList<string> Warnings);
+    public sealed record SweepInfo(string ScenarioFile, ulong? Seed, int? Replicates, int Threads, double ElapsedSeconds, IReadOnlyList<string> Warnings)
+    {
+        /// <summary>Design points not run (Ctrl+C): the sweep is partial, and 'sweep --resume' finishes it.</summary>
+        public int MissingPoints { get; init; }
+    }
 
     /// <summary>sweep.csv: one column per swept parameter (named by its path), then every diagnosand column;
     /// one row per design point x detector x group.</summary>
@@ -69,7 +73,8 @@ public static class SweepOutput
             if (info.Replicates is int reps) w.WriteNumber("replicates", reps); else w.WriteNull("replicates");
             w.WriteNumber("threads", info.Threads);
             w.WriteNumber("elapsed_seconds", Math.Round(info.ElapsedSeconds, 3));
-            w.WriteBoolean("partial", points.Any(p => p.Result.Partial));
+            w.WriteBoolean("partial", info.MissingPoints > 0 || points.Any(p => p.Result.Partial));
+            w.WriteNumber("missing_points", info.MissingPoints);
             w.WriteStartArray("warnings");
             foreach (string warning in info.Warnings) w.WriteStringValue(warning);
             w.WriteEndArray();
