@@ -208,6 +208,8 @@ public class SweepShardTests
         CliResult merged = Cli.Run("merge", tmp.Combine("s3"), tmp.Combine("s1"), tmp.Combine("s0"), tmp.Combine("s2"), "--out", tmp.Combine("merged"));
         Assert.True(merged.ExitCode == 0, merged.Stderr);
         Assert.Equal(File.ReadAllText(tmp.Combine("whole", "sweep.csv")), File.ReadAllText(tmp.Combine("merged", "sweep.csv")));
+        Assert.Contains("\"points\"", File.ReadAllText(tmp.Combine("merged", "summary.json")));
+        Assert.Equal(0, Cli.Run("report", tmp.Combine("merged"), "--no-plots").ExitCode);
 
         CliResult incomplete = Cli.Run("merge", tmp.Combine("s0"), tmp.Combine("s2"), "--out", tmp.Combine("m2"));
         Assert.Equal(2, incomplete.ExitCode);

@@ -80,7 +80,10 @@ public static class MergeCommand
         return command;
     }
 
-    /// <summary>Sweep shards hold whole design points: their sweep.csv rows, put back in shard order, are the full sweep's.</summary>
+    /// <summary>
+    /// Sweep shards hold whole design points, each with its segment tallies in points/N: the merge sums them back into
+    /// every point's diagnosands, exactly as one sweep would, and writes sweep.csv and summary.json.
+    /// </summary>
     private static int MergeSweep(List<(string Folder, RunState State)> states, string outDir, bool force, TextWriter stdout)
     {
         RunState first = states[0].State;
@@ -90,29 +93,30 @@ public static class MergeCommand
         {
             throw new UserInputException($"merge: expected every shard of the sweep (0 to {first.Shards - 1}), missing: {string.Join(", ", missing.Select(k => $"{k}/{first.Shards}"))}");
         }
-        var csv = new System.Text.StringBuilder();
-        string? header = null;
-        for (int k = 0; k < first.Shards; k++)
+        string scenarioPath = Path.Combine(byShard[0], "scenario.yaml");
+        string text = File.ReadAllText(scenarioPath);
+        var errors = new List<string>();
+        Sweeps.SweepPlan plan = Sweeps.SweepPlan.Build(text, first.ScenarioFile, first.Overrides, errors) ?? throw new UserInputException(errors);
+        Scenario[] scenarios = SweepCommand.LoadAll(plan, Sweeps.SweepSection.Strip(text));
+        var results = new List<SweepPointResult>();
+        foreach (Sweeps.SweepPoint point in plan.Points)
         {
-            string path = Path.Combine(byShard[k], "sweep.csv");
-            if (!File.Exists(path)) throw new UserInputException($"{path}: no such file, expected the shard's sweep.csv (was the shard finished?)");
-            string[] lines = File.ReadAllText(path).Split('\n');
-            header ??= lines[0];
-            if (lines[0] != header) throw new UserInputException($"{path}: its columns differ from shard 0's; expected shards of one sweep");
-            foreach (string line in lines.Skip(1).Where(l => l.Length > 0)) csv.Append(line).Append('\n');
+            int shard = Enumerable.Range(0, first.Shards).First(k => point.Index < (int)((long)plan.PointCount * (k + 1) / first.Shards));
+            Scenario scenario = scenarios[point.Index];
+            var settings = new RunSettings(first.ReplicatesGiven ? first.Replicates : scenario.Simulation.Replicates, first.SeedGiven ? first.Seed : scenario.Seed, 1);
+            var model = new CountModel(scenario);
+            string pointFolder = Path.Combine(byShard[shard], "points", point.Index.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            SimulationResult result = MonteCarloRunner.Combine(model, scenario, settings, RunState.ReadTallies(pointFolder, MonteCarloRunner.SlotCount(scenario, model)));
+            if (result.Partial)
+            {
+                throw new UserInputException($"{pointFolder}: design point {point.Index} is unfinished in shard {shard}/{first.Shards}; expected every shard finished (run it again with the same --shard)");
+            }
+            results.Add(new SweepPointResult(point, scenario, settings, result, 0));
         }
         OutputFolder.EnsureWritable(outDir, force);
-        try
-        {
-            Directory.CreateDirectory(outDir);
-            AtomicFile.WriteAllText(Path.Combine(outDir, "scenario.yaml"), File.ReadAllText(Path.Combine(byShard[0], "scenario.yaml")));
-            AtomicFile.WriteAllText(Path.Combine(outDir, "sweep.csv"), header + "\n" + csv);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new UserInputException($"{outDir}: cannot write the results there ({e.Message})");
-        }
-        stdout.WriteLine($"Merged {first.Shards} sweep shard(s) into {Path.Combine(outDir, "sweep.csv")}.");
+        var info = new SweepOutput.SweepInfo(first.ScenarioFile, first.SeedGiven ? first.Seed : null, first.ReplicatesGiven ? first.Replicates : null, 1, 0, SweepCommand.Warnings(results));
+        SweepCommand.Write(outDir, text, plan, results, info);
+        stdout.WriteLine($"Merged {first.Shards} sweep shard(s), {plan.PointCount} design points, into {Path.Combine(outDir, "sweep.csv")}.");
         return ExitCodes.Success;
     }
 }

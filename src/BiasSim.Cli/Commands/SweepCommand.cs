@@ -227,7 +227,7 @@ public static class SweepCommand
         throw new UserInputException(errors);
     }
 
-    private static List<string> Warnings(IReadOnlyList<SweepPointResult> results)
+    internal static List<string> Warnings(IReadOnlyList<SweepPointResult> results)
     {
         var warnings = new List<string>();
         double worstSe = results.SelectMany(r => r.Result.Rows).Select(r => r.FlagRateSe).DefaultIfEmpty(0).Max();
@@ -239,7 +239,7 @@ public static class SweepCommand
         return warnings;
     }
 
-    private static void Write(string folder, string scenarioText, SweepPlan plan, IReadOnlyList<SweepPointResult> results, SweepOutput.SweepInfo info)
+    internal static void Write(string folder, string scenarioText, SweepPlan plan, IReadOnlyList<SweepPointResult> results, SweepOutput.SweepInfo info)
     {
         try
         {
