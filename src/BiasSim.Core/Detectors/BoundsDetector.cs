@@ -8,32 +8,29 @@ namespace BiasSim.Core.Detectors;
 /// belongs to group g. Flagged when the whole identified interval lies on one side of 1. The bounds are
 /// identification bounds (no sampling error is added); the point reported is their geometric midpoint.
 /// </summary>
-public sealed class BoundsDetector(GroupComparison groups) : CountDetector
+public sealed class BoundsDetector(GroupComparison groups) : GroupDetector(groups)
 {
     public const string DetectorName = "bounds";
 
     public override string Name => DetectorName;
-    public override ImmutableArray<string> Targets => groups.Targets;
-    public override bool HasInterval => true;
-    public override double? TrueValue(int target) => groups.Truths[target];
 
     public override void Evaluate(in RecordedCounts counts, Span<DetectorOutcome> outcomes)
     {
         ReadOnlySpan<long> x = counts.Recorded;
         // Records in a category with no census group are as good as unknown for every group's count.
         double unknown = counts.Unknown + counts.Unmatched;
-        double xRef = x[groups.Reference];
-        for (int t = 0; t < groups.Groups.Length; t++)
+        double xRef = x[Comparison.Reference];
+        for (int t = 0; t < Comparison.Groups.Length; t++)
         {
-            double xg = x[groups.Groups[t]];
+            double xg = x[Comparison.Groups[t]];
             if (xg + unknown == 0 || xRef + unknown == 0)
             {
                 outcomes[t] = DetectorOutcome.NotEstimable(NotEstimableReason.ZeroCount);
                 continue;
             }
             // With a zero count a bound is 0 or infinite: a legitimate identification result, kept as such.
-            double lower = xg == 0 ? 0 : Math.Exp(groups.LogRateRatio(t, xg, xRef + unknown));
-            double upper = xRef == 0 ? double.PositiveInfinity : Math.Exp(groups.LogRateRatio(t, xg + unknown, xRef));
+            double lower = xg == 0 ? 0 : Math.Exp(Comparison.LogRateRatio(t, xg, xRef + unknown));
+            double upper = xRef == 0 ? double.PositiveInfinity : Math.Exp(Comparison.LogRateRatio(t, xg + unknown, xRef));
             double log = 0.5 * (Math.Log(lower) + Math.Log(upper));
             bool finite = double.IsFinite(log);
             outcomes[t] = new DetectorOutcome

@@ -14,25 +14,21 @@ namespace BiasSim.Core.Detectors;
 /// sum_k T_k^2 (1 - R_k/T_k) / R_k [p_g(1 - p_g)/c_g^2 + p_ref(1 - p_ref)/c_ref^2 + 2 p_g p_ref/(c_g c_ref)],
 /// p = X_k / R_k. With one stratum this is exactly the Katz variance of the complete-case rate ratio.
 /// </remarks>
-public sealed class IpwDetector : CountDetector
+public sealed class IpwDetector : GroupDetector
 {
     public const string DetectorName = "ipw";
 
-    private readonly GroupComparison _groups;
     private readonly int[] _stratumLevel;
     private readonly int _levels;
 
     public IpwDetector(GroupComparison groups, int[] stratumLevel, int levels)
+        : base(groups)
     {
-        _groups = groups;
         _stratumLevel = stratumLevel;
         _levels = levels;
     }
 
     public override string Name => DetectorName;
-    public override ImmutableArray<string> Targets => _groups.Targets;
-    public override bool HasInterval => true;
-    public override double? TrueValue(int target) => _groups.Truths[target];
 
     public override void Evaluate(in RecordedCounts counts, Span<DetectorOutcome> outcomes)
     {
@@ -57,23 +53,23 @@ public sealed class IpwDetector : CountDetector
             if (recorded[k] == 0 && total[k] > 0)
             {
                 // A stratum with referrals but no recorded group cannot be weighted: its referrals would vanish.
-                outcomes[.._groups.Groups.Length].Fill(DetectorOutcome.NotEstimable(NotEstimableReason.ZeroCount));
+                outcomes[..Comparison.Groups.Length].Fill(DetectorOutcome.NotEstimable(NotEstimableReason.ZeroCount));
                 return;
             }
         }
 
-        int reference = _groups.Reference;
+        int reference = Comparison.Reference;
         double cRef = Weighted(x, recorded, total, reference, groupCount);
-        for (int t = 0; t < _groups.Groups.Length; t++)
+        for (int t = 0; t < Comparison.Groups.Length; t++)
         {
-            int g = _groups.Groups[t];
+            int g = Comparison.Groups[t];
             double cG = Weighted(x, recorded, total, g, groupCount);
             if (cG == 0 || cRef == 0)
             {
                 outcomes[t] = DetectorOutcome.NotEstimable(NotEstimableReason.ZeroCount);
                 continue;
             }
-            double variance = 1 / cG - 1 / _groups.Census[g] + 1 / cRef - 1 / _groups.Census[reference];
+            double variance = 1 / cG - 1 / Comparison.Census[g] + 1 / cRef - 1 / Comparison.Census[reference];
             for (int k = 0; k < _levels; k++)
             {
                 if (recorded[k] == 0) continue;
@@ -82,7 +78,7 @@ public sealed class IpwDetector : CountDetector
                 double factor = total[k] * total[k] / recorded[k] * (1 - recorded[k] / total[k]);
                 variance += factor * (pG * (1 - pG) / (cG * cG) + pR * (1 - pR) / (cRef * cRef) + 2 * pG * pR / (cG * cRef));
             }
-            outcomes[t] = DetectorOutcome.LogInterval(_groups.LogRateRatio(t, cG, cRef), Math.Sqrt(Math.Max(variance, 0)), _groups.Z);
+            outcomes[t] = DetectorOutcome.LogInterval(Comparison.LogRateRatio(t, cG, cRef), Math.Sqrt(Math.Max(variance, 0)), Comparison.Z);
         }
     }
 

@@ -11,14 +11,13 @@ namespace BiasSim.Core.Detectors;
 /// replicate not estimable, counted under its own reason. A matrix that is not square over the census groups
 /// (officers never record Mixed) or is singular cannot be inverted: every replicate is not estimable.
 /// </summary>
-public sealed class MisclassificationCorrectedDetector : CountDetector
+public sealed class MisclassificationCorrectedDetector : GroupDetector
 {
     public const string DetectorName = "misclassification-corrected";
 
     private const ulong Salt = 0x56414C49_44415445UL; // "VALIDATE": this detector's own stream within the replicate
     private const double PriorCount = 0.5;
 
-    private readonly GroupComparison _groups;
     private readonly double[,]? _inverse; // B = (M^T)^-1, null when M cannot be inverted
     private readonly int[]? _categoryGroup; // validation mode: recorded category -> census group (-1: none)
     private readonly int _draws;
@@ -33,8 +32,8 @@ public sealed class MisclassificationCorrectedDetector : CountDetector
     /// across M). With every record validated it reduces to the Katz interval on self-defined counts.
     /// </summary>
     public MisclassificationCorrectedDetector(GroupComparison groups, int[] categoryGroup, int draws)
+        : base(groups)
     {
-        _groups = groups;
         _categoryGroup = categoryGroup;
         _draws = Math.Max(2, draws);
     }
@@ -44,8 +43,8 @@ public sealed class MisclassificationCorrectedDetector : CountDetector
 
     /// <param name="matrix">M[g, h] = P(recorded as census group h | self-defined g), or null when M has categories that are no census group.</param>
     public MisclassificationCorrectedDetector(GroupComparison groups, double[,]? matrix)
+        : base(groups)
     {
-        _groups = groups;
         if (matrix is null) return;
         Matrix<double> transposed = Matrix<double>.Build.DenseOfArray(matrix).Transpose();
         // Condition number guards against a numerically singular matrix as well as an exactly singular one.
@@ -55,13 +54,10 @@ public sealed class MisclassificationCorrectedDetector : CountDetector
     public bool Invertible => _inverse is not null;
 
     public override string Name => DetectorName;
-    public override ImmutableArray<string> Targets => _groups.Targets;
-    public override bool HasInterval => true;
-    public override double? TrueValue(int target) => _groups.Truths[target];
 
     public override void Evaluate(in RecordedCounts counts, Span<DetectorOutcome> outcomes)
     {
-        int targets = _groups.Groups.Length;
+        int targets = Comparison.Groups.Length;
         if (_categoryGroup is not null)
         {
             EvaluateWithValidation(counts, outcomes);
@@ -74,11 +70,11 @@ public sealed class MisclassificationCorrectedDetector : CountDetector
         }
         ReadOnlySpan<long> x = counts.Recorded;
         int n = x.Length;
-        int r = _groups.Reference;
+        int r = Comparison.Reference;
         double tRef = Corrected(r, x);
         for (int t = 0; t < targets; t++)
         {
-            int g = _groups.Groups[t];
+            int g = Comparison.Groups[t];
             double tG = Corrected(g, x);
             if (tG <= 0 || tRef <= 0)
             {
@@ -92,14 +88,14 @@ public sealed class MisclassificationCorrectedDetector : CountDetector
                 varRef += _inverse[r, j] * _inverse[r, j] * x[j];
                 cov += _inverse[g, j] * _inverse[r, j] * x[j];
             }
-            double variance = varG / (tG * tG) + varRef / (tRef * tRef) - 2 * cov / (tG * tRef) - 1 / _groups.Census[g] - 1 / _groups.Census[r];
-            outcomes[t] = DetectorOutcome.LogInterval(_groups.LogRateRatio(t, tG, tRef), Math.Sqrt(Math.Max(variance, 0)), _groups.Z);
+            double variance = varG / (tG * tG) + varRef / (tRef * tRef) - 2 * cov / (tG * tRef) - 1 / Comparison.Census[g] - 1 / Comparison.Census[r];
+            outcomes[t] = DetectorOutcome.LogInterval(Comparison.LogRateRatio(t, tG, tRef), Math.Sqrt(Math.Max(variance, 0)), Comparison.Z);
         }
     }
 
     private void EvaluateWithValidation(in RecordedCounts counts, Span<DetectorOutcome> outcomes)
     {
-        int targets = _groups.Groups.Length;
+        int targets = Comparison.Groups.Length;
         int k = counts.Recorded.Length;
         int categories = _categoryGroup!.Length;
         if (counts.Unmatched > 0 || _categoryGroup.Any(g => g < 0) || Enumerable.Range(0, k).Any(g => !_categoryGroup.Contains(g)))
@@ -152,10 +148,10 @@ public sealed class MisclassificationCorrectedDetector : CountDetector
                 t[g] = validatedSelf[g];
                 for (int j = 0; j < k; j++) t[g] += b[g, j] * rest[j];
             }
-            int r = _groups.Reference;
+            int r = Comparison.Reference;
             for (int i = 0; i < targets; i++)
             {
-                int g = _groups.Groups[i];
+                int g = Comparison.Groups[i];
                 if (t[g] <= 0 || t[r] <= 0) { negative[i]++; continue; }
                 double varG = validatedSelf[g], varRef = validatedSelf[r], cov = 0;
                 for (int j = 0; j < k; j++)
@@ -164,10 +160,10 @@ public sealed class MisclassificationCorrectedDetector : CountDetector
                     varRef += b[r, j] * b[r, j] * rest[j];
                     cov += b[g, j] * b[r, j] * rest[j];
                 }
-                double q = _groups.LogRateRatio(i, t[g], t[r]);
+                double q = Comparison.LogRateRatio(i, t[g], t[r]);
                 sumQ[i] += q;
                 sumQ2[i] += q * q;
-                sumW[i] += Math.Max(0, varG / (t[g] * t[g]) + varRef / (t[r] * t[r]) - 2 * cov / (t[g] * t[r]) - 1 / _groups.Census[g] - 1 / _groups.Census[r]);
+                sumW[i] += Math.Max(0, varG / (t[g] * t[g]) + varRef / (t[r] * t[r]) - 2 * cov / (t[g] * t[r]) - 1 / Comparison.Census[g] - 1 / Comparison.Census[r]);
                 valid[i]++;
             }
         }
@@ -180,7 +176,7 @@ public sealed class MisclassificationCorrectedDetector : CountDetector
                 outcomes[i] = DetectorOutcome.NotEstimable(singular * 2 > _draws ? NotEstimableReason.SingularMatrix : NotEstimableReason.NegativeCorrection);
                 continue;
             }
-            outcomes[i] = MultipleImputationDetector.Pool(sumQ[i], sumQ2[i], sumW[i], m, _groups, double.PositiveInfinity);
+            outcomes[i] = MultipleImputationDetector.Pool(sumQ[i], sumQ2[i], sumW[i], m, Comparison, double.PositiveInfinity);
         }
     }
 

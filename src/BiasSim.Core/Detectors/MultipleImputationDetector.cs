@@ -19,29 +19,25 @@ namespace BiasSim.Core.Detectors;
 /// with nu_com = completed referrals - groups. With m = 1 or no unknowns B = 0 and the interval is the
 /// complete-data z-interval (so with nothing missing MI equals complete-case exactly).
 /// </remarks>
-public sealed class MultipleImputationDetector : CountDetector
+public sealed class MultipleImputationDetector : GroupDetector
 {
     public const string DetectorName = "multiple-imputation";
     private const double PriorCount = 0.5;
     private const ulong Salt = 0x4D49_4D49_4D49_4D49UL; // "MIMI": this detector's own stream within the replicate
 
-    private readonly GroupComparison _groups;
     private readonly int[] _stratumLevel;
     private readonly int _levels;
     private readonly int _m;
 
     public MultipleImputationDetector(GroupComparison groups, int[] stratumLevel, int levels, int imputations)
+        : base(groups)
     {
-        _groups = groups;
         _stratumLevel = stratumLevel;
         _levels = levels;
         _m = imputations;
     }
 
     public override string Name => DetectorName;
-    public override ImmutableArray<string> Targets => _groups.Targets;
-    public override bool HasInterval => true;
-    public override double? TrueValue(int target) => _groups.Truths[target];
 
     public override void Evaluate(in RecordedCounts counts, Span<DetectorOutcome> outcomes)
     {
@@ -52,7 +48,7 @@ public sealed class MultipleImputationDetector : CountDetector
         Span<long> unknown = stackalloc long[_levels];
         strata.Collapse(_stratumLevel, x, recordedTotal, unknown);
 
-        int targets = _groups.Groups.Length;
+        int targets = Comparison.Groups.Length;
         Span<double> sumQ = stackalloc double[targets];
         Span<double> sumQ2 = stackalloc double[targets];
         Span<double> sumW = stackalloc double[targets];
@@ -77,19 +73,19 @@ public sealed class MultipleImputationDetector : CountDetector
                 BinomialSampler.SampleMultinomial(ref rng, unknown[k], theta, allocated);
                 for (int g = 0; g < groupCount; g++) completed[g] += allocated[g];
             }
-            double yRef = completed[_groups.Reference];
+            double yRef = completed[Comparison.Reference];
             for (int t = 0; t < targets; t++)
             {
-                double yG = completed[_groups.Groups[t]];
+                double yG = completed[Comparison.Groups[t]];
                 if (yG == 0 || yRef == 0)
                 {
                     outcomes[..targets].Fill(DetectorOutcome.NotEstimable(NotEstimableReason.ZeroCount));
                     return;
                 }
-                double q = _groups.LogRateRatio(t, yG, yRef);
+                double q = Comparison.LogRateRatio(t, yG, yRef);
                 sumQ[t] += q;
                 sumQ2[t] += q * q;
-                sumW[t] += 1 / yG - 1 / _groups.Census[_groups.Groups[t]] + 1 / yRef - 1 / _groups.Census[_groups.Reference];
+                sumW[t] += 1 / yG - 1 / Comparison.Census[Comparison.Groups[t]] + 1 / yRef - 1 / Comparison.Census[Comparison.Reference];
             }
             if (i == 0)
             {
@@ -99,7 +95,7 @@ public sealed class MultipleImputationDetector : CountDetector
 
         for (int t = 0; t < targets; t++)
         {
-            outcomes[t] = Pool(sumQ[t], sumQ2[t], sumW[t], _m, _groups, completedTotal - groupCount);
+            outcomes[t] = Pool(sumQ[t], sumQ2[t], sumW[t], _m, Comparison, completedTotal - groupCount);
         }
     }
 
