@@ -28,7 +28,7 @@ public class EngineBenchmarks
         string path = Path.Combine(FindRepoRoot(), "scenarios", "prevent-2015-2023.yaml");
         _scenario = ScenarioLoader.Load(File.ReadAllText(path), path).Scenario!;
         _model = new CountModel(_scenario);
-        _detectors = [.. DetectorCatalog.CreateAll(_scenario, _model.TrueRateRatios)];
+        _detectors = [.. _scenario.Detectors.Select(name => DetectorCatalog.Create(_scenario.DetectorSpec(name), _model, 0, _scenario.Simulation.Alpha))];
         _scratch = new long[_model.ScratchLength];
         _observed = new ObservedCounts(_model);
         var rng = new Xoshiro256(1);

@@ -46,13 +46,6 @@ public static class DetectorCatalog
         _ => throw new ArgumentException($"Detector '{name}' needs the compiled model; use Create(spec, model, attribute, alpha).", nameof(name)),
     };
 
-    /// <summary>An ethnicity detector for <paramref name="scenario"/>.</summary>
-    public static CountDetector Create(string name, Scenario scenario, IReadOnlyList<double> trueRateRatios) =>
-        Create(name, scenario.Population, trueRateRatios, scenario.Simulation.Alpha);
-
-    public static ImmutableArray<CountDetector> CreateAll(Scenario scenario, IReadOnlyList<double> trueRateRatios) =>
-        [.. scenario.Detectors.Select(name => Create(name, scenario.Population, trueRateRatios, scenario.Simulation.Alpha))];
-
     /// <summary>Builds detector <paramref name="spec"/> for attribute <paramref name="attribute"/> (0 = ethnicity) of <paramref name="model"/>.</summary>
     public static CountDetector Create(DetectorSpec spec, CountModel model, int attribute, double alpha)
     {
