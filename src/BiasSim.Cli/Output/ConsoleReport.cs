@@ -83,8 +83,8 @@ public static class ConsoleReport
         return sb.ToString();
     }
 
-    /// <summary>One sentence a journalist can quote, with the numbers rounded to "out of 100 audits".</summary>
-    public static string Sentence(DiagnosandRow r, Scenario scenario, double expectedMissingShare)
+    /// <summary>"with 64.7% of ethnicity unrecorded and the rest assigned by officers": how the data were damaged, to open a plain sentence.</summary>
+    public static string RecordingPhrase(Scenario scenario, double expectedMissingShare)
     {
         string missing = expectedMissingShare > 0
             ? string.Create(Inv, $"with {100 * expectedMissingShare:0.#}% of ethnicity unrecorded")
@@ -93,6 +93,13 @@ public static class ConsoleReport
         {
             missing += mis.OfficerShare >= 1 ? " and the rest assigned by officers" : string.Create(Inv, $" and {100 * mis.OfficerShare:0.#}% of the rest assigned by officers");
         }
+        return missing;
+    }
+
+    /// <summary>One sentence a journalist can quote, with the numbers rounded to "out of 100 audits".</summary>
+    public static string Sentence(DiagnosandRow r, Scenario scenario, double expectedMissingShare)
+    {
+        string missing = RecordingPhrase(scenario, expectedMissingShare);
         int per100 = (int)Math.Round(100 * r.FlagRate, MidpointRounding.AwayFromZero);
         if (r.Group == MonteCarloRunner.FamilyWiseTarget)
         {

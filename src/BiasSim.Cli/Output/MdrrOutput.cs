@@ -157,13 +157,7 @@ public static class MdrrOutput
     /// is a rate ratio of 1.14 (95% MC interval 1.13 to 1.15)."</summary>
     public static string Sentence(Scenario scenario, MdrrResult r)
     {
-        string missing = r.ExpectedMissingShare > 0
-            ? string.Create(Inv, $"with {100 * r.ExpectedMissingShare:0.#}% of ethnicity unrecorded")
-            : "with every referral's ethnicity recorded";
-        if (scenario.Recording.Misclassification is { } mis)
-        {
-            missing += mis.OfficerShare >= 1 ? " and the rest assigned by officers" : string.Create(Inv, $" and {100 * mis.OfficerShare:0.#}% of the rest assigned by officers");
-        }
+        string missing = ConsoleReport.RecordingPhrase(scenario, r.ExpectedMissingShare);
         string kind = r.Direction == FlagDirection.Up ? "over-referral" : "under-referral";
         int per100 = (int)Math.Round(100 * r.PowerTarget, MidpointRounding.AwayFromZero);
         string lead = char.ToUpperInvariant(missing[0]) + missing[1..];
