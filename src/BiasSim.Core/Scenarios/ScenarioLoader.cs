@@ -125,7 +125,8 @@ public static partial class ScenarioLoader
     /// <summary>Resolves what depends on the whole scenario: the trend's year covariate and the target-share shifts.</summary>
     private static Scenario? Calibrate(Scenario scenario, YamlMappingNode root, YamlNodeReader r)
     {
-        var table = new Engine.CellTable(scenario.Population, scenario.Referrals);
+        // The cell table is only needed to calibrate a target share: built once, on first use.
+        var table = new Lazy<Engine.CellTable>(() => new Engine.CellTable(scenario.Population, scenario.Referrals));
         YamlMappingNode? recordingNode = YamlNodeReader.Child(root, "recording") as YamlMappingNode;
         MissingnessMechanism? missing = Resolve(scenario, scenario.Recording.Missing, table, 0,
             YamlNodeReader.Child(recordingNode, "missing") as YamlMappingNode, "recording.missing", r);
@@ -144,10 +145,11 @@ public static partial class ScenarioLoader
         return scenario with { Recording = scenario.Recording with { Missing = missing, Attributes = attributes } };
     }
 
-    private static MissingnessMechanism? Resolve(Scenario scenario, MissingnessMechanism missing, Engine.CellTable table, int attribute, YamlMappingNode? node, string path, YamlNodeReader r)
+    private static MissingnessMechanism? Resolve(Scenario scenario, MissingnessMechanism missing, Lazy<Engine.CellTable> cells, int attribute, YamlMappingNode? node, string path, YamlNodeReader r)
     {
         if (missing.Trend != 0) missing = missing with { TrendCovariate = scenario.Referrals.CovariateIndex(YearCovariate) };
         if (missing.TargetShare is not double target) return missing;
+        Engine.CellTable table = cells.Value;
         Population population = scenario.Population;
         double? shift = Engine.MissingnessCalibration.Solve(table, population, scenario.Referrals, missing, target, attribute);
         if (shift is not null) return missing with { CalibrationShift = shift.Value };
