@@ -94,5 +94,10 @@ public abstract class CountDetector
     /// <summary>The true value of each target's estimand, or null where the detector tests without estimating.</summary>
     public abstract double? TrueValue(int target);
 
+    /// <summary>Whether a flag is a claim of disproportionality, so each replicate is judged an outcome (correct,
+    /// misestimated, wrong direction, missed, false alarm). False for sensitivity analyses such as tipping-point,
+    /// whose flags are not findings about the groups and must never be counted as false alarms.</summary>
+    public virtual bool JudgesDisproportionality => true;
+
     public abstract void Evaluate(in RecordedCounts counts, Span<DetectorOutcome> outcomes);
 }
