@@ -6,7 +6,7 @@ namespace BiasSim.Cli.Tests;
 /// <summary><c>biassim report DIR</c> and <c>run --report</c>: a self-contained, accessible, escaped report.html and a report.md.</summary>
 public partial class ReportCommandTests
 {
-    private const string Headline = "a true 40% over-referral of Black people (rate ratio 1.4) would be detected in";
+    private const string Headline = "for Black people (true rate ratio 1.4, a 40% over-referral), ";
 
     [GeneratedRegex(@"<img\b[^>]*>", RegexOptions.IgnoreCase)]
     private static partial Regex ImgTag();
@@ -73,7 +73,7 @@ public partial class ReportCommandTests
         string rerun = $"biassim run {Path.Combine(folder, "scenario.yaml")} --seed 31 --replicates 600 --out {folder}";
         Assert.Contains(rerun, html);
         Assert.Contains(rerun, md);
-        Assert.Contains("<p class=\"headline\">With 60% of ethnicity unrecorded, " + Headline, html);
+        Assert.Contains("<p class=\"headline\">With 60% of ethnicity unrecorded: " + Headline, html);
         Assert.Contains("<th scope=\"col\">Flags a difference (95% band)</th>", html);
 
         // Markdown links the plot files that sit beside it.
@@ -107,7 +107,7 @@ public partial class ReportCommandTests
         using var tmp = new TempFolder();
         string folder = ReportFixtures.Run(tmp, "run", null, "--no-plots", "--set", "recording.missing.share=0.3", "--report");
         string html = File.ReadAllText(Path.Combine(folder, "report.html"));
-        Assert.Contains("With 30% of ethnicity unrecorded, " + Headline, html);
+        Assert.Contains("With 30% of ethnicity unrecorded: " + Headline, html);
         Assert.Contains("--set recording.missing.share=0.3", html);
         Assert.Contains("Plots were left out (--no-plots).", html);
     }
@@ -151,7 +151,7 @@ public partial class ReportCommandTests
         CliResult r = Cli.Run("report", folder);
         Assert.True(r.ExitCode == 0, r.Stderr);
         string html = AssertSelfContainedAndAccessible(folder);
-        Assert.Contains("<p class=\"headline\">As the share of ethnicity unrecorded goes from 20% to 90%, a true 40% over-referral of Black people would be detected in", html);
+        Assert.Contains("<p class=\"headline\">As the share of ethnicity unrecorded goes from 20% to 90%, a true 40% over-referral of Black people would be detected correctly (right direction, interval holding the truth) in", html);
         Assert.Contains("At recording.missing.share = 0.9: with 90% of ethnicity unrecorded", html);
         Assert.Contains("<th scope=\"col\">Share of ethnicity unrecorded (%)</th>", html);
         Assert.Contains("biassim sweep", html);

@@ -43,7 +43,8 @@ public class RunCommandTests
 
         Assert.Contains("rate-ratio: rate ratio vs White", r.Stdout);
         Assert.Contains("flagged (±MC SE)", r.Stdout);
-        Assert.Contains("a true 40% over-referral of Black people (rate ratio 1.4) would be detected in", r.Stdout);
+        Assert.Contains("for Black people (true rate ratio 1.4, a 40% over-referral), ", r.Stdout);
+        Assert.Contains("would detect it correctly (right direction, interval holding the true rate ratio)", r.Stdout);
     }
 
     [Fact]

@@ -39,44 +39,50 @@ public static class ConsoleReport
                     _ => "true RR",
                 };
                 string intervalHeader = detector.Key.Detector == BoundsDetector.DetectorName ? "mean bounds" : $"mean {confidence:0.#}% interval";
-                var table = new TextTable("group", truthHeader, "flagged (±MC SE)", "up", "down", "mean est.", "bias(log)", "coverage", intervalHeader, "not estimable");
+                bool judged = withInterval.Any(Verdicts.IsJudged);
+                var table = judged
+                    ? new TextTable("group", truthHeader, "correct (±MC SE)", "misestimated", "wrong way", "missed", "false alarm", "not estimable",
+                                    "flagged up/down", "mean est.", "coverage", intervalHeader)
+                    : new TextTable("group", truthHeader, "flagged (±MC SE)", "up", "down", "mean est.", "bias(log)", "coverage", intervalHeader, "not estimable");
                 foreach (DiagnosandRow r in withInterval)
                 {
-                    table.Add(r.Group, Num(r.TrueRateRatio, "0.00"), $"{Pct(r.FlagRate)} (±{Pct(r.FlagRateSe)})", Pct(r.FlagUpRate), Pct(r.FlagDownRate),
-                        Num(r.MeanEstimate, "0.000"), Num(r.BiasLog, "+0.000;-0.000;0.000"), Pct(r.Coverage),
-                        r.MeanLower is null ? "-" : $"{Num(r.MeanLower, "0.00")} to {Num(r.MeanUpper, "0.00")}", Pct(r.NotEstimableRate));
+                    string interval = r.MeanLower is null ? "-" : $"{Num(r.MeanLower, "0.00")} to {Num(r.MeanUpper, "0.00")}";
+                    if (judged)
+                    {
+                        table.Add(r.Group, Num(r.TrueRateRatio, "0.00"), RateWithError(r.CorrectRate, r.CorrectRateSe, r.Replicates), Pct(r.MisestimatedRate),
+                            Pct(r.WrongDirectionRate), Pct(r.MissedRate), Pct(r.FalseAlarmRate), Pct(r.NotEstimableRate),
+                            $"{Pct(r.FlagUpRate)} / {Pct(r.FlagDownRate)}", Num(r.MeanEstimate, "0.000"), Pct(r.Coverage), interval);
+                    }
+                    else
+                    {
+                        table.Add(r.Group, Num(r.TrueRateRatio, "0.00"), RateWithError(r.FlagRate, r.FlagRateSe, r.Replicates), Pct(r.FlagUpRate), Pct(r.FlagDownRate),
+                            Num(r.MeanEstimate, "0.000"), Num(r.BiasLog, "+0.000;-0.000;0.000"), Pct(r.Coverage), interval, Pct(r.NotEstimableRate));
+                    }
                 }
                 table.Render(sb);
             }
             var tests = detector.Except(withInterval).ToList();
             if (tests.Count > 0)
             {
-                var table = new TextTable(withInterval.Count > 0 ? "test" : "groups", "flagged (±MC SE)", "not estimable");
-                foreach (DiagnosandRow r in tests) table.Add(r.Group, $"{Pct(r.FlagRate)} (±{Pct(r.FlagRateSe)})", Pct(r.NotEstimableRate));
+                var table = new TextTable(withInterval.Count > 0 ? "test" : "groups", "correct (±MC SE)", "missed", "false alarm", "flagged (±MC SE)", "flagged up/down", "not estimable");
+                foreach (DiagnosandRow r in tests)
+                {
+                    string direction = r.FlagUpRate is null ? "no direction" : $"{Pct(r.FlagUpRate)} / {Pct(r.FlagDownRate)}";
+                    table.Add(Plots.Labels.Group(r.Group), RateWithError(r.CorrectRate, r.CorrectRateSe, r.Replicates), Pct(r.MissedRate), Pct(r.FalseAlarmRate),
+                        RateWithError(r.FlagRate, r.FlagRateSe, r.Replicates), direction, Pct(r.NotEstimableRate));
+                }
                 table.Render(sb);
             }
         }
 
-        sb.Append("\nIn plain words:\n");
-        foreach (DiagnosandRow r in result.Rows.Where(r => r.Detector == RateRatioDetector.DetectorName && r.Attribute == Population.Ethnicity))
-        {
-            sb.Append("  - ").Append(Sentence(r, scenario, result.ExpectedMissingShare)).Append('\n');
-        }
-        foreach (ProtectedAttribute a in scenario.Population.Attributes)
-        {
-            var rows = result.Rows.Where(r => r.Attribute == a.Name && r.Detector == RateRatioDetector.DetectorName).ToList();
-            if (rows.Count > 0 && rows.All(r => r.NotEstimableRate >= 0.5))
-            {
-                sb.Append(Inv, $"  - {Capitalise(a.Name)} is not recorded, so disproportionality by {a.Name} cannot be measured at all, whatever its true size");
-                var biggest = rows.Where(r => r.TrueRateRatio is double v && v != 1).OrderByDescending(r => Math.Abs(Math.Log(r.TrueRateRatio!.Value))).FirstOrDefault();
-                sb.Append(biggest is null ? ".\n" : string.Create(Inv, $" (here a true rate ratio of {biggest.TrueRateRatio:0.##} for {biggest.Group} people goes unseen).\n"));
-            }
-        }
+        sb.Append("\nIn plain words (of 100 audits; a flag is not a finding, so \"correct\" means the right direction with an interval holding the truth):\n");
+        foreach (string finding in PlainWords(scenario, result.Rows, result.ExpectedMissingShare)) sb.Append("  - ").Append(finding).Append('\n');
         if (scenario.Recording.Missing is McarMissingness && scenario.Recording.Misclassification is null)
         {
             sb.Append("  Missing completely at random is the kindest case for an auditor: it costs power but not accuracy.\n")
               .Append("  If whether ethnicity is recorded depends on the person's group, or officers assign it, these figures can be biased too.\n");
         }
+        sb.Append(Verdicts.Verdict(result.Rows)).Append('\n');
         foreach (string warning in info.Warnings) sb.Append("Warning: ").Append(warning).Append('\n');
         if (result.Partial) sb.Append(Inv, $"Stopped early: results cover {result.CompletedReplicates:N0} of {info.Replicates:N0} replicates.\n");
         sb.Append(Inv, $"\nWrote {Path.Combine(outputFolder, "diagnosands.csv")} and {Path.Combine(outputFolder, "summary.json")}\n");
@@ -96,31 +102,52 @@ public static class ConsoleReport
         return missing;
     }
 
-    /// <summary>One sentence a journalist can quote, with the numbers rounded to "out of 100 audits".</summary>
-    public static string Sentence(DiagnosandRow r, Scenario scenario, double expectedMissingShare)
+    /// <summary>One sentence a journalist can quote about one row: what 100 audits would conclude.</summary>
+    public static string Sentence(DiagnosandRow r, Scenario scenario, double expectedMissingShare) =>
+        Verdicts.Sentence(r, scenario, expectedMissingShare);
+
+    /// <summary>
+    /// The plain-language findings of a run, shared by the console and the report: the audit's groups with the most
+    /// consequential outcome first, then attributes that cannot be measured, the family-wise row and the chi-square test.
+    /// </summary>
+    public static List<string> PlainWords(Scenario scenario, IReadOnlyList<DiagnosandRow> rows, double expectedMissingShare)
     {
-        string missing = RecordingPhrase(scenario, expectedMissingShare);
-        int per100 = (int)Math.Round(100 * r.FlagRate, MidpointRounding.AwayFromZero);
-        if (r.Group == MonteCarloRunner.FamilyWiseTarget)
+        var primary = Verdicts.PrimaryRows(rows);
+        var findings = Verdicts.ByHeadline(primary).Select(r => Verdicts.Sentence(r, scenario, expectedMissingShare)).ToList();
+        foreach (ProtectedAttribute a in scenario.Population.Attributes)
         {
-            return $"{Capitalise(missing)}, taking all the groups referred at the same rate as {scenario.Population.Reference} people together, at least one would be wrongly flagged in {per100} of 100 audits.";
+            var attributeRows = rows.Where(r => r.Attribute == a.Name && r.Detector == RateRatioDetector.DetectorName && !Plots.Labels.IsSummaryRow(r.Group)).ToList();
+            if (attributeRows.Count > 0 && attributeRows.All(r => r.NotEstimableRate >= 0.5))
+            {
+                var biggest = attributeRows.Where(Verdicts.HasEffect).OrderByDescending(r => Math.Abs(Math.Log(r.TrueRateRatio!.Value))).FirstOrDefault();
+                findings.Add($"{Capitalise(a.Name)} is not recorded, so disproportionality by {a.Name} cannot be measured at all, whatever its true size" +
+                             (biggest is null ? "." : string.Create(Inv, $" (here a true rate ratio of {biggest.TrueRateRatio:0.##} for {biggest.Group} people goes unseen).")));
+            }
         }
-        int unmeasurable = (int)Math.Round(100 * r.NotEstimableRate, MidpointRounding.AwayFromZero);
-        if (unmeasurable >= 50)
+        bool severalAttributes = rows.Select(r => r.Attribute).Distinct().Count() > 1;
+        foreach (DiagnosandRow r in rows.Where(r => r.Detector == ChiSquareDetector.DetectorName))
         {
-            return $"{Capitalise(missing)}, {r.Group} people cannot be measured at all in {unmeasurable} of 100 audits: no recorded referral carries that category.";
+            findings.Add(Verdicts.TestSentence(r, severalAttributes ? $" ({r.Attribute})" : ""));
         }
-        if (r.TrueRateRatio is double rr && rr != 1.0)
-        {
-            string size = rr > 1 ? $"{Percent(rr - 1)} over-referral" : $"{Percent(1 - rr)} under-referral";
-                        int rightPer100 = (int)Math.Round(100 * (rr > 1 ? r.FlagUpRate : r.FlagDownRate), MidpointRounding.AwayFromZero);
-            string sentence = $"{Capitalise(missing)}, a true {size} of {r.Group} people (rate ratio {rr.ToString("0.##", Inv)}) would be detected in {rightPer100} of 100 audits" +
-                   (per100 > rightPer100 ? $" (and flagged the wrong way in {per100 - rightPer100})" : $"; {100 - rightPer100} of 100 would miss it");
-            return sentence + SizeWarning(r, rr) + ".";
-        }
-        return $"{Capitalise(missing)}, {r.Group} people are referred at the same rate as {scenario.Population.Reference} people, " +
-               $"yet {per100} of 100 audits would wrongly flag a difference (false alarms; alpha allows {(100 * scenario.Simulation.Alpha).ToString("0.#", Inv)})" +
-               SizeWarning(r, 1.0) + ".";
+        return findings;
+    }
+
+    /// <summary>A rate with its Monte Carlo error: "12.3% (±0.3%)", or where the rate is exactly 0 or 1 (normal SE 0) the
+    /// Wilson 95% bound, "0.0% (<0.04%)", so no reader takes a finite simulation for certainty.</summary>
+    internal static string RateWithError(double? rate, double? se, long replicates)
+    {
+        if (rate is not double p) return "-";
+        if (p > 0 && p < 1) return $"{Pct(p)} (±{Pct(se)})";
+        var (lo, hi) = McInterval.WilsonOfShare(p, replicates);
+        return p == 0 ? $"{Pct(p)} (<{Small(hi)})" : $"{Pct(p)} (>{Small(lo)})";
+    }
+
+    /// <summary>A percentage with enough digits to differ from 0% or 100%.</summary>
+    internal static string Small(double fraction)
+    {
+        double v = 100 * fraction;
+        string format = v is > 0.1 and < 99.9 ? "0.0" : v is > 0.01 and < 99.99 ? "0.00" : "0.000";
+        return v.ToString(format, Inv) + "%";
     }
 
     /// <summary>One line saying what a detector does, for the table's heading.</summary>
@@ -142,13 +169,6 @@ public static class ConsoleReport
             _ => detector,
         };
     }
-
-    /// <summary>When the estimate is far off (more than 10% on the ratio scale, on average), say so: detecting the
-    /// right direction with the wrong size still misleads.</summary>
-    private static string SizeWarning(DiagnosandRow r, double truth) =>
-        r.BiasLog is double bias && Math.Abs(bias) > Math.Log(1.1) && r.MeanEstimate is double mean
-            ? string.Create(Inv, $", and the audit would put the rate ratio at {mean:0.##} instead of {truth:0.##}")
-            : "";
 
     private static string DescribeReferrals(Scenario s)
     {

@@ -46,6 +46,18 @@ public static class DiagnosandColumns
         new("exaggeration_ratio_se", r => r.ExaggerationRatioSe),
         new("not_estimable_rate_se", r => r.NotEstimableRateSe),
         new("attribute", r => r.Attribute),
+        // What each audit concluded (see AuditOutcome): shares of all replicates, empty where the outcome does not apply.
+        new("correct_rate", r => r.CorrectRate),
+        new("correct_rate_se", r => r.CorrectRateSe),
+        new("misestimated_rate", r => r.MisestimatedRate),
+        new("misestimated_rate_se", r => r.MisestimatedRateSe),
+        new("wrong_direction_rate", r => r.WrongDirectionRate),
+        new("wrong_direction_rate_se", r => r.WrongDirectionRateSe),
+        new("missed_rate", r => r.MissedRate),
+        new("missed_rate_se", r => r.MissedRateSe),
+        new("false_alarm_rate", r => r.FalseAlarmRate),
+        new("false_alarm_rate_se", r => r.FalseAlarmRateSe),
+        new("true_difference", r => r.TrueDifference),
     ];
 
     /// <summary>Round-trip invariant formatting: the same double always prints the same way on every machine.</summary>
@@ -56,6 +68,7 @@ public static class DiagnosandColumns
         long l => l.ToString(CultureInfo.InvariantCulture),
         int i => i.ToString(CultureInfo.InvariantCulture),
         string s => s,
+        bool b => b ? "true" : "false",
         _ => Convert.ToString(value, CultureInfo.InvariantCulture) ?? "",
     };
 }

@@ -69,6 +69,7 @@ public static class SummaryJson
                 case null: w.WriteNull(column.Name); break;
                 case double d: w.WriteNumber(column.Name, d); break;
                 case long l: w.WriteNumber(column.Name, l); break;
+                case bool b: w.WriteBoolean(column.Name, b); break;
                 case object o: w.WriteString(column.Name, DiagnosandColumns.Format(o)); break;
             }
         }

@@ -51,33 +51,12 @@ public static class ReportBuilder
     private static (string, IReadOnlyList<string>) RunWords(ResultsFolder f)
     {
         Scenario scenario = f.Scenario!;
-        double missing = f.ExpectedMissingShare ?? 0;
-        var rateRows = f.Rows.Where(IsGroupRateRow).ToList();
-        var findings = rateRows.Select(r => ConsoleReport.Sentence(r.Row, scenario, missing)).ToList();
-        foreach (ProtectedAttribute a in scenario.Population.Attributes)
-        {
-            var rows = f.Rows.Where(r => r.Attribute == a.Name && r.Row.Detector == RateRatioDetector.DetectorName).ToList();
-            if (rows.Count > 0 && rows.Where(r => !Labels.IsSummaryRow(r.Row.Group)).All(r => r.Row.NotEstimableRate >= 0.5))
-            {
-                findings.Add($"{Capitalise(a.Name)} is not recorded, so disproportionality by {a.Name} cannot be measured at all, whatever its true size.");
-            }
-        }
-        foreach (ResultRow r in f.Rows.Where(r => r.Row.Group == Core.Engine.MonteCarloRunner.FamilyWiseTarget))
-        {
-            string of = IsEthnicity(r) ? "" : $" by {r.Attribute}";
-            string allowed = f.Alpha is double alpha ? $", against {Per100(alpha)} allowed for each group on its own" : "";
-            findings.Add($"In {Per100(r.Row.FlagRate)} of 100 audits at least one group{of} with no true difference would be wrongly flagged: the family-wise false-alarm rate{allowed}.");
-        }
-        foreach (ResultRow r in f.Rows.Where(r => r.Row.Detector == ChiSquareDetector.DetectorName))
-        {
-            string of = IsEthnicity(r) ? "" : $" ({r.Attribute})";
-            findings.Add($"The chi-square test of all groups together{of} flags a difference in {Per100(r.Row.FlagRate)} of 100 audits.");
-        }
-        // The headline: the first real disproportionality; without one, the group most often wrongly flagged.
-        ResultRow? primary = rateRows.FirstOrDefault(r => r.Row.TrueRateRatio is double rr && rr != 1) ?? rateRows.MaxBy(r => r.Row.FlagRate);
-        string headline = primary is not null ? ConsoleReport.Sentence(primary.Row, scenario, missing)
-            : findings.Count > 0 ? findings[0]
-            : "This run has no rate-ratio results to put in plain words; see the tables below.";
+        var rows = f.Rows.Select(r => r.Row).ToList();
+        var findings = ConsoleReport.PlainWords(scenario, rows, f.ExpectedMissingShare ?? 0);
+        string verdict = Verdicts.Verdict(rows);
+        // The headline: the most consequential finding first, then the verdict for the whole scenario.
+        string headline = findings.Count > 0 ? findings[0] : "This run has no per-group results to put in plain words; see the tables below.";
+        findings.Add(verdict);
         return (headline, findings);
     }
 
@@ -97,7 +76,9 @@ public static class ReportBuilder
         string what = truths is [double rr] && rr != 1
             ? $"a true {(rr > 1 ? $"{Percent(rr - 1)} over-referral" : $"{Percent(1 - rr)} under-referral")} of {group} people"
             : $"a difference for {group} people";
-        double Right(SweepPoint p) => p.Result.Row.TrueRateRatio is double t && t != 1 ? (t > 1 ? p.Result.Row.FlagUpRate : p.Result.Row.FlagDownRate) : p.Result.Row.FlagRate;
+        bool effect = series.Any(p => Verdicts.HasEffect(p.Result.Row));
+        string verb = effect ? "detected correctly (right direction, interval holding the truth)" : "correctly left unflagged";
+        double Right(SweepPoint p) => p.Result.Row.CorrectRate ?? 0;
         int a = Per100(Right(first)), b = Per100(Right(last));
 
         string headline;
@@ -107,12 +88,12 @@ public static class ReportBuilder
             string param = Lower(Labels.Parameter(path, f.Reference).Split(" (")[0]);
             string change = a == b ? $"in {b} of 100 audits throughout" : $"in {b} of 100 audits instead of {a}";
             headline = $"As the {param} goes from {Labels.Value(path, first.Values[varying[0]])} to {Labels.Value(path, last.Values[varying[0]])}, " +
-                       $"{what} would be detected {change}.";
+                       $"{what} would be {verb} {change}{Otherwise(last.Result.Row)}.";
         }
         else
         {
             var all = series.Select(p => Per100(Right(p))).ToList();
-            headline = $"Across {points}, {what} would be detected in between {all.Min()} and {all.Max()} of 100 audits, depending on the settings.";
+            headline = $"Across {points}, {what} would be {verb} in between {all.Min()} and {all.Max()} of 100 audits, depending on the settings.";
         }
 
         var findings = new List<string>();
@@ -128,6 +109,23 @@ public static class ReportBuilder
             }
         }
         return (headline, findings);
+    }
+
+    /// <summary>", and at the last point most audits would ...": the outcome that dominates where the sweep ends, when it is not
+    /// a correct one, so a headline never leaves a misleading audit unsaid.</summary>
+    private static string Otherwise(DiagnosandRow r)
+    {
+        AuditOutcome o = Verdicts.Headline(r);
+        if (o == AuditOutcome.Correct || Verdicts.Share(r, o) is not double share) return "";
+        string what = o switch
+        {
+            AuditOutcome.WrongDirection => "flag it in the wrong direction",
+            AuditOutcome.FalseAlarm => "wrongly flag a difference",
+            AuditOutcome.NotEstimable => "be unable to measure it",
+            AuditOutcome.Misestimated => "get the direction right but the size wrong",
+            _ => "miss it",
+        };
+        return $"; there, {Verdicts.Audits(share, r.Replicates)} of 100 would {what}";
     }
 
     private static (string, IReadOnlyList<string>) MdrrWords(ResultsFolder f)

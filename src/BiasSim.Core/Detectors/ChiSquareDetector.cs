@@ -24,7 +24,7 @@ public sealed class ChiSquareDetector : CountDetector
         _shares = population.Groups.Select(g => g.Census / total).ToArray();
         DegreesOfFreedom = population.Groups.Length - 1;
         _critical = ChiSquared.InvCDF(DegreesOfFreedom, 1 - alpha);
-        _anyDisproportionality = trueRateRatios.Any(rr => Math.Abs(rr - 1.0) > 1e-12);
+        _anyDisproportionality = trueRateRatios.Any(rr => !NullEffect.IsNull(rr));
     }
 
     public int DegreesOfFreedom { get; }
@@ -36,6 +36,7 @@ public sealed class ChiSquareDetector : CountDetector
     public override ImmutableArray<string> Targets { get; } = [AllTarget];
     public override bool HasInterval => false;
     public override double? TrueValue(int target) => null;
+    public override bool? TrueEffect(int target) => _anyDisproportionality;
 
     public override void Evaluate(in RecordedCounts counts, Span<DetectorOutcome> outcomes)
     {

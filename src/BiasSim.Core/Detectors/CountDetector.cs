@@ -99,5 +99,11 @@ public abstract class CountDetector
     /// whose flags are not findings about the groups and must never be counted as false alarms.</summary>
     public virtual bool JudgesDisproportionality => true;
 
+    /// <summary>Whether target <paramref name="target"/> truly differs from "no disproportionality" (so a flag can be
+    /// correct and no flag is a miss), or null where replicates are not judged. Interval targets read it from their
+    /// truth by <see cref="Scenarios.NullEffect"/>; tests without an estimate override it.</summary>
+    public virtual bool? TrueEffect(int target) =>
+        JudgesDisproportionality && TrueValue(target) is double v ? !Scenarios.NullEffect.IsNull(v) : null;
+
     public abstract void Evaluate(in RecordedCounts counts, Span<DetectorOutcome> outcomes);
 }

@@ -27,7 +27,7 @@ public sealed class MissingShareDetector : CountDetector
     {
         Targets = [.. levels, ChiSquareDetector.AllTarget];
         _stratumLevel = stratumLevel;
-        _truths = [.. expectedShareByLevel.Select(s => Math.Abs(s / expectedShare - 1) < 1e-12 ? 1.0 : s / expectedShare)];
+        _truths = [.. expectedShareByLevel.Select(s => Scenarios.NullEffect.Snap(s / expectedShare))];
         _anyDifference = _truths.Any(t => t != 1.0);
         _z = Normal.InvCDF(0, 1, 1 - alpha / 2);
         _critical = levels.Length > 1 ? ChiSquared.InvCDF(levels.Length - 1, 1 - alpha) : double.PositiveInfinity;
@@ -41,6 +41,7 @@ public sealed class MissingShareDetector : CountDetector
     public bool AnyDifference => _anyDifference;
 
     public override double? TrueValue(int target) => target < _truths.Length ? _truths[target] : null;
+    public override bool? TrueEffect(int target) => target < _truths.Length ? base.TrueEffect(target) : _anyDifference;
 
     public override void Evaluate(in RecordedCounts counts, Span<DetectorOutcome> outcomes)
     {

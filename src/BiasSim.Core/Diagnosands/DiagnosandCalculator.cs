@@ -8,8 +8,14 @@ namespace BiasSim.Core.Diagnosands;
 /// </summary>
 public static class DiagnosandCalculator
 {
-    public static DiagnosandRow Compute(string detector, string group, double? truth, bool hasInterval, in TargetTally t)
+    /// <param name="directional">Whether flags have a direction (false for an omnibus test, whose up/down shares are null).</param>
+    /// <param name="effect">Whether the truth differs from "no difference", or null where replicates are not judged as
+    /// <see cref="AuditOutcome"/>s; <paramref name="perGroup"/>: whether all five outcomes apply (a test row has only
+    /// correct, missed and false alarm).</param>
+    public static DiagnosandRow Compute(string detector, string group, double? truth, bool hasInterval, in TargetTally t,
+                                        bool directional = true, bool? effect = null, bool perGroup = false)
     {
+        bool judged = effect is not null;
         long r = t.Replicates;
         long e = t.Estimable;
         var row = new DiagnosandRow
@@ -21,10 +27,21 @@ public static class DiagnosandCalculator
             Estimable = e,
             FlagRate = Rate(t.Flags, r),
             FlagRateSe = RateSe(t.Flags, r),
-            FlagUpRate = Rate(t.FlagsUp, r),
-            FlagUpRateSe = RateSe(t.FlagsUp, r),
-            FlagDownRate = Rate(t.FlagsDown, r),
-            FlagDownRateSe = RateSe(t.FlagsDown, r),
+            FlagUpRate = directional ? Rate(t.FlagsUp, r) : null,
+            FlagUpRateSe = directional ? RateSe(t.FlagsUp, r) : null,
+            FlagDownRate = directional ? Rate(t.FlagsDown, r) : null,
+            FlagDownRateSe = directional ? RateSe(t.FlagsDown, r) : null,
+            TrueDifference = effect,
+            CorrectRate = judged ? Rate(t.Correct, r) : null,
+            CorrectRateSe = judged ? RateSe(t.Correct, r) : null,
+            MisestimatedRate = judged && perGroup ? Rate(t.Misestimated, r) : null,
+            MisestimatedRateSe = judged && perGroup ? RateSe(t.Misestimated, r) : null,
+            WrongDirectionRate = judged && perGroup ? Rate(t.WrongDirection, r) : null,
+            WrongDirectionRateSe = judged && perGroup ? RateSe(t.WrongDirection, r) : null,
+            MissedRate = judged ? Rate(t.Missed, r) : null,
+            MissedRateSe = judged ? RateSe(t.Missed, r) : null,
+            FalseAlarmRate = judged ? Rate(t.FalseAlarms, r) : null,
+            FalseAlarmRateSe = judged ? RateSe(t.FalseAlarms, r) : null,
             NotEstimableRate = Rate(r - e, r),
             NotEstimableRateSe = RateSe(r - e, r),
             NotEstimableZeroCount = t.NotEstimableReasons[(int)Detectors.NotEstimableReason.ZeroCount],
@@ -40,7 +57,7 @@ public static class DiagnosandCalculator
         double rmse = Math.Sqrt(mse);
         // SE of the MSE is SD(d^2)/sqrt(E); the delta method gives SE(RMSE) = SE(MSE) / (2 RMSE).
         double? mseSe = MeanSe(t.SumLogDeviationSquared, t.SumLogDeviationFourth, e);
-        bool hasSign = logTruth != 0;
+        bool hasSign = logTruth != 0; // truths are snapped by NullEffect, so a null truth's log is exactly 0
         long f = t.Flags;
 
         return row with

@@ -19,10 +19,11 @@ public sealed record DiagnosandRow
     /// <summary>Power when the true rate ratio differs from 1; the false-alarm rate when it is 1.</summary>
     public double FlagRate { get; init; }
     public double FlagRateSe { get; init; }
-    public double FlagUpRate { get; init; }
-    public double FlagUpRateSe { get; init; }
-    public double FlagDownRate { get; init; }
-    public double FlagDownRateSe { get; init; }
+    /// <summary>Share flagged as higher / lower; null for a test with no direction (chi-square's "all").</summary>
+    public double? FlagUpRate { get; init; }
+    public double? FlagUpRateSe { get; init; }
+    public double? FlagDownRate { get; init; }
+    public double? FlagDownRateSe { get; init; }
     public double? MeanEstimate { get; init; }
     public double? MeanEstimateSe { get; init; }
     public double? MeanLogEstimate { get; init; }
@@ -49,6 +50,29 @@ public sealed record DiagnosandRow
     public long NotEstimableSingularMatrix { get; init; }
     public long NotEstimableNegativeCorrection { get; init; }
     public long NotEstimableNoData { get; init; }
+
+    /// <summary>
+    /// Each replicate's <see cref="AuditOutcome"/> as a share of all replicates. On a per-group row the five shares and
+    /// <see cref="NotEstimableRate"/> sum to 1 (an outcome the truth rules out is 0); a test row (chi-square's "all",
+    /// "family-wise") has only correct, missed and false alarm; a row whose flags are no claim about the groups
+    /// (tipping-point) has none.
+    /// </summary>
+    /// <summary>Whether the truth holds the difference this row looks for (a rate ratio other than 1, or for a test any
+    /// group's); null where replicates are not judged.</summary>
+    public bool? TrueDifference { get; init; }
+    public double? CorrectRate { get; init; }
+    public double? CorrectRateSe { get; init; }
+    public double? MisestimatedRate { get; init; }
+    public double? MisestimatedRateSe { get; init; }
+    public double? WrongDirectionRate { get; init; }
+    public double? WrongDirectionRateSe { get; init; }
+    public double? MissedRate { get; init; }
+    public double? MissedRateSe { get; init; }
+    public double? FalseAlarmRate { get; init; }
+    public double? FalseAlarmRateSe { get; init; }
+
+    /// <summary>Replicates behind a share of all replicates (shares are k / R, so this recovers k exactly).</summary>
+    public long? Count(double? share) => share is double p ? (long)Math.Round(p * Replicates) : null;
 
     /// <summary>The distribution of estimates over the estimable replicates; null without an interval.</summary>
     public EstimateDistribution? Distribution { get; init; }

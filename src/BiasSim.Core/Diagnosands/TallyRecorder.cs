@@ -11,13 +11,19 @@ public readonly struct TallyRecorder
     private readonly double _logTruth;
     private readonly int _truthSign;
     private readonly bool _hasInterval;
+    private readonly bool? _effect;
 
-    public TallyRecorder(double? truth, bool hasInterval)
+    /// <param name="truth">The target's true value, or null for a test without an estimand.</param>
+    /// <param name="hasInterval">Whether the detector reports an estimate with an interval.</param>
+    /// <param name="effect">Whether the truth differs from "no difference", or null when replicates are not judged
+    /// as outcomes (a sensitivity analysis such as tipping-point).</param>
+    public TallyRecorder(double? truth, bool hasInterval, bool? effect)
     {
         _hasInterval = hasInterval && truth is not null;
         _truth = truth ?? double.NaN;
         _logTruth = truth is double t ? Math.Log(t) : double.NaN;
         _truthSign = truth is double v ? Math.Sign(Math.Log(v)) : 0;
+        _effect = effect;
     }
 
     public void Record(ref TargetTally tally, in DetectorOutcome o)
@@ -33,6 +39,18 @@ public readonly struct TallyRecorder
         {
             tally.Flags++;
             if (o.Flag > 0) tally.FlagsUp++; else tally.FlagsDown++;
+        }
+        bool covered = _hasInterval && o.Lower <= _truth && _truth <= o.Upper;
+        if (_effect is bool effect)
+        {
+            switch (AuditJudgement.Judge(effect, _truthSign, o.Flag, _hasInterval ? covered : null))
+            {
+                case AuditOutcome.Correct: tally.Correct++; break;
+                case AuditOutcome.Misestimated: tally.Misestimated++; break;
+                case AuditOutcome.WrongDirection: tally.WrongDirection++; break;
+                case AuditOutcome.Missed: tally.Missed++; break;
+                case AuditOutcome.FalseAlarm: tally.FalseAlarms++; break;
+            }
         }
         if (!_hasInterval) return;
 
@@ -50,7 +68,7 @@ public readonly struct TallyRecorder
         double width = o.Upper - o.Lower;
         tally.SumWidth += width;
         tally.SumWidthSquared += width * width;
-        if (o.Lower <= _truth && _truth <= o.Upper) tally.Covered++;
+        if (covered) tally.Covered++;
         int bin = (int)Math.Floor((d + EstimateHistogram.HalfSpan) * BinsPerLogUnit);
         tally.Histogram[Math.Clamp(bin, 0, EstimateHistogram.Bins - 1)]++;
         if (o.Flag != 0 && _truthSign != 0)
@@ -60,5 +78,24 @@ public readonly struct TallyRecorder
             tally.SumAbsLogFlagged += a;
             tally.SumAbsLogFlaggedSquared += a * a;
         }
+    }
+
+    /// <summary>A family-wise row: did any group truly at rate ratio 1 get flagged, and which way. Both directions can
+    /// occur in one replicate, so the up and down counts may add up to more than the flags.</summary>
+    public static void RecordFamily(ref TargetTally tally, bool anyUp, bool anyDown)
+    {
+        tally.Replicates++;
+        tally.Estimable++;
+        if (anyUp || anyDown)
+        {
+            tally.Flags++;
+            tally.FalseAlarms++;
+        }
+        else
+        {
+            tally.Correct++;
+        }
+        if (anyUp) tally.FlagsUp++;
+        if (anyDown) tally.FlagsDown++;
     }
 }

@@ -35,6 +35,8 @@ public struct TargetTally
     public long FlagsDown;
     public long Covered;
     public long WrongSignFlags;
+    /// <summary>Each estimable replicate judged as one <see cref="AuditOutcome"/> (none when the target is not judged).</summary>
+    public long Correct, Misestimated, WrongDirection, Missed, FalseAlarms;
 
     /// <summary>d = log(estimate) - log(truth).</summary>
     public double SumLogDeviation, SumLogDeviationSquared, SumLogDeviationFourth;
@@ -56,6 +58,11 @@ public struct TargetTally
         FlagsDown += other.FlagsDown;
         Covered += other.Covered;
         WrongSignFlags += other.WrongSignFlags;
+        Correct += other.Correct;
+        Misestimated += other.Misestimated;
+        WrongDirection += other.WrongDirection;
+        Missed += other.Missed;
+        FalseAlarms += other.FalseAlarms;
         SumLogDeviation += other.SumLogDeviation;
         SumLogDeviationSquared += other.SumLogDeviationSquared;
         SumLogDeviationFourth += other.SumLogDeviationFourth;

@@ -102,10 +102,8 @@ public sealed class CellTable
     {
         int reference = population.ReferenceIndex;
         double referenceRate = expected[reference] / population.Groups[reference].Census;
-        return [.. expected.Select((e, g) => SnapToOne(e / population.Groups[g].Census / referenceRate))];
+        return [.. expected.Select((e, g) => NullEffect.Snap(e / population.Groups[g].Census / referenceRate))];
     }
-
-    private static double SnapToOne(double rr) => Math.Abs(rr - 1) < 1e-12 ? 1.0 : rr;
 
     private static IEnumerable<int[]> Combinations(int[] counts)
     {

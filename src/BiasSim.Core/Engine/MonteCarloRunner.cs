@@ -231,14 +231,19 @@ public static class MonteCarloRunner
     {
         private readonly (int Attribute, CountDetector Detector, Adjustment Adjust, int FamilySlot, bool[] IsNull)[] _entries;
         private readonly TallyRecorder[] _recorders;
-        private readonly (string Detector, string Target, string Attribute, double? Truth, bool HasInterval)[] _slots;
+        private readonly Slot[] _slots;
         private readonly double _alpha;
+
+        /// <summary>What one tally slot reports: its row's names, truth, and which diagnosands apply.</summary>
+        private sealed record Slot(string Detector, string Target, string Attribute, double? Truth, bool HasInterval, bool? Effect, SlotKind Kind);
+
+        private enum SlotKind { Group, Test, FamilyWise }
 
         public DetectorPlan(Scenario scenario, CountModel model)
         {
             _alpha = scenario.Simulation.Alpha;
             var entries = new List<(int, CountDetector, Adjustment, int, bool[])>();
-            var slots = new List<(string, string, string, double?, bool)>();
+            var slots = new List<Slot>();
             for (int k = 0; k < model.AttributeCount; k++)
             {
                 foreach (string name in scenario.Detectors)
@@ -248,15 +253,19 @@ public static class MonteCarloRunner
                     string attribute = model.AttributeName(k);
                     for (int t = 0; t < detector.Targets.Length; t++)
                     {
-                        slots.Add((detector.Name, detector.Targets[t], attribute, detector.TrueValue(t), detector.HasInterval));
+                        bool test = !detector.HasInterval || detector.TrueValue(t) is null;
+                        slots.Add(new Slot(detector.Name, detector.Targets[t], attribute, detector.TrueValue(t), detector.HasInterval,
+                            detector.TrueEffect(t), test ? SlotKind.Test : SlotKind.Group));
                     }
-                    bool[] isNull = [.. Enumerable.Range(0, detector.Targets.Length).Select(t => detector.HasInterval && detector.TrueValue(t) == 1.0)];
+                    // Only groups whose truth is judged can raise a false alarm: a sensitivity analysis's flags are not claims.
+                    bool[] isNull = [.. Enumerable.Range(0, detector.Targets.Length)
+                        .Select(t => detector.HasInterval && detector.TrueValue(t) is not null && detector.TrueEffect(t) == false)];
                     int family = -1;
                     // With one null group the family-wise rate is that group's own false-alarm rate: no row needed.
                     if (isNull.Count(n => n) >= 2)
                     {
                         family = slots.Count;
-                        slots.Add((detector.Name, FamilyWiseTarget, attribute, null, false));
+                        slots.Add(new Slot(detector.Name, FamilyWiseTarget, attribute, null, false, false, SlotKind.FamilyWise));
                     }
                     entries.Add((k, detector, spec.Adjust, family, isNull));
                     MaxTargets = Math.Max(MaxTargets, detector.Targets.Length);
@@ -264,7 +273,7 @@ public static class MonteCarloRunner
             }
             _entries = [.. entries];
             _slots = [.. slots];
-            _recorders = [.. slots.Select(x => new TallyRecorder(x.Item4, x.Item5))];
+            _recorders = [.. slots.Select(x => new TallyRecorder(x.Truth, x.HasInterval, x.Effect))];
             Stochastic = _entries.Any(e => e.Detector is MultipleImputationDetector or MisclassificationCorrectedDetector { EstimatesMatrix: true });
         }
 
@@ -290,16 +299,19 @@ public static class MonteCarloRunner
                 };
                 detector.Evaluate(counts, o);
                 if (adjust != Adjustment.None) MultipleComparisons.Adjust(o, adjust, _alpha);
-                bool anyFalseAlarm = false;
+                bool anyUp = false, anyDown = false;
                 for (int t = 0; t < n; t++, slot++)
                 {
                     _recorders[slot].Record(ref tallies[slot], o[t]);
-                    anyFalseAlarm |= isNull[t] && o[t].Flag != 0;
+                    if (isNull[t] && o[t].Estimable)
+                    {
+                        anyUp |= o[t].Flag > 0;
+                        anyDown |= o[t].Flag < 0;
+                    }
                 }
                 if (family >= 0)
                 {
-                    var familyOutcome = new DetectorOutcome { Estimable = true, Flag = anyFalseAlarm ? (sbyte)1 : (sbyte)0 };
-                    _recorders[slot].Record(ref tallies[slot], familyOutcome);
+                    TallyRecorder.RecordFamily(ref tallies[slot], anyUp, anyDown);
                     slot++;
                 }
             }
@@ -310,8 +322,10 @@ public static class MonteCarloRunner
             var rows = ImmutableArray.CreateBuilder<DiagnosandRow>(Slots);
             for (int s = 0; s < Slots; s++)
             {
-                var (detector, target, attribute, truth, hasInterval) = _slots[s];
-                rows.Add(DiagnosandCalculator.Compute(detector, target, truth, hasInterval, total[s]) with { Attribute = attribute });
+                Slot x = _slots[s];
+                bool directional = x.Kind != SlotKind.Test;
+                rows.Add(DiagnosandCalculator.Compute(x.Detector, x.Target, x.Truth, x.HasInterval, total[s],
+                    directional, x.Effect, perGroup: x.Kind == SlotKind.Group) with { Attribute = x.Attribute });
             }
             return rows.MoveToImmutable();
         }

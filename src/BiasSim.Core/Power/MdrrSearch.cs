@@ -151,8 +151,9 @@ public static class MdrrSearch
             done += result.CompletedReplicates;
             lastMissingShare = result.ExpectedMissingShare;
             DiagnosandRow row = result.Rows.Single(r => r.Detector == request.Detector && r.Attribute == Population.Ethnicity && r.Group == request.Group);
-            double p = request.Direction == FlagDirection.Up ? row.FlagUpRate : row.FlagDownRate;
-            double se = request.Direction == FlagDirection.Up ? row.FlagUpRateSe : row.FlagDownRateSe;
+            // Validation admits only per-group detectors, whose rows always have a direction.
+            double p = (request.Direction == FlagDirection.Up ? row.FlagUpRate : row.FlagDownRate)!.Value;
+            double se = (request.Direction == FlagDirection.Up ? row.FlagUpRateSe : row.FlagDownRateSe)!.Value;
             evaluations.Add(new PowerEvaluation(row.TrueRateRatio ?? rr, p, se));
             return p;
         }

@@ -56,8 +56,8 @@ public class ExactPowerTests
         Scenario s = TestScenarios.TwoGroupBaseRate(nRef, nG, baseRate, rr, share, replicates, seed);
         DiagnosandRow row = MonteCarloRunner.Run(s, new RunSettings(replicates, s.Seed, 2)).Rows.Single();
 
-        AssertWithin4Se(exact.Up, row.FlagUpRate, replicates);
-        AssertWithin4Se(exact.Down, row.FlagDownRate, replicates);
+        AssertWithin4Se(exact.Up, row.FlagUpRate!.Value, replicates);
+        AssertWithin4Se(exact.Down, row.FlagDownRate!.Value, replicates);
         AssertWithin4Se(exact.Up + exact.Down, row.FlagRate, replicates);
     }
 
@@ -94,8 +94,8 @@ public class ExactPowerTests
             """));
         DiagnosandRow row = MonteCarloRunner.Run(s, new RunSettings(replicates, s.Seed, 2)).Rows.Single(r => r.Group == "G");
         Assert.InRange(exact.Up, 0.2, 0.9); // a setting where power is informative, not 0 or 1
-        AssertWithin4Se(exact.Up, row.FlagUpRate, replicates);
-        AssertWithin4Se(exact.Down, row.FlagDownRate, replicates);
+        AssertWithin4Se(exact.Up, row.FlagUpRate!.Value, replicates);
+        AssertWithin4Se(exact.Down, row.FlagDownRate!.Value, replicates);
     }
 
     [Fact]
