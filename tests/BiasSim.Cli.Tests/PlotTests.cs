@@ -63,7 +63,7 @@ public class PlotTests
         CliResult r = Cli.Run("report", folder);
         Assert.True(r.ExitCode == 0, r.Stderr);
         AssertPlot(folder, "sweep-power");
-        Assert.Contains("detection rate across the sweep", File.ReadAllText(Path.Combine(folder, "report.html")));
+        Assert.Contains("audits that get the answer right, across the sweep", File.ReadAllText(Path.Combine(folder, "report.html")));
     }
 
     [Fact]

@@ -64,6 +64,7 @@ public static class DetectionOutput
     {
         string reference = r.Reference, attribute = Attribute(r);
         string share = (100 * r.MissingShare).ToString("0.0", Inv) + "%";
+        string level = (100 * (1 - r.Request.Alpha)).ToString("0.##", Inv) + "%";
         var findings = new List<string>
         {
             string.Create(Inv, $"Of {r.Referrals:N0} referrals, {r.Unknown:N0} ({share}) have no recorded {attribute}."),
@@ -87,18 +88,18 @@ public static class DetectionOutput
                         "down" => $"lower than the {reference} rate beyond chance",
                         _ => $"not distinguishable from the {reference} rate",
                     };
-                    parts.Add(string.Create(Inv, $"on recorded referrals alone, referred at {rr.Estimate:0.00} times the {reference} rate (95% interval {rr.Lower:0.00} to {rr.Upper:0.00}), {verdict}"));
+                    parts.Add(string.Create(Inv, $"on recorded referrals alone, referred at {rr.Estimate:0.00} times the {reference} rate ({level} interval {rr.Lower:0.00} to {rr.Upper:0.00}), {verdict}"));
                 }
             }
             if (Find(MisclassificationCorrectedDetector.DetectorName, group) is { } mc)
             {
                 parts.Add(mc.Estimable
-                    ? string.Create(Inv, $"corrected for the misclassification matrix, {mc.Estimate:0.00} (95% interval {mc.Lower:0.00} to {mc.Upper:0.00})")
+                    ? string.Create(Inv, $"corrected for the misclassification matrix, {mc.Estimate:0.00} ({level} interval {mc.Lower:0.00} to {mc.Upper:0.00})")
                     : $"the misclassification correction is not estimable ({mc.Note["not estimable: ".Length..]})");
             }
             if (Find(IpwDetector.DetectorName, group) is { Estimable: true } ipw)
             {
-                parts.Add(string.Create(Inv, $"weighted by {r.Data.Stratifier}, {ipw.Estimate:0.00} (95% interval {ipw.Lower:0.00} to {ipw.Upper:0.00})"));
+                parts.Add(string.Create(Inv, $"weighted by {r.Data.Stratifier}, {ipw.Estimate:0.00} ({level} interval {ipw.Lower:0.00} to {ipw.Upper:0.00})"));
             }
             if (Find(BoundsDetector.DetectorName, group) is { } b)
             {

@@ -153,8 +153,8 @@ public static class MdrrOutput
         return sb.ToString();
     }
 
-    /// <summary>"With 64.7% of ethnicity unrecorded, the smallest over-referral of Black people detected in 80 of 100 audits
-    /// is a rate ratio of 1.14 (95% MC interval 1.13 to 1.15)."</summary>
+    /// <summary>"With 64.7% of ethnicity unrecorded, the smallest true over-referral of Black people that audits flag as
+    /// over-referral in 80 of 100 is a rate ratio of 1.14 (95% MC interval 1.13 to 1.15)."</summary>
     public static string Sentence(Scenario scenario, MdrrResult r)
     {
         string missing = ConsoleReport.RecordingPhrase(scenario, r.ExpectedMissingShare);
@@ -163,11 +163,12 @@ public static class MdrrOutput
         string lead = char.ToUpperInvariant(missing[0]) + missing[1..];
         if (r.Mdrr is not double mdrr)
         {
-            return $"{lead}, there is no smallest {kind} of {r.Group} people detected in {per100} of 100 audits: {r.Failure}.";
+            return $"{lead}, no true {kind} of {r.Group} people was found that audits flag as {kind} in {per100} of 100: {r.Failure}.";
         }
         int decimals = Decimals(r);
         string interval = r.MdrrLower is double lo && r.MdrrUpper is double hi ? $" (95% MC interval {Rr(lo, decimals)} to {Rr(hi, decimals)})" : "";
-        return $"{lead}, the smallest {kind} of {r.Group} people detected in {per100} of 100 audits is a rate ratio of {Rr(mdrr, decimals)}{interval}.";
+        // A flag in the right direction is what MDRR counts, not a correct audit: the words say "flag", never "detect".
+        return $"{lead}, the smallest true {kind} of {r.Group} people that audits flag as {kind} in {per100} of 100 is a rate ratio of {Rr(mdrr, decimals)}{interval}.";
     }
 
     /// <summary>Enough decimals that the ends of the Monte Carlo interval differ when printed: 2, or 3 for a tight interval.</summary>

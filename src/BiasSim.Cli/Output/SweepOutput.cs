@@ -132,30 +132,39 @@ public static class SweepOutput
 
         // Rows can differ between points (a family-wise row exists only when every true rate ratio is 1): take them all.
         var keys = points.SelectMany(p => p.Result.Rows).Select(Key).Distinct().ToList();
-        sb.Append("\nFlagged (power, or false alarms at a true RR of 1), ±MC SE, by design point:\n");
-        var table = new TextTable([.. plan.Parameters.Select(p => p.Path), .. keys]);
-        foreach (int i in PrintedIndices(points.Count))
+        sb.Append("\nCorrect (flagged in the true direction with an interval holding the truth, or nothing flagged at a true RR of 1), ±MC SE, by design point:\n");
+        Table(r => r.CorrectRate is double c ? (r.NotEstimableRate >= 0.5 ? "not measurable" : ConsoleReport.RateWithError(c, r.CorrectRateSe, r.Replicates)) : "not judged");
+        sb.Append("\nFlagged as higher / lower (a flag is not a finding: see above for whether it was right):\n");
+        Table(r => r.FlagUpRate is null ? $"{Pct(r.FlagRate)} (no direction)" : $"{Pct(r.FlagUpRate.Value)} / {Pct(r.FlagDownRate!.Value)}");
+
+        void Table(Func<DiagnosandRow, string> cell)
         {
-            if (i < 0)
+            var table = new TextTable([.. plan.Parameters.Select(p => p.Path), .. keys]);
+            foreach (int i in PrintedIndices(points.Count))
             {
-                table.Add([.. Enumerable.Repeat("...", plan.Parameters.Length + keys.Count)]);
-                continue;
+                if (i < 0)
+                {
+                    table.Add([.. Enumerable.Repeat("...", plan.Parameters.Length + keys.Count)]);
+                    continue;
+                }
+                SweepPointResult point = points[i];
+                var cells = new List<string>(point.Point.Values);
+                foreach (string key in keys)
+                {
+                    DiagnosandRow? row = point.Result.Rows.FirstOrDefault(r => Key(r) == key);
+                    cells.Add(row is null ? "-" : cell(row));
+                }
+                table.Add([.. cells]);
             }
-            SweepPointResult point = points[i];
-            var cells = new List<string>(point.Point.Values);
-            foreach (string key in keys)
-            {
-                DiagnosandRow? row = point.Result.Rows.FirstOrDefault(r => Key(r) == key);
-                cells.Add(row is null ? "-" : string.Create(Inv, $"{100 * row.FlagRate:0.0}% ±{100 * row.FlagRateSe:0.0}"));
-            }
-            table.Add([.. cells]);
+            table.Render(sb);
         }
-        table.Render(sb);
         if (points.Count > MaxPrintedPoints) sb.Append(Inv, $"  ({points.Count - MaxPrintedPoints:N0} design points not shown here: sweep.csv has them all)\n");
         foreach (string warning in info.Warnings) sb.Append("Warning: ").Append(warning).Append('\n');
         sb.Append(Inv, $"\nWrote {Path.Combine(outputFolder, "sweep.csv")} and {Path.Combine(outputFolder, "summary.json")}\n");
         return sb.ToString();
     }
+
+    private static string Pct(double v) => (100 * v).ToString("0.0", Inv) + "%";
 
     private static string Key(DiagnosandRow r) =>
         r.Attribute == Population.Ethnicity ? $"{r.Detector} {r.Group}" : $"{r.Detector} {r.Attribute}:{r.Group}";

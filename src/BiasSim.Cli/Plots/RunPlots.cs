@@ -1,5 +1,6 @@
 using System.Text;
 using BiasSim.Cli.Report;
+using McInterval = BiasSim.Core.Diagnosands.McInterval;
 using ScottPlot;
 using static BiasSim.Cli.Plots.PlotTheme;
 
@@ -21,9 +22,16 @@ internal static class RunPlots
             string suffix = IsPrimary(attribute.Key) ? "" : "-" + Slug(attribute.Key);
             string by = IsPrimary(attribute.Key) ? "" : $" (by {attribute.Key})";
             var rows = attribute.ToList();
-            var between = rows.Where(r => Labels.EstimatesRateRatios(r.Row.Detector)).ToList();
+            var judged = rows.Where(r => Output.Verdicts.IsJudged(r.Row)).ToList();
+            if (judged.Count > 0)
+            {
+                var bars = judged.Select(r => ($"{Labels.Detector(r.Row.Detector, f.ReferenceFor(r.Attribute))}:\n{Labels.Group(r.Row.Group)}", r.Row)).ToList();
+                yield return OutcomePlots.Draw("outcomes" + suffix, $"{f.ScenarioName}: what 100 audits would conclude{by}", "Detector and group", bars,
+                    $"Stacked bar chart for scenario {f.ScenarioName}{by}: for each detector and group, how many of 100 simulated audits are correct, misestimated, wrong in direction, missed, false alarms or cannot be measured.");
+            }
+            var between = judged.Where(r => Labels.EstimatesRateRatios(r.Row.Detector)).ToList();
             if (between.Count > 0) yield return Power(f, between, "power" + suffix, by);
-            foreach (var other in rows.Where(r => !Labels.EstimatesRateRatios(r.Row.Detector)).GroupBy(r => r.Row.Detector))
+            foreach (var other in judged.Where(r => !Labels.EstimatesRateRatios(r.Row.Detector)).GroupBy(r => r.Row.Detector))
             {
                 yield return Power(f, [.. other], $"power-{Slug(other.Key)}{suffix}", $"{by}: {Labels.Detector(other.Key, "").ToLowerInvariant()}");
             }
@@ -51,29 +59,30 @@ internal static class RunPlots
 
     private static RenderedPlot Power(ResultsFolder f, List<ResultRow> all, string stem, string by)
     {
-        string title = $"{f.ScenarioName}: how often an audit flags a difference{by}";
+        string title = $"{f.ScenarioName}: how often an audit gets the answer right{by}";
         bool rateRatios = all.All(r => Labels.EstimatesRateRatios(r.Row.Detector));
-        Plot plot = NewPlot(title, rateRatios ? "Group (and its true rate ratio)" : "Stratum (and its true ratio)", "Audits that flag a difference (%)");
+        Plot plot = NewPlot(title, rateRatios ? "Group (and its true rate ratio)" : "Stratum (and its true ratio)", "Audits that are correct (%)");
         var categories = all.Select(r => r.Row.Group).Distinct().ToList();
         var detectors = all.Select(r => r.Row.Detector).Distinct().ToList();
         string reference = f.ReferenceFor(all[0].Attribute);
-        var alt = new StringBuilder($"Dot chart with 95% Monte Carlo error bars of the share of simulated audits that flag a difference, for scenario {f.ScenarioName}{by}, by group and detector.");
-        var unmeasurable = new List<(double X, double Y)>();
+        var alt = new StringBuilder($"Dot chart with 95% Monte Carlo intervals of the share of simulated audits that get the answer right (right direction and an interval holding the truth, or no flag where there is no difference), for scenario {f.ScenarioName}{by}, by group and detector.");
+        var unmeasurable = new List<double>();
         for (int d = 0; d < detectors.Count; d++)
         {
             var rows = all.Where(r => r.Row.Detector == detectors[d]).ToList();
             double offset = detectors.Count == 1 ? 0 : (d - (detectors.Count - 1) / 2.0) * 0.12;
             double X(ResultRow r) => categories.IndexOf(r.Row.Group) + offset;
             var measured = rows.Where(r => !Unmeasurable(r)).ToList();
-            unmeasurable.AddRange(rows.Where(Unmeasurable).Select(r => (X(r), 100 * r.Row.FlagRate)));
+            unmeasurable.AddRange(rows.Where(Unmeasurable).Select(X));
             string label = Labels.Detector(detectors[d], reference);
             if (measured.Count > 0)
             {
                 double[] xs = [.. measured.Select(X)];
-                double[] ys = [.. measured.Select(r => 100 * r.Row.FlagRate)];
-                var bars = plot.Add.ErrorBar(xs, ys, [.. measured.Select(r => 100 * Z95 * r.Row.FlagRateSe)]);
-                bars.YErrorNegative = [.. measured.Select(r => Math.Min(100 * Z95 * r.Row.FlagRateSe, 100 * r.Row.FlagRate))];
-                bars.YErrorPositive = [.. measured.Select(r => Math.Min(100 * Z95 * r.Row.FlagRateSe, 100 - 100 * r.Row.FlagRate))];
+                double[] ys = [.. measured.Select(r => 100 * r.Row.CorrectRate!.Value)];
+                var wilson = measured.Select(r => McInterval.WilsonOfShare(r.Row.CorrectRate!.Value, r.Row.Replicates)).ToList();
+                var bars = plot.Add.ErrorBar(xs, ys, [.. wilson.Select(_ => 0.0)]);
+                bars.YErrorNegative = [.. measured.Select((r, i) => 100 * (r.Row.CorrectRate!.Value - wilson[i].Lower))];
+                bars.YErrorPositive = [.. measured.Select((r, i) => 100 * (wilson[i].Upper - r.Row.CorrectRate!.Value))];
                 bars.Color = SeriesColor(d);
                 bars.LineWidth = 1.5f;
                 var markers = plot.Add.Markers(xs, ys, SeriesMarker(d), 11, SeriesColor(d));
@@ -81,28 +90,30 @@ internal static class RunPlots
             }
             alt.Append(' ').Append(label).Append(": ")
                .AppendJoin("; ", rows.Select(r => $"{Labels.Group(r.Row.Group)}{(r.Row.TrueRateRatio is double rr ? $" (true RR {Num(rr)})" : "")} " +
-                                                  (Unmeasurable(r) ? $"cannot be measured in {Pct(r.Row.NotEstimableRate)} of audits" : Pct(r.Row.FlagRate))))
+                                                  (Unmeasurable(r) ? $"cannot be measured in {Pct(r.Row.NotEstimableRate)} of audits" : $"correct in {Pct(r.Row.CorrectRate!.Value)}")))
                .Append('.');
         }
-        if (unmeasurable.Count > 0)
+        // A group that cannot be measured has no share correct to plot: it is named as such, never drawn at 0%.
+        foreach (double x in unmeasurable)
         {
-            double[] ux = [.. unmeasurable.Select(u => u.X)], uy = [.. unmeasurable.Select(u => u.Y)];
-            var x = plot.Add.Markers(ux, uy, MarkerShape.Eks, 12, Grey);
-            x.MarkerLineWidth = 2;
-            x.LegendText = "Cannot be measured in most audits (never recorded)";
+            var text = plot.Add.Text("cannot be\nmeasured", x, 50);
+            text.LabelFontColor = Grey;
+            text.LabelFontSize = 12;
+            text.LabelAlignment = Alignment.MiddleCenter;
         }
         if (f.Alpha is double alpha)
         {
-            var line = plot.Add.HorizontalLine(100 * alpha, 1.5f, Grey, LinePattern.Dotted);
-            line.LegendText = $"Alpha: the false-alarm rate allowed ({Num(100 * alpha, "0.#")}%)";
+            var line = plot.Add.HorizontalLine(100 * (1 - alpha), 1.5f, Grey, LinePattern.Dotted);
+            line.LegendText = $"1 - alpha: the share correct expected where there is no difference ({Num(100 * (1 - alpha), "0.#")}%)";
         }
         bool crowded = categories.Count > 6;
         CategoryTicks(plot.Axes.Bottom, [.. categories.Select(g => GroupTick(all.First(r => r.Row.Group == g), crowded))]);
         plot.Axes.SetLimits(-0.6, categories.Count - 0.4, -3, 103);
         LegendBelow(plot);
-        string caption = "Each mark is the share of simulated audits in which the detector flagged a difference for that group, with a 95% Monte Carlo band (±1.96 standard errors). " +
-                         "Where the true rate ratio is not 1 this is the detection rate (power); where it is 1, every flag is a false alarm and the dotted line marks the rate alpha allows." +
-                         (unmeasurable.Count > 0 ? " A cross marks a group the audit cannot measure at all in most audits: no recorded referral carries it." : "");
+        string caption = "Each mark is the share of simulated audits that got the answer right for that group, with a 95% Monte Carlo interval (Wilson). " +
+                         "Where the true rate ratio is not 1, right means flagged in the true direction with an interval that holds the true rate ratio; " +
+                         "where it is 1, right means nothing flagged, and the dotted line marks the share alpha leaves. A flag in the wrong direction or of the wrong size is not counted." +
+                         (unmeasurable.Count > 0 ? " Groups marked \"cannot be measured\" have no recorded referral to compare in most audits." : "");
         return Render(plot, stem, title, alt.ToString(), caption);
     }
 
@@ -154,7 +165,8 @@ internal static class RunPlots
         RateRatioTicks(plot.Axes.Left, lo - pad, hi + pad);
         plot.Axes.SetLimits(-0.6, categories.Count - 0.4, lo - pad, hi + pad);
         LegendBelow(plot);
-        string caption = "Marks show the average estimated rate ratio over the simulated audits, bars the average interval (95%; for bounds, the range the data allow), " +
+        string confidence = f.Alpha is double a ? Num(100 * (1 - a), "0.##") + "%" : "the detector's confidence level";
+        string caption = $"Marks show the average estimated rate ratio over the simulated audits, bars the average interval ({confidence}; for bounds, the range the data allow), " +
                          "diamonds the true rate ratio the audits should find. An average far from its diamond is bias: missing or officer-assigned data moving the answer, not just blurring it.";
         return Render(plot, stem, title, alt.ToString(), caption);
     }

@@ -25,9 +25,13 @@ internal static class SweepPlots
         if (f.SweepPoints.Length > 0)
         {
             List<int> varying = Varying(f.SweepParameters, f.SweepPoints.Select(p => p.Values));
+            // Only rows whose audits are judged have a share correct to plot (tipping-point's flags are not findings).
             List<Series> series = [.. f.SweepPoints
+                .Where(p => Output.Verdicts.IsJudged(p.Result.Row))
                 .GroupBy(p => (p.Result.Row.Detector, p.Result.Row.Group, p.Result.Attribute))
                 .Select(g => new Series(g.Key.Detector, g.Key.Group, g.Key.Attribute, [.. g]))];
+            if (series.Count > 0 && Outcomes(f, varying, series) is { } outcomes) yield return outcomes;
+            if (series.Count == 0) yield break;
             if (varying.Count == 1 && Numeric(f.SweepPoints.Select(p => p.Values[varying[0]])))
             {
                 yield return PowerLines(f, varying[0], series);
@@ -38,6 +42,31 @@ internal static class SweepPlots
             }
         }
         if (f.MdrrRows.Length > 0 && MdrrAxis(f) is int axis) yield return Mdrr(f, axis);
+    }
+
+    /// <summary>What 100 audits conclude at each design point, for the series the sweep's headline follows: the first
+    /// per-group rate-ratio series with a true difference, else the first per-group series.</summary>
+    private static RenderedPlot? Outcomes(ResultsFolder f, List<int> varying, List<Series> series)
+    {
+        var perGroup = series.Where(s => !Labels.IsSummaryRow(s.Group)).ToList();
+        Series? s = perGroup.FirstOrDefault(x => x.Detector == Core.Detectors.RateRatioDetector.DetectorName && x.Points.Any(p => Output.Verdicts.HasEffect(p.Result.Row)))
+                    ?? perGroup.FirstOrDefault(x => x.Detector == Core.Detectors.RateRatioDetector.DetectorName) ?? perGroup.FirstOrDefault();
+        if (s is null) return null;
+        var points = s.Points;
+        if (varying.Count >= 1 && Numeric(points.Select(p => p.Values[varying[0]]))) points = [.. points.OrderBy(p => p.Number(varying[0]))];
+        var shown = varying.Count > 0 ? varying : [.. Enumerable.Range(0, f.SweepParameters.Length)];
+        string Label(SweepPoint p) => string.Join("\n", shown.Select(i => $"{ShortParameter(f, f.SweepParameters[i])} {Labels.Value(f.SweepParameters[i], p.Values[i])}"));
+        string who = SeriesLabel(f, s, withTruth: true);
+        return OutcomePlots.Draw($"sweep-outcomes-{Slug(s.Detector)}-{Slug(s.Group)}", $"{f.ScenarioName}: what 100 audits conclude, {who}", "Design point",
+            [.. points.Select(p => (Label(p), p.Result.Row))],
+            $"Stacked bar chart for scenario {f.ScenarioName}, {who}: at each design point, how many of 100 simulated audits are correct, misestimated, wrong in direction, missed, false alarms or cannot be measured.");
+    }
+
+    /// <summary>A swept parameter's name short enough for a bar's tick label.</summary>
+    private static string ShortParameter(ResultsFolder f, string path)
+    {
+        string label = Labels.Parameter(path, f.Reference).Split(" (")[0];
+        return label.Length <= 24 ? label + ":" : path.Split('.')[^1] + ":";
     }
 
     private static bool Numeric(IEnumerable<string> values) => values.All(v => ResultsFolder.ParseNumber(v) is not null);
@@ -55,16 +84,21 @@ internal static class SweepPlots
     {
         string path = f.SweepParameters[parameter];
         string xLabel = Labels.Parameter(path, f.Reference);
-        string title = $"{f.ScenarioName}: detection rate across the sweep";
-        Plot plot = NewPlot(title, xLabel, "Audits that flag a difference (%)");
-        var alt = new StringBuilder($"Line chart for scenario {f.ScenarioName}: the share of simulated audits that flag a difference (with 95% Monte Carlo bands) against {xLabel.ToLowerInvariant()}, one line per detector and group.");
+        string title = $"{f.ScenarioName}: audits that get the answer right, across the sweep";
+        Plot plot = NewPlot(title, xLabel, "Audits that are correct (%)");
+        var alt = new StringBuilder($"Line chart for scenario {f.ScenarioName}: the share of simulated audits that get the answer right (with 95% Monte Carlo intervals) against {xLabel.ToLowerInvariant()}, one line per detector and group; points where the group cannot be measured in most audits are left out and named.");
+        var unmeasurable = new List<(double X, string Label)>();
         for (int i = 0; i < series.Count; i++)
         {
-            var pts = series[i].Points.OrderBy(p => p.Number(parameter)).ToList();
+            var all = series[i].Points.OrderBy(p => p.Number(parameter)).ToList();
+            // Where most audits cannot measure the group there is no share correct to draw: never draw it as 0%.
+            var pts = all.Where(p => p.Result.Row.NotEstimableRate < 0.5).ToList();
+            unmeasurable.AddRange(all.Except(pts).Select(p => (Labels.Scale(path, p.Number(parameter)!.Value), SeriesLabel(f, series[i], withTruth: false))));
             double[] xs = [.. pts.Select(p => Labels.Scale(path, p.Number(parameter)!.Value))];
-            double[] ys = [.. pts.Select(p => 100 * p.Result.Row.FlagRate)];
-            double[] lo = [.. pts.Select(p => Math.Max(0, 100 * (p.Result.Row.FlagRate - RunPlots.Z95 * p.Result.Row.FlagRateSe)))];
-            double[] hi = [.. pts.Select(p => Math.Min(100, 100 * (p.Result.Row.FlagRate + RunPlots.Z95 * p.Result.Row.FlagRateSe)))];
+            double[] ys = [.. pts.Select(p => 100 * p.Result.Row.CorrectRate!.Value)];
+            var wilson = pts.Select(p => Core.Diagnosands.McInterval.WilsonOfShare(p.Result.Row.CorrectRate!.Value, p.Result.Row.Replicates)).ToList();
+            double[] lo = [.. wilson.Select(w => 100 * w.Lower)];
+            double[] hi = [.. wilson.Select(w => 100 * w.Upper)];
             if (xs.Length > 1)
             {
                 var band = plot.Add.FillY(xs, lo, hi);
@@ -79,17 +113,26 @@ internal static class SweepPlots
             line.MarkerSize = 9;
             line.LegendText = SeriesLabel(f, series[i], withTruth: true);
             alt.Append(' ').Append(SeriesLabel(f, series[i], withTruth: true)).Append(": ")
-               .AppendJoin(", ", pts.Select(p => $"{Labels.Value(path, p.Values[parameter])} gives {Pct(p.Result.Row.FlagRate)}")).Append('.');
+               .AppendJoin(", ", all.Select(p => $"{Labels.Value(path, p.Values[parameter])} gives " +
+                   (p.Result.Row.NotEstimableRate >= 0.5 ? "cannot be measured" : Pct(p.Result.Row.CorrectRate!.Value) + " correct"))).Append('.');
+        }
+        foreach (var group in unmeasurable.GroupBy(u => u.X))
+        {
+            var text = plot.Add.Text("cannot be\nmeasured", group.Key, 50);
+            text.LabelFontColor = Grey;
+            text.LabelFontSize = 11;
+            text.LabelAlignment = Alignment.MiddleCenter;
         }
         if (f.Alpha is double alpha)
         {
-            var a = plot.Add.HorizontalLine(100 * alpha, 1.5f, Grey, LinePattern.Dotted);
-            a.LegendText = $"Alpha ({Num(100 * alpha, "0.#")}%)";
+            var a = plot.Add.HorizontalLine(100 * (1 - alpha), 1.5f, Grey, LinePattern.Dotted);
+            a.LegendText = $"1 - alpha: correct share expected with no difference ({Num(100 * (1 - alpha), "0.#")}%)";
         }
         plot.Axes.SetLimitsY(-3, 103);
         LegendBelow(plot);
-        string caption = $"How often a simulated audit flags a difference as {xLabel.ToLowerInvariant()} changes, with 95% Monte Carlo bands (±1.96 standard errors). " +
-                         "Lines for a true rate ratio other than 1 are detection rates (power); at a true rate ratio of 1 they are false-alarm rates.";
+        string caption = $"How often a simulated audit gets the answer right as {xLabel.ToLowerInvariant()} changes, with 95% Monte Carlo intervals (Wilson). " +
+                         "Right means flagged in the true direction with an interval holding the true rate ratio, or, at a true rate ratio of 1, nothing flagged. " +
+                         "Flags in the wrong direction or of the wrong size do not count.";
         return Render(plot, "sweep-power", title, alt.ToString(), caption);
     }
 
@@ -99,29 +142,40 @@ internal static class SweepPlots
         double[] xv = [.. s.Points.Select(p => p.Number(px)!.Value).Distinct().Order()];
         double[] yv = [.. s.Points.Select(p => p.Number(py)!.Value).Distinct().Order()];
         string who = SeriesLabel(f, s, withTruth: false);
-        string title = $"{f.ScenarioName}: detection rate, {who}";
+        string title = $"{f.ScenarioName}: audits correct, {who}";
         Plot plot = NewPlot(title, Labels.Parameter(xPath, f.Reference), Labels.Parameter(yPath, f.Reference));
         var values = new double[yv.Length, xv.Length];
         for (int r = 0; r < yv.Length; r++) for (int c = 0; c < xv.Length; c++) values[r, c] = double.NaN;
-        var alt = new StringBuilder($"Heatmap for scenario {f.ScenarioName}, {who}: the share of simulated audits that flag a difference for each combination of {Labels.Parameter(xPath, f.Reference).ToLowerInvariant()} and {Labels.Parameter(yPath, f.Reference).ToLowerInvariant()}; every cell is labelled with its percentage.");
+        var alt = new StringBuilder($"Heatmap for scenario {f.ScenarioName}, {who}: the share of simulated audits that get the answer right for each combination of {Labels.Parameter(xPath, f.Reference).ToLowerInvariant()} and {Labels.Parameter(yPath, f.Reference).ToLowerInvariant()}; every cell is labelled with its percentage.");
         foreach (SweepPoint p in s.Points)
         {
             int c = Array.IndexOf(xv, p.Number(px)!.Value), r = Array.IndexOf(yv, p.Number(py)!.Value);
             // Row 0 of the intensities is drawn at the top; put the smallest y value at the bottom.
-            values[yv.Length - 1 - r, c] = 100 * p.Result.Row.FlagRate;
+            // A cell the audit cannot measure in most replicates stays empty (NaN) and is labelled so, never coloured as 0%.
+            values[yv.Length - 1 - r, c] = p.Result.Row.NotEstimableRate >= 0.5 ? double.NaN : 100 * p.Result.Row.CorrectRate!.Value;
         }
+        var unmeasured = s.Points.Where(p => p.Result.Row.NotEstimableRate >= 0.5)
+            .Select(p => (Array.IndexOf(xv, p.Number(px)!.Value), Array.IndexOf(yv, p.Number(py)!.Value))).ToHashSet();
         var map = plot.Add.Heatmap(values);
         map.Colormap = new ScottPlot.Colormaps.Viridis();
         map.ManualRange = new ScottPlot.Range(0, 100);
         map.Rectangle = new CoordinateRect(-0.5, xv.Length - 0.5, -0.5, yv.Length - 0.5); // the outer edges of the cells
         map.NaNCellColor = ScottPlot.Colors.White;
         var bar = plot.Add.ColorBar(map);
-        bar.Label = "Audits that flag a difference (%)";
+        bar.Label = "Audits that are correct (%)";
         for (int r = 0; r < yv.Length; r++)
         {
             for (int c = 0; c < xv.Length; c++)
             {
                 double v = values[yv.Length - 1 - r, c];
+                if (unmeasured.Contains((c, r)))
+                {
+                    var none = plot.Add.Text("n/m", c, r);
+                    none.Alignment = Alignment.MiddleCenter;
+                    none.LabelFontColor = Grey;
+                    alt.Append($" {Labels.Value(xPath, Raw(xv[c]))} and {Labels.Value(yPath, Raw(yv[r]))}: cannot be measured.");
+                    continue;
+                }
                 if (double.IsNaN(v)) continue;
                 var text = plot.Add.Text($"{v:0}%", c, r);
                 text.Alignment = Alignment.MiddleCenter;
@@ -136,7 +190,8 @@ internal static class SweepPlots
         CategoryTicks(plot.Axes.Left, [.. yv.Select(y => Labels.Value(yPath, Raw(y)))]);
         plot.Axes.SetLimits(-0.5, xv.Length - 0.5, -0.5, yv.Length - 0.5);
         plot.HideGrid();
-        string caption = $"Each cell is the share of simulated audits that flag a difference for {who}; darker cells flag less often. Percentages are printed in every cell.";
+        string caption = $"Each cell is the share of simulated audits that get the answer right for {who} (right direction with an interval holding the truth, " +
+                         "or no flag where there is no difference); darker cells are right less often. Percentages are printed in every cell; \"n/m\" marks a cell the audit cannot measure in most replicates.";
         return Render(plot, $"heatmap-{Slug(s.Detector)}-{Slug(s.Group)}{(s.Attribute.Length > 0 && s.Attribute != Core.Scenarios.Population.Ethnicity ? "-" + Slug(s.Attribute) : "")}", title, alt.ToString(), caption);
     }
 
@@ -196,7 +251,7 @@ internal static class SweepPlots
         var one = plot.Add.HorizontalLine(1, 1.5f, Grey, LinePattern.Dotted);
         one.LegendText = "No difference (rate ratio 1)";
         LegendBelow(plot);
-        string caption = "The smallest true rate ratio the audit would detect at the stated power, with a 95% band; higher means only larger disproportionality can be seen. " +
+        string caption = "The smallest true rate ratio that audits flag in its direction at the stated power (a flag, not necessarily a correct size), with a 95% band; higher means only larger disproportionality can be seen. " +
                          "Where given, the formula line is the analytic approximation.";
         return Render(plot, "mdrr", title, alt.ToString(), caption);
     }

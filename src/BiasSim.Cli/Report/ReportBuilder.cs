@@ -27,10 +27,12 @@ public static class ReportBuilder
             Assumptions = Assumptions(f),
             Tables = f.Kind switch { ResultsKind.Sweep => [SweepTable(f), .. MdrrTables(f)], ResultsKind.Mdrr => [.. MdrrTables(f)], _ => [.. RunTables(f), .. MdrrTables(f)] },
             TableNote = f.Kind == ResultsKind.Mdrr
-                ? "The minimum detectable rate ratio (MDRR) is the smallest true rate ratio the audit detects in the target share of audits; brackets give its 95% Monte Carlo interval. The formula column is the analytic approximation."
-                : "\"Flags a difference\" is the share of simulated audits in which the detector flagged a difference: the detection rate (power) " +
-                        "where the true rate ratio is not 1, the false-alarm rate where it is 1. Brackets give the 95% Monte Carlo band (±1.96 standard errors). " +
-                        "Coverage is the share of audits whose 95% interval holds the true rate ratio (95% is right); bias is the average error on the log scale (0 is right).",
+                ? "The minimum detectable rate ratio (MDRR) is the smallest true rate ratio the audit flags in its direction in the target share of audits; brackets give its 95% Monte Carlo interval. The formula column is the analytic approximation."
+                : $"Each simulated audit ends in one outcome. Correct: flagged in the true direction with a {Confidence(f)} interval that holds the true rate ratio, " +
+                        "or nothing flagged where the true rate ratio is 1. Misestimated: right direction, but the interval excludes the truth. Wrong direction, missed " +
+                        "(a true difference not flagged), false alarm (a difference flagged where there is none) and not estimable complete the count. " +
+                        "\"Flags a difference\" counts every flag, right or wrong: a flag is not a finding. Brackets give a 95% Monte Carlo interval (Wilson). " +
+                        $"Coverage is the share of audits whose {Confidence(f)} interval holds the true rate ratio ({Confidence(f)} is right); bias is the average error on the log scale (0 is right).",
             Plots = plots,
             PlotsNote = plotsNote,
             Reproducibility = Reproducibility(f),
@@ -88,7 +90,7 @@ public static class ReportBuilder
             string param = Lower(Labels.Parameter(path, f.Reference).Split(" (")[0]);
             string change = a == b ? $"in {b} of 100 audits throughout" : $"in {b} of 100 audits instead of {a}";
             headline = $"As the {param} goes from {Labels.Value(path, first.Values[varying[0]])} to {Labels.Value(path, last.Values[varying[0]])}, " +
-                       $"{what} would be {verb} {change}{Otherwise(last.Result.Row)}.";
+                       $"{what} would be {verb} {change}{Otherwise(last.Result.Row, Labels.Value(path, last.Values[varying[0]]))}.";
         }
         else
         {
@@ -113,7 +115,7 @@ public static class ReportBuilder
 
     /// <summary>", and at the last point most audits would ...": the outcome that dominates where the sweep ends, when it is not
     /// a correct one, so a headline never leaves a misleading audit unsaid.</summary>
-    private static string Otherwise(DiagnosandRow r)
+    private static string Otherwise(DiagnosandRow r, string at)
     {
         AuditOutcome o = Verdicts.Headline(r);
         if (o == AuditOutcome.Correct || Verdicts.Share(r, o) is not double share) return "";
@@ -125,7 +127,7 @@ public static class ReportBuilder
             AuditOutcome.Misestimated => "get the direction right but the size wrong",
             _ => "miss it",
         };
-        return $"; there, {Verdicts.Audits(share, r.Replicates)} of 100 would {what}";
+        return $"; at {at}, {Verdicts.Audits(share, r.Replicates)} of 100 would {what}";
     }
 
     private static (string, IReadOnlyList<string>) MdrrWords(ResultsFolder f)
@@ -138,9 +140,9 @@ public static class ReportBuilder
             string kind = m.Direction == "down" ? "under-referral" : "over-referral";
             string audits = m.PowerTarget is double p ? $"{Per100(p)} of 100 audits" : "the target share of audits";
             return m.Mdrr is double v
-                ? $"{missing}he smallest {kind} of {m.Group} people detected in {audits} is a rate ratio of {Num(v, "0.00")}" +
+                ? $"{missing}he smallest true {kind} of {m.Group} people that audits flag as {kind} in {audits} is a rate ratio of {Num(v, "0.00")}" +
                   (m.MdrrLower is double lo && m.MdrrUpper is double hi ? $" (95% Monte Carlo interval {Num(lo, "0.00")} to {Num(hi, "0.00")})." : ".")
-                : $"{missing}he search found no {kind} of {m.Group} people that is detected in {audits}.";
+                : $"{missing}he search found no true {kind} of {m.Group} people that audits flag as {kind} in {audits}.";
         }).ToList();
         return (sentences.Count > 0 ? sentences[0] : "The MDRR table is empty.", sentences);
     }
@@ -226,7 +228,7 @@ public static class ReportBuilder
     private static string Detector(string name, Scenario s) => name switch
     {
         RateRatioDetector.DetectorName => $"Rate ratio: each group's referral rate vs {s.Population.Reference} on recorded referrals with census denominators, " +
-                                          $"with a Katz {(100 * (1 - s.Simulation.Alpha)).ToString("0.#", Inv)}% interval; it flags a difference when the interval excludes 1.",
+                                          $"with a Katz {Confidence(s.Simulation.Alpha)} interval; it flags a difference when the interval excludes 1.",
         ChiSquareDetector.DetectorName => $"Chi-square: a Pearson goodness-of-fit test of recorded referrals against census shares; it flags a difference when p < {s.Simulation.Alpha.ToString("0.###", Inv)}.",
         BoundsDetector.DetectorName => "Bounds: the worst- and best-case rate ratios if every unrecorded referral belonged to the reference group or to the group itself; it flags a difference only when the whole range lies on one side of 1.",
         IpwDetector.DetectorName => "Inverse-probability weighting: recorded referrals re-weighted within each stratum (region or covariate) to stand for all of them; unbiased when recording depends only on that stratum.",
@@ -238,12 +240,19 @@ public static class ReportBuilder
 
     // ---- Tables -----------------------------------------------------------------------------------------------------
 
-    private static string Band(DiagnosandRow r)
+    /// <summary>A share with its 95% Monte Carlo interval (Wilson, so a share of 0 or 1 still shows its uncertainty).</summary>
+    private static string Band(double? share, long replicates)
     {
-        double lo = Math.Max(0, r.FlagRate - Plots.RunPlots.Z95 * r.FlagRateSe), hi = Math.Min(1, r.FlagRate + Plots.RunPlots.Z95 * r.FlagRateSe);
+        if (share is not double p) return "–";
+        var (lo, hi) = McInterval.WilsonOfShare(p, replicates);
         // Word joiners keep the band on one line when a narrow column wraps the cell.
-        return $"{Pct(r.FlagRate)} ({(100 * lo).ToString("0.0", Inv)}\u2060–\u2060{Pct(hi)})";
+        return $"{Pct(p)} ({ConsoleReport.Small(lo).TrimEnd('%')}\u2060–\u2060{ConsoleReport.Small(hi)})";
     }
+
+    /// <summary>"95%" at alpha 0.05, "99%" at alpha 0.01: the confidence of the detectors' intervals.</summary>
+    private static string Confidence(ResultsFolder f) => Confidence(f.Alpha ?? f.Scenario?.Simulation.Alpha ?? 0.05);
+
+    private static string Confidence(double alpha) => (100 * (1 - alpha)).ToString("0.##", Inv) + "%";
 
     private static IEnumerable<ReportTable> RunTables(ResultsFolder f)
     {
@@ -252,7 +261,7 @@ public static class ReportBuilder
         {
             var rows = set.Select(r => r.Row).ToList();
             string caption = Labels.Detector(set.Key.Detector, f.ReferenceFor(set.Key.Attribute)) + (several ? $", by {set.Key.Attribute}" : "");
-            yield return DiagnosandTable(caption, [], rows.Select(r => ((IReadOnlyList<string>)[], r)).ToList());
+            yield return DiagnosandTable(caption, [], rows.Select(r => ((IReadOnlyList<string>)[], r)).ToList(), Confidence(f));
         }
     }
 
@@ -260,30 +269,34 @@ public static class ReportBuilder
     {
         var header = f.SweepParameters.Select(p => Labels.Parameter(p, f.Reference)).ToList();
         var rows = f.SweepPoints.Select(p => ((IReadOnlyList<string>)[.. f.SweepParameters.Select((path, i) => Labels.Value(path, p.Values[i]))], p.Result.Row)).ToList();
-        return DiagnosandTable("Results at each design point", header, rows, withDetector: true, compact: true);
+        return DiagnosandTable("Results at each design point", header, rows, Confidence(f), withDetector: true, compact: true);
     }
 
     /// <summary>A diagnosand table with only the columns that apply to its rows (the chi-square test has no estimate or interval).</summary>
     private static ReportTable DiagnosandTable(string caption, IReadOnlyList<string> leading, List<(IReadOnlyList<string> Lead, DiagnosandRow Row)> rows,
-                                               bool withDetector = false, bool compact = false)
+                                               string confidence, bool withDetector = false, bool compact = false)
     {
         var r = rows.Select(x => x.Row).ToList();
         var columns = new List<(string Header, Func<DiagnosandRow, string> Cell)>();
         if (withDetector) columns.Add(("Detector", x => x.Detector));
         columns.Add(("Group", x => Labels.Group(x.Group)));
         if (r.Any(x => x.TrueRateRatio is not null)) columns.Add(("True rate ratio", x => Num(x.TrueRateRatio, "0.###")));
-        columns.Add(("Flags a difference (95% band)", Band));
-        bool estimates = r.Any(x => x.MeanEstimate is not null);
-        if (estimates && !compact)
+        if (r.Any(Verdicts.IsJudged))
         {
-            columns.Add(("Flagged higher", x => Pct(x.FlagUpRate)));
-            columns.Add(("Flagged lower", x => Pct(x.FlagDownRate)));
+            columns.Add(("Correct (95% band)", x => Band(x.CorrectRate, x.Replicates)));
+            if (r.Any(x => x.MisestimatedRate is not null)) columns.Add(("Misestimated", x => Pct(x.MisestimatedRate)));
+            if (r.Any(x => x.WrongDirectionRate is not null)) columns.Add(("Wrong direction", x => Pct(x.WrongDirectionRate)));
+            columns.Add(("Missed", x => Pct(x.MissedRate)));
+            columns.Add(("False alarm", x => Pct(x.FalseAlarmRate)));
         }
+        columns.Add(("Not estimable", x => Pct(x.NotEstimableRate)));
+        columns.Add(("Flags a difference (95% band)", x => Band(x.FlagRate, x.Replicates)));
+        bool estimates = r.Any(x => x.MeanEstimate is not null);
+        if (estimates && !compact) columns.Add(("Flagged higher / lower", x => x.FlagUpRate is null ? "no direction" : $"{Pct(x.FlagUpRate)} / {Pct(x.FlagDownRate)}"));
         if (estimates) columns.Add(("Average estimate", x => Num(x.MeanEstimate, "0.000")));
-        if (r.Any(x => x.MeanLower is not null) && !compact) columns.Add(("Average 95% interval", x => x.MeanLower is null ? "–" : $"{Num(x.MeanLower, "0.00")}\u00A0to\u00A0{Num(x.MeanUpper, "0.00")}"));
+        if (r.Any(x => x.MeanLower is not null) && !compact) columns.Add(($"Average {confidence} interval", x => x.MeanLower is null ? "–" : $"{Num(x.MeanLower, "0.00")}\u00A0to\u00A0{Num(x.MeanUpper, "0.00")}"));
         if (r.Any(x => x.Coverage is not null)) columns.Add(("Coverage", x => Pct(x.Coverage)));
         if (r.Any(x => x.BiasLog is not null) && !compact) columns.Add(("Bias (log scale)", x => Num(x.BiasLog, "+0.000;-0.000;0.000")));
-        columns.Add(("Not estimable", x => Pct(x.NotEstimableRate)));
         IReadOnlyList<string> header = [.. leading, .. columns.Select(c => c.Header)];
         var cells = rows.Select(x => (IReadOnlyList<string>)[.. x.Lead, .. columns.Select(c => c.Cell(x.Row))]).ToList();
         return new ReportTable(caption, header, cells);
@@ -298,7 +311,7 @@ public static class ReportBuilder
             m.Group, m.Detector, m.Direction, m.PowerTarget is double t ? Pct(t) : "–",
             m.Mdrr is double v ? $"{Num(v, "0.000")}{(m.MdrrLower is double lo && m.MdrrUpper is double hi ? $" ({Num(lo, "0.000")} to {Num(hi, "0.000")})" : "")}" : "not reached",
             Num(m.AnalyticMdrr, "0.000"), m.Replicates?.ToString("N0", Inv) ?? "–"]).ToList();
-        yield return new ReportTable("Smallest disproportionality an audit would detect (MDRR)", header, rows);
+        yield return new ReportTable("Smallest disproportionality audits would flag (MDRR)", header, rows);
     }
 
     // ---- Reproducibility -------------------------------------------------------------------------------------------
