@@ -32,6 +32,13 @@ internal static class McTolerance
     public static void RateWithin4Se(double expected, double rate, long n, string what, bool floorAtOneEvent = false) =>
         Within4Se(expected, rate, RateSe(expected, n, floorAtOneEvent), what);
 
+    /// <summary>One-sided: a simulated rate must not fall below <paramref name="bound"/> by more than 4 SE of a rate equal to the bound.</summary>
+    public static void RateAtLeast(double bound, double rate, long n, string what)
+    {
+        double limit = bound - Sigmas * RateSe(bound, n);
+        Assert.True(rate >= limit, FormattableString.Invariant($"{what}: simulated {rate:F5} < {bound:F5} - 4 SE = {limit:F5}"));
+    }
+
     /// <summary>One-sided: a simulated rate must not exceed <paramref name="bound"/> by more than 4 SE of a rate equal to the bound.</summary>
     public static void RateAtMost(double bound, double rate, long n, string what)
     {
