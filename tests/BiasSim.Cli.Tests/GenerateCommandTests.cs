@@ -1,5 +1,6 @@
 using System.Globalization;
 using BiasSim.Cli.Records;
+using BiasSim.Core.Tests.Support;
 
 namespace BiasSim.Cli.Tests;
 
@@ -89,8 +90,8 @@ public class GenerateCommandTests
             if (f[8] == f[7]) officerKept++;
         }
         // 60% MCAR: 1,800 expected of 3,000, SD 27; 4 SD is 107.
-        Assert.InRange(unrecorded, 1800 - 107, 1800 + 107);
-        Assert.True(officerKept >= 0.8 * recordedCount - 4 * Math.Sqrt(0.16 * recordedCount), $"{officerKept} of {recordedCount} carry the officer's category");
+        McTolerance.RateWithin4Se(0.6, unrecorded / 3000.0, 3000, "unrecorded share");
+        McTolerance.RateAtLeast(0.8, officerKept / (double)recordedCount, recordedCount, $"{officerKept} of {recordedCount} carry the officer's category");
     }
 
     [Fact]

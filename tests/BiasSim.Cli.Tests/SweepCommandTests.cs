@@ -14,8 +14,10 @@ public class SweepCommandTests
         using var tmp = new TempFolder();
         string file = tmp.File("s.yaml", Cli.Scenario);
         string outDir = tmp.Combine("out");
+        var clock = System.Diagnostics.Stopwatch.StartNew();
         CliResult r = Cli.Run("sweep", file, "--set", "recording.missing.share=0.2,0.5", "--set", "referrals.rate_ratios.Black=1:1.2:0.2",
             "--set", "referrals.total=3000", "--replicates", "500", "--out", outDir);
+        TimeSpan wall = clock.Elapsed;
         Assert.True(r.ExitCode == 0, r.Stderr);
         Assert.Equal("", r.Stderr); // no progress bar into a StringWriter
 
@@ -40,7 +42,11 @@ public class SweepCommandTests
         Assert.Equal(["recording.missing.share=0.5", "referrals.rate_ratios.Black=1.2", "referrals.total=3000"],
             last.GetProperty("overrides").EnumerateArray().Select(e => e.GetString()));
         Assert.False(string.IsNullOrEmpty(root.GetProperty("version").GetString()));
-        Assert.True(root.GetProperty("elapsed_seconds").GetDouble() >= 0);
+        double total = ElapsedSeconds.AssertWithin(root, wall, "sweep");
+        // The points run one after another inside the sweep's own clock, so their times add up to no more than its total.
+        // Each of the 4 rounded point times and the rounded total may be off by half a millisecond.
+        double points = root.GetProperty("points").EnumerateArray().Sum(p => ElapsedSeconds.AssertWithin(p, wall, "sweep point"));
+        Assert.True(points <= total + 5 * ElapsedSeconds.Rounding, FormattableString.Invariant($"points took {points} s in all, the sweep {total} s"));
 
         Assert.Contains("Swept: recording.missing.share = 0.2, 0.5 (2 values)", r.Stdout);
         Assert.Contains("rate-ratio Black", r.Stdout);

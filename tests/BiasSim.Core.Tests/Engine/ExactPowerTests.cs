@@ -1,43 +1,19 @@
 using BiasSim.Core.Diagnosands;
 using BiasSim.Core.Engine;
 using BiasSim.Core.Scenarios;
+using BiasSim.Core.Tests.Support;
 using MathNet.Numerics.Distributions;
 
 namespace BiasSim.Core.Tests.Engine;
 
 /// <summary>
 /// The simulator's flag rates against exact power computed by enumeration: the sum, over the joint pmf of
-/// the recorded counts, of the detector's flag indicator (re-implemented here from the formulas, not
-/// calling the detector). Tolerance: 4 Monte Carlo SE, sqrt(p(1-p)/R), so a correct simulator fails a
-/// given check with probability about 6e-5 over seeds; the seeds are fixed, so the tests are deterministic.
+/// the recorded counts, of the detector's flag indicator (re-implemented from the formulas in
+/// <see cref="ExactEnumeration"/>, not calling the detector). Tolerance: 4 Monte Carlo SE, sqrt(p(1-p)/R)
+/// floored at one event in R (<see cref="McTolerance.RateSe"/>).
 /// </summary>
 public class ExactPowerTests
 {
-    private const double Z975 = 1.959963984540054;
-
-    private static (double Up, double Down) KatzFlagProbability(Func<IEnumerable<(long xRef, long xG, double p)>> joint, long nRef, long nG)
-    {
-        double up = 0, down = 0;
-        foreach (var (xRef, xG, p) in joint())
-        {
-            if (xRef == 0 || xG == 0) continue; // not estimable: never flagged
-            double log = Math.Log((double)xG / nG / ((double)xRef / nRef));
-            double se = Math.Sqrt(1.0 / xG - 1.0 / nG + 1.0 / xRef - 1.0 / nRef);
-            if (log - Z975 * se > 0) up += p;
-            else if (log + Z975 * se < 0) down += p;
-        }
-        return (up, down);
-    }
-
-    /// <summary>Support of a binomial out to 12 SD either side: the mass left out is below 1e-30.</summary>
-    private static IEnumerable<(long k, double p)> Binomial(long n, double q)
-    {
-        double mean = n * q, sd = Math.Sqrt(n * q * (1 - q));
-        long lo = Math.Max(0, (long)Math.Floor(mean - 12 * sd - 5));
-        long hi = Math.Min(n, (long)Math.Ceiling(mean + 12 * sd + 5));
-        for (long k = lo; k <= hi; k++) yield return (k, MathNet.Numerics.Distributions.Binomial.PMF(q, (int)n, (int)k));
-    }
-
     [Theory]
     [InlineData(1.0, 0.0, 101UL)]
     [InlineData(1.25, 0.0, 102UL)]
@@ -50,15 +26,15 @@ public class ExactPowerTests
         const int replicates = 20_000;
         // With base_rate, Y_g ~ Bin(N_g, b RR_g) and MCAR thinning gives X_g ~ Bin(N_g, b RR_g (1 - s)), independent by group.
         double qRef = baseRate * (1 - share), qG = baseRate * rr * (1 - share);
-        var exact = KatzFlagProbability(
-            () => from r in Binomial(nRef, qRef) from g in Binomial(nG, qG) select (r.k, g.k, r.p * g.p), nRef, nG);
+        var exact = ExactEnumeration.KatzFlagProbability(
+            from r in ExactEnumeration.Binomial(nRef, qRef) from g in ExactEnumeration.Binomial(nG, qG) select (r.K, g.K, r.P * g.P), nRef, nG);
 
         Scenario s = TestScenarios.TwoGroupBaseRate(nRef, nG, baseRate, rr, share, replicates, seed);
         DiagnosandRow row = MonteCarloRunner.Run(s, new RunSettings(replicates, s.Seed, 2)).Rows.Single();
 
-        AssertWithin4Se(exact.Up, row.FlagUpRate!.Value, replicates);
-        AssertWithin4Se(exact.Down, row.FlagDownRate!.Value, replicates);
-        AssertWithin4Se(exact.Up + exact.Down, row.FlagRate, replicates);
+        McTolerance.RateWithin4Se(exact.Up, row.FlagUpRate!.Value, replicates, "FlagUpRate", floorAtOneEvent: true);
+        McTolerance.RateWithin4Se(exact.Down, row.FlagDownRate!.Value, replicates, "FlagDownRate", floorAtOneEvent: true);
+        McTolerance.RateWithin4Se(exact.Up + exact.Down, row.FlagRate, replicates, "FlagRate", floorAtOneEvent: true);
     }
 
     [Fact]
@@ -71,11 +47,7 @@ public class ExactPowerTests
         const int replicates = 20_000;
         double weight = nRef + nG * rr + nOther;
         double a = nG * rr / weight * (1 - share), b = nRef / weight * (1 - share);
-        var exact = KatzFlagProbability(
-            () => from g in Binomial(total, a)
-                  from r in Binomial(total - g.k, b / (1 - a))
-                  select (r.k, g.k, g.p * r.p),
-            nRef, nG);
+        var exact = ExactEnumeration.KatzFlagProbability(ExactEnumeration.TwoCellsOfMultinomial(total, a, b), nRef, nG);
 
         Scenario s = TestScenarios.Load(FormattableString.Invariant($$"""
             name: total-mode
@@ -94,8 +66,8 @@ public class ExactPowerTests
             """));
         DiagnosandRow row = MonteCarloRunner.Run(s, new RunSettings(replicates, s.Seed, 2)).Rows.Single(r => r.Group == "G");
         Assert.InRange(exact.Up, 0.2, 0.9); // a setting where power is informative, not 0 or 1
-        AssertWithin4Se(exact.Up, row.FlagUpRate!.Value, replicates);
-        AssertWithin4Se(exact.Down, row.FlagDownRate!.Value, replicates);
+        McTolerance.RateWithin4Se(exact.Up, row.FlagUpRate!.Value, replicates, "FlagUpRate", floorAtOneEvent: true);
+        McTolerance.RateWithin4Se(exact.Down, row.FlagDownRate!.Value, replicates, "FlagDownRate", floorAtOneEvent: true);
     }
 
     [Fact]
@@ -108,16 +80,13 @@ public class ExactPowerTests
         const int replicates = 20_000;
         double a = 0.2 * (1 - share), b = 0.8 * (1 - share);
         double exact = 0;
-        foreach (var g in Binomial(total, a))
+        foreach (var (xRef, xG, p) in ExactEnumeration.TwoCellsOfMultinomial(total, a, b))
         {
-            foreach (var r in Binomial(total - g.k, b / (1 - a)))
-            {
-                long n = g.k + r.k;
-                if (n == 0) continue;
-                double eG = 0.2 * n, eR = 0.8 * n;
-                double x2 = (g.k - eG) * (g.k - eG) / eG + (r.k - eR) * (r.k - eR) / eR;
-                if (x2 > 3.841458820694124) exact += g.p * r.p;
-            }
+            long n = xG + xRef;
+            if (n == 0) continue;
+            double eG = 0.2 * n, eR = 0.8 * n;
+            double x2 = (xG - eG) * (xG - eG) / eG + (xRef - eR) * (xRef - eR) / eR;
+            if (x2 > 3.841458820694124) exact += p;
         }
         Scenario s = TestScenarios.Load(FormattableString.Invariant($$"""
             name: chi-null
@@ -135,13 +104,6 @@ public class ExactPowerTests
             """));
         DiagnosandRow row = MonteCarloRunner.Run(s, new RunSettings(replicates, s.Seed, 2)).Rows.Single();
         Assert.Equal(3.841458820694124, ChiSquared.InvCDF(1, 0.95), 9);
-        AssertWithin4Se(exact, row.FlagRate, replicates);
-    }
-
-    private static void AssertWithin4Se(double exact, double simulated, int replicates)
-    {
-        double se = Math.Sqrt(Math.Max(exact * (1 - exact), 1.0 / replicates) / replicates);
-        Assert.True(Math.Abs(simulated - exact) <= 4 * se,
-            $"simulated {simulated:F5}, exact {exact:F5}, |diff| = {Math.Abs(simulated - exact):F5} > 4 SE = {4 * se:F5}");
+        McTolerance.RateWithin4Se(exact, row.FlagRate, replicates, "FlagRate", floorAtOneEvent: true);
     }
 }

@@ -1,23 +1,18 @@
-using System.Diagnostics;
 using BiasSim.Core.Scenarios;
 
 namespace BiasSim.Core.Tests.Hardening;
 
 /// <summary>
-/// Hostile or broken scenario text: each must come back as a clean error (never an exception, never a crash)
-/// in well under a second.
+/// Hostile or broken scenario text: each must come back as a clean error (never an exception, never a crash).
+/// How long rejecting them takes is measured in benchmarks/BiasSim.Benchmarks (LoaderBenchmarks), not asserted here.
 /// </summary>
 public class HostileInputTests
 {
     private static ScenarioError Rejected(string text)
     {
-        var clock = Stopwatch.StartNew();
         ScenarioLoadResult result = ScenarioLoader.Load(text, "h.yaml");
-        clock.Stop();
         Assert.False(result.Success);
         Assert.NotEmpty(result.Errors);
-        // Generous for a shared CI machine; every case here takes milliseconds.
-        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(1), $"took {clock.Elapsed}");
         Assert.All(result.Errors, e => Assert.True(e.Line >= 1 && e.Column >= 1 && e.Message.Length > 0));
         return result.Errors[0];
     }

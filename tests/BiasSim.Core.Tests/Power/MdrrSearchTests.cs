@@ -1,6 +1,7 @@
 using BiasSim.Core.Engine;
 using BiasSim.Core.Power;
 using BiasSim.Core.Scenarios;
+using BiasSim.Core.Tests.Support;
 using MathNet.Numerics.Distributions;
 using Xunit.Abstractions;
 
@@ -9,7 +10,7 @@ namespace BiasSim.Core.Tests.Power;
 /// <summary>
 /// The simulated MDRR against the MDRR of the EXACT power curve of the Katz rule, computed by enumerating the
 /// binomial pmfs of a two-group base-rate scenario with complete recording (X_ref ~ Bin(N_ref, b),
-/// X_G ~ Bin(N_G, b RR), independent; the rule re-implemented here from its formula, as in ExactPowerTests).
+/// X_G ~ Bin(N_G, b RR), independent; the rule re-implemented from its formula in <see cref="ExactEnumeration"/>).
 /// The exact curve is root-found to 1e-9 on log RR.
 /// Tolerance: the simulated root's Monte Carlo SE by the delta method, derived from the EXACT curve and not
 /// from the code under test: SE(log MDRR) = sqrt(p(1 - p)/R) / P'(log MDRR), with p the target power and
@@ -18,7 +19,6 @@ namespace BiasSim.Core.Tests.Power;
 /// </summary>
 public class MdrrSearchTests(ITestOutputHelper output)
 {
-    private const double Z975 = 1.959963984540054;
     private const int Replicates = 40_000;
 
     /// <summary>The exact power curve of the Katz up/down flag for two independent binomials.</summary>
@@ -26,7 +26,7 @@ public class MdrrSearchTests(ITestOutputHelper output)
     {
         private readonly long _nRef, _nG;
         private readonly double _b;
-        private readonly (long k, double p)[] _ref;
+        private readonly (long K, double P)[] _ref;
         private readonly long[] _upThreshold, _downThreshold; // per X_ref: least X_G flagged up, greatest X_G flagged down
 
         public ExactKatz(long nRef, long nG, double baseRate)
@@ -34,25 +34,19 @@ public class MdrrSearchTests(ITestOutputHelper output)
             _nRef = nRef;
             _nG = nG;
             _b = baseRate;
-            _ref = [.. Binomial(nRef, baseRate)];
+            _ref = [.. ExactEnumeration.Binomial(nRef, baseRate)];
             _upThreshold = new long[_ref.Length];
             _downThreshold = new long[_ref.Length];
             for (int i = 0; i < _ref.Length; i++)
             {
-                long xRef = _ref[i].k;
+                long xRef = _ref[i].K;
                 // For fixed X_ref the up flag is monotone increasing in X_G (log rises, SE falls), the down flag decreasing.
                 _upThreshold[i] = Search(x => Flag(xRef, x) > 0, 1, nG, firstTrue: true);
                 _downThreshold[i] = Search(x => Flag(xRef, x) < 0, 1, nG, firstTrue: false);
             }
         }
 
-        private int Flag(long xRef, long xG)
-        {
-            if (xRef == 0 || xG == 0) return 0; // not estimable: never flagged
-            double log = Math.Log((double)xG / _nG / ((double)xRef / _nRef));
-            double se = Math.Sqrt(1.0 / xG - 1.0 / _nG + 1.0 / xRef - 1.0 / _nRef);
-            return log - Z975 * se > 0 ? 1 : log + Z975 * se < 0 ? -1 : 0;
-        }
+        private int Flag(long xRef, long xG) => ExactEnumeration.KatzFlag(xRef, _nRef, xG, _nG);
 
         /// <summary>firstTrue: least x in [lo, hi] with pred (pred monotone false..true), else hi + 1.
         /// Otherwise greatest x with pred (pred monotone true..false), else lo - 1.</summary>
@@ -72,16 +66,16 @@ public class MdrrSearchTests(ITestOutputHelper output)
 
         public double Power(double rr, FlagDirection direction)
         {
-            (long k, double p)[] g = [.. Binomial(_nG, _b * rr)];
-            long gLo = g[0].k;
+            (long K, double P)[] g = [.. ExactEnumeration.Binomial(_nG, _b * rr)];
+            long gLo = g[0].K;
             var cdf = new double[g.Length];
             double c = 0;
-            for (int j = 0; j < g.Length; j++) cdf[j] = c += g[j].p;
+            for (int j = 0; j < g.Length; j++) cdf[j] = c += g[j].P;
             double Below(long x) => x < gLo ? 0 : x - gLo >= g.Length ? 1 : cdf[x - gLo]; // P(X_G <= x)
             double power = 0;
             for (int i = 0; i < _ref.Length; i++)
             {
-                power += _ref[i].p * (direction == FlagDirection.Up
+                power += _ref[i].P * (direction == FlagDirection.Up
                     ? 1 - Below(_upThreshold[i] - 1)
                     : Below(_downThreshold[i]) - Below(0));
             }
@@ -105,15 +99,6 @@ public class MdrrSearchTests(ITestOutputHelper output)
         }
     }
 
-    /// <summary>Support of a binomial out to 12 SD either side: the mass left out is below 1e-30.</summary>
-    private static IEnumerable<(long k, double p)> Binomial(long n, double q)
-    {
-        double mean = n * q, sd = Math.Sqrt(n * q * (1 - q));
-        long lo = Math.Max(0, (long)Math.Floor(mean - 12 * sd - 5));
-        long hi = Math.Min(n, (long)Math.Ceiling(mean + 12 * sd + 5));
-        for (long k = lo; k <= hi; k++) yield return (k, MathNet.Numerics.Distributions.Binomial.PMF(q, (int)n, (int)k));
-    }
-
     [Theory]
     [InlineData(200_000L, 20_000L, 0.005, 0.8, "up", 301UL)]     // E[X_ref] = 1000, E[X_G] = 100 RR
     [InlineData(50_000L, 50_000L, 0.002, 0.8, "up", 302UL)]      // 100 and 100 RR
@@ -132,8 +117,8 @@ public class MdrrSearchTests(ITestOutputHelper output)
         Assert.Null(r.Failure);
         output.WriteLine(FormattableString.Invariant(
             $"exact {exactMdrr:F5}, simulated {r.Mdrr:F5} ({r.MdrrLower:F5} to {r.MdrrUpper:F5}), |log diff| / SE = {Math.Abs(Math.Log(r.Mdrr!.Value / exactMdrr)) / se:F2}, SE {se:F5} vs reported {r.LogMdrrSe:F5}, analytic {r.AnalyticMdrr:F5}, {r.Evaluations.Length} runs"));
-        double diff = Math.Abs(Math.Log(r.Mdrr!.Value) - Math.Log(exactMdrr));
-        Assert.True(diff <= 4 * se, $"simulated MDRR {r.Mdrr:F5}, exact {exactMdrr:F5}: |log diff| {diff:F5} > 4 SE = {4 * se:F5}");
+        McTolerance.Within4Se(Math.Log(exactMdrr), Math.Log(r.Mdrr!.Value), se,
+            FormattableString.Invariant($"log MDRR (simulated {r.Mdrr:F5}, exact {exactMdrr:F5})"));
         Assert.InRange(r.Evaluations.Length, 5, MdrrSearch.MaxEvaluations);
 
         // The reported uncertainty is the same delta-method SE, from the simulated slope: within 20% of the exact one
@@ -230,7 +215,7 @@ public class MdrrSearchTests(ITestOutputHelper output)
         // Complete recording, base rate: E[X_G] = N_G b RR, E[X_ref] = N_ref b, and log RR = z SE(RR) at the root.
         Scenario s = TestScenarios.TwoGroupBaseRate(200_000, 20_000, 0.005, 1.0, 0.0, 1000, 1);
         double mdrr = PowerModel.AnalyticMdrr(s, "G", 0.8, FlagDirection.Up)!.Value;
-        double z = Z975 + Normal.InvCDF(0, 1, 0.8);
+        double z = ExactEnumeration.Z975 + Normal.InvCDF(0, 1, 0.8);
         double se = Math.Sqrt(1 / (20_000 * 0.005 * mdrr) - 1 / 20_000.0 + 1 / (200_000 * 0.005) - 1 / 200_000.0);
         Assert.Equal(z * se, Math.Log(mdrr), 10);
     }

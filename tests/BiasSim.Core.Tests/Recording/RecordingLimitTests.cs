@@ -2,6 +2,7 @@ using BiasSim.Core.Diagnosands;
 using BiasSim.Core.Engine;
 using BiasSim.Core.Randomness;
 using BiasSim.Core.Scenarios;
+using BiasSim.Core.Tests.Support;
 
 namespace BiasSim.Core.Tests.Recording;
 
@@ -14,12 +15,6 @@ namespace BiasSim.Core.Tests.Recording;
 public class RecordingLimitTests
 {
     private const string Groups = "{White: 800000, Black: 60000, Asian: 100000, Mixed: 40000}";
-
-    private static void AssertWithin4Se(double expected, double? mean, double? se, string what)
-    {
-        Assert.True(Math.Abs(mean!.Value - expected) <= 4 * se!.Value,
-            $"{what}: simulated {mean:F5} vs closed form {expected:F5}; |diff| {Math.Abs(mean.Value - expected):E2} > 4 SE {4 * se:E2}");
-    }
 
     [Fact]
     public void Mnar_complete_case_rate_ratio_converges_to_rr_times_recording_ratio()
@@ -47,7 +42,7 @@ public class RecordingLimitTests
         foreach (DiagnosandRow row in result.Rows.Where(r => r.Group != MonteCarloRunner.FamilyWiseTarget))
         {
             double limit = Math.Log(rr[row.Group] * r[row.Group] / r["White"]);
-            AssertWithin4Se(limit, row.MeanLogEstimate, row.MeanLogEstimateSe, row.Group);
+            McTolerance.Within4Se(limit, row.MeanLogEstimate, row.MeanLogEstimateSe, row.Group);
         }
     }
 
@@ -79,7 +74,7 @@ public class RecordingLimitTests
         double limit = Math.Log(1.2 * RBar(black) / RBar(white)); // = log(1.2 x 0.5333 / 0.32) = log 2.0
         DiagnosandRow row = MonteCarloRunner.Run(s, new RunSettings(1000, s.Seed, 2)).Rows.Single();
         Assert.Equal(1.2, row.TrueRateRatio);
-        AssertWithin4Se(limit, row.MeanLogEstimate, row.MeanLogEstimateSe, "Black");
+        McTolerance.Within4Se(limit, row.MeanLogEstimate, row.MeanLogEstimateSe, "Black");
     }
 
     [Fact]
@@ -134,7 +129,7 @@ public class RecordingLimitTests
         {
             double mean = sum[k] / draws;
             double se = Math.Sqrt((sumSq[k] / draws - mean * mean) / (draws - 1));
-            AssertWithin4Se(closedForm[k], mean, se, $"category {k}");
+            McTolerance.Within4Se(closedForm[k], mean, se, $"category {k}");
         }
     }
 
@@ -169,7 +164,7 @@ public class RecordingLimitTests
         double target = s.Recording.Missing.TargetShare ?? result.ExpectedMissingShare;
         if (s.Recording.Missing.TargetShare is not null) Assert.Equal(target, result.ExpectedMissingShare, 12);
         // With a fixed total T, E[unknown / T] = E[unknown] / T is exactly the expected share.
-        AssertWithin4Se(target, result.MeanMissingShare, result.MeanMissingShareSe, "missing share");
+        McTolerance.Within4Se(target, result.MeanMissingShare, result.MeanMissingShareSe, "missing share");
     }
 
     [Fact]

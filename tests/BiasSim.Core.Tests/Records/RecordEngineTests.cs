@@ -2,6 +2,7 @@ using BiasSim.Core.Engine;
 using BiasSim.Core.Randomness;
 using BiasSim.Core.Records;
 using BiasSim.Core.Scenarios;
+using BiasSim.Core.Tests.Support;
 
 namespace BiasSim.Core.Tests.Records;
 
@@ -293,13 +294,11 @@ public class RecordEngineTests
         }
         for (int o = 0; o < marginal.Length; o++)
         {
-            double expected = mis.Matrix[mixed][o];
-            double se = Math.Sqrt(expected * (1 - expected) / n);
-            Assert.True(Math.Abs(marginal[o] / (double)n - expected) <= 4 * se, $"officer marginal of {officer.Categories[o]}: {marginal[o] / (double)n} vs {expected}");
+            McTolerance.RateWithin4Se(mis.Matrix[mixed][o], marginal[o] / (double)n, n, $"officer marginal of {officer.Categories[o]}");
         }
         // Self-assigned records (recorded Mixed, which officers never use) are 30% of the recorded half.
         double share = recordedMixedWithOfficerMixed / (n / 2.0);
-        Assert.True(Math.Abs(share - 0.3) <= 4 * Math.Sqrt(0.3 * 0.7 / (n / 2.0)), $"self-assigned share {share}");
+        McTolerance.RateWithin4Se(0.3, share, n / 2, "self-assigned share");
     }
 
     private static List<ReferralRecord> Drain(RecordStream stream, int chunk = 4096)

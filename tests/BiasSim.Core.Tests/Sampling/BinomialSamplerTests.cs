@@ -1,5 +1,6 @@
 using BiasSim.Core.Randomness;
 using BiasSim.Core.Sampling;
+using BiasSim.Core.Tests.Support;
 using MathNet.Numerics.Distributions;
 using Xunit.Abstractions;
 
@@ -233,7 +234,7 @@ public class BinomialSamplerTests
         }
 
         double fraction = (double)below / Draws;
-        Assert.InRange(fraction, 0.5 - 4 * Math.Sqrt(0.25 / Draws), 0.5 + 4 * Math.Sqrt(0.25 / Draws));
+        McTolerance.RateWithin4Se(0.5, fraction, Draws, "share at or below the median");
     }
 
     /// <summary>
@@ -376,9 +377,7 @@ public class BinomialSamplerTests
             double expected = n * pi;
             double se = Math.Sqrt(n * pi * (1 - pi) / draws);
             double mean = sums[i] / draws;
-            Assert.True(
-                Math.Abs(mean - expected) <= 4 * se,
-                $"category {i}: mean {mean}, expected {expected}, SE {se}");
+            McTolerance.Within4Se(expected, mean, se, $"category {i}");
         }
     }
 
@@ -440,8 +439,8 @@ public class BinomialSamplerTests
 
         double seMean = Math.Sqrt(sigma2 / count);
         double seVar = Math.Sqrt((2 * sigma2 * sigma2 + sigma2 * (1 - 6 * r * (1 - r))) / count);
-        Assert.True(Math.Abs(meanDev) <= 4 * seMean, $"mean off by {meanDev}, SE {seMean}");
-        Assert.True(Math.Abs(variance - sigma2) <= 4 * seVar, $"variance {variance}, expected {sigma2}, SE {seVar}");
+        McTolerance.Within4Se(0.0, meanDev, seMean, "mean deviation from n p");
+        McTolerance.Within4Se(sigma2, variance, seVar, "variance");
     }
 
     private static double ChiSquarePValue(long[] draws, int n, double p, out int df, out double x2)
