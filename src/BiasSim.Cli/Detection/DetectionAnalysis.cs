@@ -232,8 +232,12 @@ public static class DetectionAnalysis
         string flagged = o.Flag > 0 ? "up" : o.Flag < 0 ? "down" : "no";
         if (name == BoundsDetector.DetectorName)
         {
+            int g = population.IndexOf(target), r = population.ReferenceIndex;
+            var (lower, upper) = BoundsDetector.Bounds(recorded[g], population.Groups[g].Census, recorded[r], population.Groups[r].Census, data.Unknown);
+            string level = ((1 - request.Alpha) * 100).ToString("0.##", CultureInfo.InvariantCulture);
             return new DetectionRow(name, target, o.Estimate, o.Lower, o.Upper, null, null, null, flagged,
-                $"identification bounds: the {data.Unknown:N0} unrecorded referrals all counted as {population.Reference}, then all as {target}; the estimate is their geometric midpoint");
+                FormattableString.Invariant($"Imbens-Manski {level}% interval around the identification bounds {lower:0.####} to {upper:0.####} ") +
+                $"(the {data.Unknown:N0} unrecorded referrals all counted as {population.Reference}, then all as {target}); the estimate is the bounds' geometric midpoint");
         }
         double pValue = MultipleComparisons.PValue(o);
         string detail = name switch
