@@ -3,7 +3,6 @@ using System.Globalization;
 using BiasSim.Core.Detectors;
 using BiasSim.Core.Engine;
 using BiasSim.Core.Scenarios;
-using MathNet.Numerics.Distributions;
 
 namespace BiasSim.Cli.Detection;
 
@@ -223,7 +222,7 @@ public static class DetectionAnalysis
             int df = name == ChiSquareDetector.DetectorName ? ((ChiSquareDetector)detector).DegreesOfFreedom : detector.Targets.Length - 2;
             double? p = name == ChiSquareDetector.DetectorName
                 ? ((ChiSquareDetector)detector).PValue(statistic)
-                : df > 0 ? 1 - ChiSquared.CDF(df, statistic) : null;
+                : df > 0 ? ((MissingShareDetector)detector).PValue(statistic) : null;
             string note = name == ChiSquareDetector.DetectorName
                 ? "Pearson goodness-of-fit of the recorded referrals against census shares"
                 : $"Pearson test of independence of recorded/unrecorded and {data.Stratifier}";
