@@ -87,7 +87,7 @@ public static class DetectionAnalysis
                 MisclassificationCorrectedDetector.DetectorName => new MisclassificationCorrectedDetector(comparison, matrix),
                 IpwDetector.DetectorName => new IpwDetector(comparison, Identity(strata.Strata), strata.Strata),
                 MissingShareDetector.DetectorName => new MissingShareDetector([.. data.Levels], Identity(strata.Strata), [.. data.Levels.Select(_ => double.NaN)], double.NaN, request.Alpha),
-                DetectorCatalog.TippingPoint => new RateRatioDetector(population, truths, request.Alpha, DetectorCatalog.TippingPoint),
+                DetectorCatalog.TippingPoint => new TippingPointDetector(comparison, truths),
                 _ => DetectorCatalog.Create(name, population, truths, request.Alpha),
             };
             var outcomes = new DetectorOutcome[detector.Targets.Length];
@@ -245,7 +245,10 @@ public static class DetectionAnalysis
             MisclassificationCorrectedDetector.DetectorName => $"rate ratio of counts corrected by (M^T)^-1 with M from {Path.GetFileName(request.Matrix)}",
             IpwDetector.DetectorName => $"rate ratio with recorded referrals weighted up to all referrals within each {data.Stratifier}",
             MissingShareDetector.DetectorName => $"missing share in this {data.Stratifier} over the overall missing share",
-            DetectorCatalog.TippingPoint => $"the recording ratio r_{target}/r_{population.Reference} that would explain the rate ratio away",
+            DetectorCatalog.TippingPoint => o.Flag == 0
+                ? $"no tipping point: the complete-case rate ratio is not significant as it stands (estimate 1); the interval holds every recording ratio r_{target}/r_{population.Reference} that leaves it so"
+                : $"tipping point: the recording ratio r_{target}/r_{population.Reference} at which the complete-case finding would stop being significant; " +
+                  "the interval holds every recording ratio that would explain it away",
             _ => "",
         };
         return new DetectionRow(name, target, o.Estimate, o.Lower, o.Upper, o.Z, double.IsFinite(o.Df) ? o.Df : null, double.IsNaN(pValue) ? null : pValue, flagged, detail);

@@ -64,7 +64,7 @@ public static class DetectorCatalog
                 model.Strata.Map(spec.By),
                 spec.By is null ? [model.ExpectedMissingShareOf(attribute)] : model.ExpectedMissingShareByLevel(attribute, spec.By),
                 model.ExpectedMissingShareOf(attribute), alpha),
-            TippingPoint => new RateRatioDetector(population, model.RecordingRatios(attribute), alpha, TippingPoint),
+            TippingPoint => new TippingPointDetector(Groups(), model.RecordingRatios(attribute)),
             _ => Create(spec.Name, population, truths, alpha),
         };
     }
