@@ -236,7 +236,8 @@ public static class DetectionAnalysis
             string level = ((1 - request.Alpha) * 100).ToString("0.##", CultureInfo.InvariantCulture);
             return new DetectionRow(name, target, o.Estimate, o.Lower, o.Upper, null, null, null, flagged,
                 FormattableString.Invariant($"Imbens-Manski {level}% interval around the identification bounds {lower:0.####} to {upper:0.####} ") +
-                $"(the {data.Unknown:N0} unrecorded referrals all counted as {population.Reference}, then all as {target}); the estimate is the bounds' geometric midpoint");
+                $"(the {data.Unknown:N0} unrecorded referrals all counted as {population.Reference}, then all as {target}); " +
+                "the estimate is the bounds' geometric midpoint");
         }
         double pValue = MultipleComparisons.PValue(o);
         string detail = name switch
@@ -246,7 +247,8 @@ public static class DetectionAnalysis
             IpwDetector.DetectorName => $"rate ratio with recorded referrals weighted up to all referrals within each {data.Stratifier}",
             MissingShareDetector.DetectorName => $"missing share in this {data.Stratifier} over the overall missing share",
             DetectorCatalog.TippingPoint => o.Flag == 0
-                ? $"no tipping point: the complete-case rate ratio is not significant as it stands (estimate 1); the interval holds every recording ratio r_{target}/r_{population.Reference} that leaves it so"
+                ? "no tipping point: the complete-case rate ratio is not significant as it stands (estimate 1); " +
+                  $"the interval holds every recording ratio r_{target}/r_{population.Reference} that leaves it so"
                 : $"tipping point: the recording ratio r_{target}/r_{population.Reference} at which the complete-case finding would stop being significant; " +
                   "the interval holds every recording ratio that would explain it away",
             _ => "",
