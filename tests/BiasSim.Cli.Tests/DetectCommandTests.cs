@@ -106,16 +106,19 @@ public class DetectCommandTests
 
         // bounds (Manski; hand-derived): lower = (X_g/N_g) / ((X_ref + U)/N_ref), upper = ((X_g + U)/N_g) / (X_ref/N_ref).
         // Black: (80/100,000)/(750/1,000,000) = 1.0666...; (330/100,000)/(500/1,000,000) = 6.6; midpoint sqrt(1.0667 x 6.6) = 2.6533.
-        // The whole identified interval is above 1, so Black is flagged even with nothing assumed about the unknown 250.
+        // The interval is Imbens and Manski's (2004) around them: Katz SE_L = sqrt(1/80 - 1/100,000 + 1/750 - 1/1,000,000) = 0.117568,
+        // SE_U = sqrt(1/330 - 1/100,000 + 1/500 - 1/1,000,000) = 0.070847; Delta / max SE = 14.6 puts c at z_0.95 = 1.644854
+        // (to 1e-15; independently by bisection in Python), so 1.0667 e^{-c SE_L} = 0.879111 to 6.6 e^{c SE_U} = 7.415724.
+        // The identified interval is above 1, but the lower bound's sampling error reaches below 1: not flagged.
         Row blackBounds = rows[("bounds", "Black")];
-        Close(16.0 / 15, blackBounds.Lower, "bounds Black lower");
-        Close(6.6, blackBounds.Upper, "bounds Black upper");
+        Close(0.8791108143557259, blackBounds.Lower, "bounds Black lower");
+        Close(7.415724359316535, blackBounds.Upper, "bounds Black upper");
         Close(Math.Sqrt(16.0 / 15 * 6.6), blackBounds.Estimate, "bounds Black midpoint");
-        Assert.Equal("up", blackBounds.Flagged);
-        // Asian: (120/200,000)/(750/1,000,000) = 0.8; (370/200,000)/(500/1,000,000) = 3.7.
+        Assert.Equal("no", blackBounds.Flagged);
+        // Asian: (120/200,000)/(750/1,000,000) = 0.8; (370/200,000)/(500/1,000,000) = 3.7; c = z_0.95 again, interval 0.680577 to 4.141503.
         Row asianBounds = rows[("bounds", "Asian")];
-        Close(0.8, asianBounds.Lower, "bounds Asian lower");
-        Close(3.7, asianBounds.Upper, "bounds Asian upper");
+        Close(0.6805771707837533, asianBounds.Lower, "bounds Asian lower");
+        Close(4.141502897146015, asianBounds.Upper, "bounds Asian upper");
         Assert.Equal("no", asianBounds.Flagged);
         Assert.Null(asianBounds.P);
 

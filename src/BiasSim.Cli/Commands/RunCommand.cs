@@ -42,6 +42,7 @@ public static class RunCommand
             if (slice is not null && parse.GetValue(resume) is not null) throw new UserInputException("--shard and --resume: found both, expected at most one (resume a shard by running it again)");
 
             Scenario scenario = request.Scenario;
+            foreach (string warning in scenario.Warnings) stderr.WriteLine($"warning: {warning}");
             string folder = request.Folder;
             var settings = new RunSettings(request.Replicates, request.Seed, threadCount);
             var model = new CountModel(scenario);

@@ -19,6 +19,7 @@ public static class ValidateCommand
             foreach (string file in parse.GetValue(files)!)
             {
                 ScenarioLoadResult result = ScenarioFile.TryLoad(file, overrides);
+                foreach (string warning in result.Scenario?.Warnings ?? []) stderr.WriteLine($"warning: {warning}");
                 if (result.Scenario is { } s && ValidateSweep(file, parse.GetValue(sets) ?? [], stderr) is { } sweep)
                 {
                     stdout.WriteLine($"{file}: valid ({s.Name}: {s.Population.Groups.Length} groups, {s.Detectors.Length} detector(s), {s.Simulation.Replicates:N0} replicates{sweep})");

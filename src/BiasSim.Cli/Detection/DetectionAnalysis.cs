@@ -3,7 +3,6 @@ using System.Globalization;
 using BiasSim.Core.Detectors;
 using BiasSim.Core.Engine;
 using BiasSim.Core.Scenarios;
-using MathNet.Numerics.Distributions;
 
 namespace BiasSim.Cli.Detection;
 
@@ -88,7 +87,7 @@ public static class DetectionAnalysis
                 MisclassificationCorrectedDetector.DetectorName => new MisclassificationCorrectedDetector(comparison, matrix),
                 IpwDetector.DetectorName => new IpwDetector(comparison, Identity(strata.Strata), strata.Strata),
                 MissingShareDetector.DetectorName => new MissingShareDetector([.. data.Levels], Identity(strata.Strata), [.. data.Levels.Select(_ => double.NaN)], double.NaN, request.Alpha),
-                DetectorCatalog.TippingPoint => new RateRatioDetector(population, truths, request.Alpha, DetectorCatalog.TippingPoint),
+                DetectorCatalog.TippingPoint => new TippingPointDetector(comparison, truths),
                 _ => DetectorCatalog.Create(name, population, truths, request.Alpha),
             };
             var outcomes = new DetectorOutcome[detector.Targets.Length];
@@ -223,7 +222,7 @@ public static class DetectionAnalysis
             int df = name == ChiSquareDetector.DetectorName ? ((ChiSquareDetector)detector).DegreesOfFreedom : detector.Targets.Length - 2;
             double? p = name == ChiSquareDetector.DetectorName
                 ? ((ChiSquareDetector)detector).PValue(statistic)
-                : df > 0 ? 1 - ChiSquared.CDF(df, statistic) : null;
+                : df > 0 ? ((MissingShareDetector)detector).PValue(statistic) : null;
             string note = name == ChiSquareDetector.DetectorName
                 ? "Pearson goodness-of-fit of the recorded referrals against census shares"
                 : $"Pearson test of independence of recorded/unrecorded and {data.Stratifier}";
@@ -232,8 +231,13 @@ public static class DetectionAnalysis
         string flagged = o.Flag > 0 ? "up" : o.Flag < 0 ? "down" : "no";
         if (name == BoundsDetector.DetectorName)
         {
+            int g = population.IndexOf(target), r = population.ReferenceIndex;
+            var (lower, upper) = BoundsDetector.Bounds(recorded[g], population.Groups[g].Census, recorded[r], population.Groups[r].Census, data.Unknown);
+            string level = ((1 - request.Alpha) * 100).ToString("0.##", CultureInfo.InvariantCulture);
             return new DetectionRow(name, target, o.Estimate, o.Lower, o.Upper, null, null, null, flagged,
-                $"identification bounds: the {data.Unknown:N0} unrecorded referrals all counted as {population.Reference}, then all as {target}; the estimate is their geometric midpoint");
+                FormattableString.Invariant($"Imbens-Manski {level}% interval around the identification bounds {lower:0.####} to {upper:0.####} ") +
+                $"(the {data.Unknown:N0} unrecorded referrals all counted as {population.Reference}, then all as {target}); " +
+                "the estimate is the bounds' geometric midpoint");
         }
         double pValue = MultipleComparisons.PValue(o);
         string detail = name switch
@@ -242,7 +246,11 @@ public static class DetectionAnalysis
             MisclassificationCorrectedDetector.DetectorName => $"rate ratio of counts corrected by (M^T)^-1 with M from {Path.GetFileName(request.Matrix)}",
             IpwDetector.DetectorName => $"rate ratio with recorded referrals weighted up to all referrals within each {data.Stratifier}",
             MissingShareDetector.DetectorName => $"missing share in this {data.Stratifier} over the overall missing share",
-            DetectorCatalog.TippingPoint => $"the recording ratio r_{target}/r_{population.Reference} that would explain the rate ratio away",
+            DetectorCatalog.TippingPoint => o.Flag == 0
+                ? "no tipping point: the complete-case rate ratio is not significant as it stands (estimate 1); " +
+                  $"the interval holds every recording ratio r_{target}/r_{population.Reference} that leaves it so"
+                : $"tipping point: the recording ratio r_{target}/r_{population.Reference} at which the complete-case finding would stop being significant; " +
+                  "the interval holds every recording ratio that would explain it away",
             _ => "",
         };
         return new DetectionRow(name, target, o.Estimate, o.Lower, o.Upper, o.Z, double.IsFinite(o.Df) ? o.Df : null, double.IsNaN(pValue) ? null : pValue, flagged, detail);

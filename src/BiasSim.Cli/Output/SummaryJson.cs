@@ -193,7 +193,7 @@ public static class SummaryJson
 
         w.WriteStartObject("recording");
         WriteMissing(w, s.Recording.Missing, s.Population, s.Referrals);
-        if (s.Recording.Misclassification is { } mis) WriteMisclassification(w, mis, s.Population);
+        if (s.Recording.Misclassification is { } mis) WriteMisclassification(w, mis, s.Population, s.Recording.ValidationShare);
         if (!s.Recording.Attributes.IsEmpty)
         {
             w.WriteStartObject("attributes");
@@ -233,14 +233,15 @@ public static class SummaryJson
         w.WriteStartObject();
         w.WriteStartObject(spec.Name);
         if (spec.By is not null) w.WriteString("by", spec.By);
-        if (spec.Name is "multiple-imputation" || spec.ValidationShare is not null) w.WriteNumber("m", spec.Imputations);
+        bool draws = spec.Name is "multiple-imputation" || spec.ValidationShare is not null || spec.Imputations != defaults.Imputations;
+        if (draws) w.WriteNumber("m", spec.Imputations);
         if (spec.Adjust != Adjustment.None) w.WriteString("adjust", spec.Adjust.ToString().ToLowerInvariant());
         if (spec.ValidationShare is double v) w.WriteNumber("validation_share", v);
         w.WriteEndObject();
         w.WriteEndObject();
     }
 
-    private static void WriteMisclassification(Utf8JsonWriter w, Misclassification mis, Population population)
+    private static void WriteMisclassification(Utf8JsonWriter w, Misclassification mis, Population population, double? validationShare = null)
     {
         w.WriteStartObject("misclassification");
         if (mis.NamedMatrix is not null) w.WriteString("matrix_name", mis.NamedMatrix);
@@ -251,6 +252,7 @@ public static class SummaryJson
         w.WriteNumber("officer", mis.OfficerShare);
         w.WriteNumber("self", 1 - mis.OfficerShare);
         w.WriteEndObject();
+        if (validationShare is double v) w.WriteNumber("validation_share", v);
         w.WriteEndObject();
     }
 

@@ -53,6 +53,11 @@ public struct DetectorOutcome
     /// <summary>Degrees of freedom of <see cref="Z"/>'s t reference distribution; infinity for a normal one.</summary>
     public double Df;
     public NotEstimableReason Reason;
+    /// <summary>For detectors that pool random draws (misclassification-corrected with a validation subsample): how many of
+    /// the m draws were left out of the pooling because the draw gave this group or the reference a corrected count at
+    /// or below zero (or a singular matrix). Set on estimable outcomes only; 0 for every other detector. A large share
+    /// means the pooled estimate conditions on positive corrections, so it leans away from 0 for small groups.</summary>
+    public int DroppedDraws;
 
     /// <summary>An outcome that could not be estimated, and why.</summary>
     public static DetectorOutcome NotEstimable(NotEstimableReason reason) => new() { Reason = reason, Z = double.NaN };

@@ -56,7 +56,7 @@ public static class DetectorCatalog
         {
             IpwDetector.DetectorName => new IpwDetector(Groups(), model.Strata.Map(spec.By), model.Strata.Levels(spec.By)),
             MultipleImputationDetector.DetectorName => new MultipleImputationDetector(Groups(), model.Strata.Map(spec.By), model.Strata.Levels(spec.By), spec.Imputations),
-            MisclassificationCorrectedDetector.DetectorName when spec.ValidationShare is not null && attribute == 0 =>
+            MisclassificationCorrectedDetector.DetectorName when model.ValidationShare > 0 && attribute == 0 =>
                 new MisclassificationCorrectedDetector(Groups(), [.. model.Categories.Select(population.IndexOf)], spec.Imputations),
             MisclassificationCorrectedDetector.DetectorName => new MisclassificationCorrectedDetector(Groups(), model.AssignmentOverLevels(attribute)),
             MissingShareDetector.DetectorName => new MissingShareDetector(
@@ -64,7 +64,7 @@ public static class DetectorCatalog
                 model.Strata.Map(spec.By),
                 spec.By is null ? [model.ExpectedMissingShareOf(attribute)] : model.ExpectedMissingShareByLevel(attribute, spec.By),
                 model.ExpectedMissingShareOf(attribute), alpha),
-            TippingPoint => new RateRatioDetector(population, model.RecordingRatios(attribute), alpha, TippingPoint),
+            TippingPoint => new TippingPointDetector(Groups(), model.RecordingRatios(attribute)),
             _ => Create(spec.Name, population, truths, alpha),
         };
     }

@@ -30,6 +30,9 @@ public sealed class MisclassificationCorrectedDetector : GroupDetector
     /// from its Dirichlet posterior (Jeffreys prior, V + 1/2) <paramref name="draws"/> times, correcting with each draw,
     /// and pooling the log rate ratios by Rubin's rules (within: the delta-method variance given M; between: the spread
     /// across M). With every record validated it reduces to the Katz interval on self-defined counts.
+    /// A draw that gives the group or the reference a corrected count at or below zero cannot enter the pooling; such
+    /// draws are counted in <see cref="DetectorOutcome.DroppedDraws"/>, never silently lost, and when they are half or
+    /// more of the draws the group is not estimable (negative correction).
     /// </summary>
     public MisclassificationCorrectedDetector(GroupComparison groups, int[] categoryGroup, int draws)
         : base(groups)
@@ -177,6 +180,7 @@ public sealed class MisclassificationCorrectedDetector : GroupDetector
                 continue;
             }
             outcomes[i] = MultipleImputationDetector.Pool(sumQ[i], sumQ2[i], sumW[i], m, Comparison, double.PositiveInfinity);
+            outcomes[i].DroppedDraws = _draws - m;
         }
     }
 

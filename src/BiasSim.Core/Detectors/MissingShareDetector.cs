@@ -43,6 +43,16 @@ public sealed class MissingShareDetector : CountDetector
     public override double? TrueValue(int target) => target < _truths.Length ? _truths[target] : null;
     public override bool? TrueEffect(int target) => target < _truths.Length ? base.TrueEffect(target) : _anyDifference;
 
+    /// <summary>Degrees of freedom of the "all" row's chi-square test: levels - 1.</summary>
+    public int DegreesOfFreedom => _truths.Length - 1;
+
+    /// <summary>The "all" row's p-value, the chi-square upper tail Q(df/2, X^2/2) computed directly: 1 - CDF would
+    /// round to 0 below about 1e-16, and a clear difference in recording across forces gives far smaller p.
+    /// NaN with a single level (nothing to compare).</summary>
+    public double PValue(double statistic) => DegreesOfFreedom > 0
+        ? MathNet.Numerics.SpecialFunctions.GammaUpperRegularized(DegreesOfFreedom / 2.0, statistic / 2.0)
+        : double.NaN;
+
     public override void Evaluate(in RecordedCounts counts, Span<DetectorOutcome> outcomes)
     {
         Engine.StratifiedCounts strata = counts.Strata!;

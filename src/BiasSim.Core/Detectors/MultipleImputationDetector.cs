@@ -10,7 +10,9 @@ namespace BiasSim.Core.Detectors;
 /// an observed stratifier, draw the stratum's composition from its Dirichlet posterior (Jeffreys prior,
 /// Dirichlet(X_k + 1/2)), then allocate the stratum's unknown referrals multinomially; repeat m times and pool
 /// log RR by Rubin's rules with Barnard and Rubin's (1999, Biometrika 86:948) small-sample degrees of freedom.
-/// Valid when missingness depends only on the stratifier (MAR given it).
+/// Valid when missingness depends only on the stratifier (MAR given it). Estimability is decided per group: a group
+/// whose completed count is 0 in any imputation is not estimable, the others are. A stratum with unknown referrals
+/// but none recorded is not imputed from the prior: every group is then not estimable, as for ipw.
 /// </summary>
 /// <remarks>
 /// Each imputation's complete-data variance is Katz's, W_i = 1/Y_g - 1/N_g + 1/Y_ref - 1/N_ref. Pooled:
@@ -49,6 +51,19 @@ public sealed class MultipleImputationDetector : GroupDetector
         strata.Collapse(_stratumLevel, x, recordedTotal, unknown);
 
         int targets = Comparison.Groups.Length;
+        for (int k = 0; k < _levels; k++)
+        {
+            if (unknown[k] == 0) continue;
+            long census = 0;
+            foreach (long c in x.Slice(k * groupCount, groupCount)) census += c;
+            if (census == 0)
+            {
+                // A stratum with unknown referrals but none recorded in a census group: its composition would come from
+                // the prior alone, an assumption the data cannot check (ipw cannot weight it either).
+                outcomes[..targets].Fill(DetectorOutcome.NotEstimable(NotEstimableReason.ZeroCount));
+                return;
+            }
+        }
         Span<double> sumQ = stackalloc double[targets];
         Span<double> sumQ2 = stackalloc double[targets];
         Span<double> sumW = stackalloc double[targets];
@@ -56,7 +71,9 @@ public sealed class MultipleImputationDetector : GroupDetector
         Span<double> alpha = stackalloc double[groupCount];
         Span<double> theta = stackalloc double[groupCount];
         Span<long> allocated = stackalloc long[groupCount];
-        sumQ.Clear(); sumQ2.Clear(); sumW.Clear();
+        // A group whose completed count is 0 in some imputation has no Katz variance there: that group (only) is not estimable.
+        Span<bool> zero = stackalloc bool[targets];
+        sumQ.Clear(); sumQ2.Clear(); sumW.Clear(); zero.Clear();
         var rng = new Xoshiro256(SplitMix64.Mix(counts.DetectionSeed ^ Salt));
         double completedTotal = 0;
 
@@ -74,14 +91,16 @@ public sealed class MultipleImputationDetector : GroupDetector
                 for (int g = 0; g < groupCount; g++) completed[g] += allocated[g];
             }
             double yRef = completed[Comparison.Reference];
+            if (yRef == 0)
+            {
+                outcomes[..targets].Fill(DetectorOutcome.NotEstimable(NotEstimableReason.ZeroCount));
+                return;
+            }
             for (int t = 0; t < targets; t++)
             {
                 double yG = completed[Comparison.Groups[t]];
-                if (yG == 0 || yRef == 0)
-                {
-                    outcomes[..targets].Fill(DetectorOutcome.NotEstimable(NotEstimableReason.ZeroCount));
-                    return;
-                }
+                if (yG == 0) zero[t] = true;
+                if (zero[t]) continue;
                 double q = Comparison.LogRateRatio(t, yG, yRef);
                 sumQ[t] += q;
                 sumQ2[t] += q * q;
@@ -95,7 +114,9 @@ public sealed class MultipleImputationDetector : GroupDetector
 
         for (int t = 0; t < targets; t++)
         {
-            outcomes[t] = Pool(sumQ[t], sumQ2[t], sumW[t], _m, Comparison, completedTotal - groupCount);
+            outcomes[t] = zero[t]
+                ? DetectorOutcome.NotEstimable(NotEstimableReason.ZeroCount)
+                : Pool(sumQ[t], sumQ2[t], sumW[t], _m, Comparison, completedTotal - groupCount);
         }
     }
 

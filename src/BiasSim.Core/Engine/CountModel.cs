@@ -60,9 +60,10 @@ public sealed class CountModel
             layouts.Add(Layout(attribute.Name, attribute.AsPopulation(population), recording.Misclassification, recording.Missing, ref stride));
         }
         _attributes = [.. layouts];
-        // A validation subsample (for misclassification-corrected with validation_share) adds one dimension: for a
-        // recorded referral, "not validated" or "validated, self-defined group g".
-        ValidationShare = scenario.Detectors.Select(d => scenario.DetectorSpec(d).ValidationShare).OfType<double>().DefaultIfEmpty(0).Max();
+        // A validation subsample (recording.misclassification.validation_share) adds one dimension: for a recorded
+        // referral, "not validated" or "validated, self-defined group g". It is part of how data are recorded, so it is
+        // read from the recording process (the loader moves the deprecated detector option there).
+        ValidationShare = scenario.Recording.ValidationShare ?? 0;
         _validationStride = stride;
         if (ValidationShare > 0) stride *= GroupCountOf(layouts[0]) + 1;
         _jointCategories = stride;

@@ -21,6 +21,10 @@ public sealed record Scenario(
     public ImmutableDictionary<string, DetectorSpec> DetectorOptions { get; init; } = ImmutableDictionary<string, DetectorSpec>.Empty;
 
     public DetectorSpec DetectorSpec(string name) => DetectorOptions.TryGetValue(name, out var spec) ? spec : new DetectorSpec(name);
+
+    /// <summary>What the file says that still works but should change (a deprecated spelling), each rendered as
+    /// <c>FILE:LINE:COL: path: message</c>; the commands print them once, to stderr.</summary>
+    public ImmutableArray<string> Warnings { get; init; } = [];
 }
 
 /// <summary>One self-defined group and its census count (the rate denominator), summed over regions.</summary>
@@ -153,6 +157,11 @@ public sealed record RecordingProcess(MissingnessMechanism Missing)
 
     /// <summary>How each further protected attribute is recorded (independently of ethnicity, given the cell).</summary>
     public ImmutableDictionary<string, AttributeRecording> Attributes { get; init; } = ImmutableDictionary<string, AttributeRecording>.Empty;
+
+    /// <summary>The share of recorded referrals that also carry the self-defined ethnicity (a validation subsample, from
+    /// which misclassification-corrected estimates the matrix); null when there is none
+    /// (<c>recording.misclassification.validation_share</c>).</summary>
+    public double? ValidationShare { get; init; }
 }
 
 /// <summary>The recording process of a further protected attribute; its mechanisms read "group" as the attribute's level.</summary>

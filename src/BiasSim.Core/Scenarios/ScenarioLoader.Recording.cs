@@ -10,6 +10,10 @@ public static partial class ScenarioLoader
     private static readonly string[] Mechanisms = ["none", "mcar", "mnar", "mar", "logistic", "never"];
     private static readonly string[] MissingKeys = ["mechanism", "share", "share_by_group", "by", "intercept", "coefficients", "target_share", "trend"];
     private static readonly string[] MisclassificationKeys = ["matrix", "assigned_by"];
+    /// <summary>Ethnicity's misclassification also takes a validation subsample (further attributes have none).</summary>
+    private static readonly string[] EthnicityMisclassificationKeys = [.. MisclassificationKeys, ValidationShareKey];
+    private const string ValidationShareKey = "validation_share";
+    private const string ValidationShareExpected = "a share greater than 0 and at most 1 of recorded referrals that also carry the self-defined group";
     private static readonly string[] AssignedByKeys = ["officer", "self"];
     private const string YearCovariate = "year";
     private const double RowSumTolerance = 1e-9;
@@ -35,10 +39,17 @@ public static partial class ScenarioLoader
         Misclassification? misclassification = null;
         YamlNode? misNode = YamlNodeReader.Child(map, "misclassification");
         bool valid = true;
+        double? validationShare = null;
         if (misNode is not null)
         {
-            misclassification = ReadMisclassification(misNode, "recording.misclassification", population, r);
+            misclassification = ReadMisclassification(misNode, "recording.misclassification", population, r, EthnicityMisclassificationKeys);
             valid = misclassification is not null;
+            if (YamlNodeReader.Child(misNode as YamlMappingNode, ValidationShareKey) is YamlNode validationNode)
+            {
+                validationShare = r.Ranged(validationNode, $"recording.misclassification.{ValidationShareKey}", ValidationShareExpected,
+                    x => x is > 0 and <= 1);
+                valid &= validationShare is not null;
+            }
         }
 
         var attributes = ImmutableDictionary.CreateBuilder<string, AttributeRecording>();
@@ -72,7 +83,10 @@ public static partial class ScenarioLoader
                 valid = false;
             }
         }
-        return missing is null || !valid ? null : new RecordingProcess(missing) { Misclassification = misclassification, Attributes = attributes.ToImmutable() };
+        return missing is null || !valid ? null : new RecordingProcess(missing)
+        {
+            Misclassification = misclassification, Attributes = attributes.ToImmutable(), ValidationShare = validationShare,
+        };
     }
 
     private static MissingnessMechanism? ReadMissing(YamlNode? node, string path, Population? population, ReferralProcess? referrals, YamlNodeReader r)
@@ -253,9 +267,10 @@ public static partial class ScenarioLoader
         return null;
     }
 
-    private static Misclassification? ReadMisclassification(YamlNode node, string path, Population? population, YamlNodeReader r)
+    private static Misclassification? ReadMisclassification(YamlNode node, string path, Population? population, YamlNodeReader r,
+        IReadOnlyCollection<string>? keys = null)
     {
-        YamlMappingNode? map = r.Mapping(node, path, MisclassificationKeys);
+        YamlMappingNode? map = r.Mapping(node, path, keys ?? MisclassificationKeys);
         if (map is null || population is null) return null;
         bool valid = true;
 
@@ -346,5 +361,37 @@ public static partial class ScenarioLoader
         }
         if (!valid) return null;
         return new Misclassification(named, columns, [.. population.Groups.Select(g => rows[g.Name])], officer);
+    }
+
+    /// <summary>
+    /// validation_share used to be an option of misclassification-corrected, but it describes how data are recorded (a
+    /// share of records also carries the self-defined group), so it belongs under recording.misclassification. The old
+    /// spelling still works: its value moves to the recording process, with a deprecation warning. Given in both places
+    /// with different values it is an error, since the engine can draw only one subsample.
+    /// </summary>
+    private static Scenario? ResolveValidationShare(Scenario scenario, YamlMappingNode root, YamlNodeReader r)
+    {
+        const string detector = Detectors.MisclassificationCorrectedDetector.DetectorName;
+        if (scenario.DetectorSpec(detector).ValidationShare is not double old) return scenario;
+        // The option's own node, for the line and column of the warning: detectors[index] is {misclassification-corrected: {...}}.
+        var items = (YamlNodeReader.Child(root, "detectors") as YamlSequenceNode)?.Children.ToList() ?? [];
+        int index = items.FindIndex(i => i is YamlMappingNode m && m.Children.Keys.OfType<YamlScalarNode>().Any(k => k.Value == detector));
+        YamlMappingNode? options = index < 0 ? null : ((YamlMappingNode)items[index]).Children.Values.Single() as YamlMappingNode;
+        YamlNode? node = YamlNodeReader.Child(options, ValidationShareKey);
+        string path = $"detectors[{index}].{ValidationShareKey}";
+        if (scenario.Recording.ValidationShare is double current && current != old)
+        {
+            r.Error(node ?? root, path, $"found {YamlNodeReader.Format(old)}, but recording.misclassification.{ValidationShareKey} says " +
+                $"{YamlNodeReader.Format(current)}; expected it once, under recording.misclassification (one subsample is drawn)");
+            return null;
+        }
+        ScenarioError warning = r.At(node ?? root, path,
+            "is deprecated: the validation subsample is part of how referrals are recorded, so write it as " +
+            $"recording.misclassification.{ValidationShareKey}: {YamlNodeReader.Format(old)} (this spelling still works)");
+        return scenario with
+        {
+            Recording = scenario.Recording with { ValidationShare = old },
+            Warnings = scenario.Warnings.Add(warning.ToString()),
+        };
     }
 }

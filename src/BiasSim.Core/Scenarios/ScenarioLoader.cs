@@ -119,7 +119,8 @@ public static partial class ScenarioLoader
         {
             DetectorOptions = detectors.Value.ToImmutableDictionary(d => d.Name),
         };
-        return Calibrate(scenario, root, r);
+        scenario = ResolveValidationShare(scenario, root, r);
+        return scenario is null ? null : Calibrate(scenario, root, r);
     }
 
     /// <summary>Resolves what depends on the whole scenario: the trend's year covariate and the target-share shifts.</summary>

@@ -20,15 +20,13 @@ internal sealed class YamlNodeReader(string file)
         foreach (YamlNode n in node.AllNodes) _overridden[n] = argument;
     }
 
-    public void Error(YamlNode node, string path, string message)
-    {
-        if (_overridden.TryGetValue(node, out string? argument))
-        {
-            _errors.Add(new ScenarioError(argument, 1, (int)node.Start.Column, path, message));
-            return;
-        }
-        _errors.Add(new ScenarioError(file, (int)node.Start.Line, (int)node.Start.Column, path, message));
-    }
+    public void Error(YamlNode node, string path, string message) => _errors.Add(At(node, path, message));
+
+    /// <summary>A problem located at <paramref name="node"/> (or at the --set argument that made it), not recorded as an error.</summary>
+    public ScenarioError At(YamlNode node, string path, string message) =>
+        _overridden.TryGetValue(node, out string? argument)
+            ? new ScenarioError(argument, 1, (int)node.Start.Column, path, message)
+            : new ScenarioError(file, (int)node.Start.Line, (int)node.Start.Column, path, message);
 
     public void Error(int line, int column, string path, string message) =>
         _errors.Add(new ScenarioError(file, line, column, path, message));
