@@ -145,10 +145,10 @@ public class ReligionTests
         DiagnosandRow muslim = result.Rows.Single(r => r.Attribute == "religion" && r.Group == "Muslim");
         Assert.Equal(1.5 / 1.1, b.TrueRateRatio!.Value, 12);
         Assert.Equal(2.0, muslim.TrueRateRatio!.Value, 12);
-        McTolerance.RateWithin4Se(ethnic.Up, b.FlagUpRate, SmallReplicates, "ethnicity B up", floorAtOneEvent: true);
-        McTolerance.RateWithin4Se(ethnic.Down, b.FlagDownRate, SmallReplicates, "ethnicity B down", floorAtOneEvent: true);
-        McTolerance.RateWithin4Se(religion.Up, muslim.FlagUpRate, SmallReplicates, "religion Muslim up", floorAtOneEvent: true);
-        McTolerance.RateWithin4Se(religion.Down, muslim.FlagDownRate, SmallReplicates, "religion Muslim down", floorAtOneEvent: true);
+        McTolerance.RateWithin4Se(ethnic.Up, b.FlagUpRate!.Value, SmallReplicates, "ethnicity B up", floorAtOneEvent: true);
+        McTolerance.RateWithin4Se(ethnic.Down, b.FlagDownRate!.Value, SmallReplicates, "ethnicity B down", floorAtOneEvent: true);
+        McTolerance.RateWithin4Se(religion.Up, muslim.FlagUpRate!.Value, SmallReplicates, "religion Muslim up", floorAtOneEvent: true);
+        McTolerance.RateWithin4Se(religion.Down, muslim.FlagDownRate!.Value, SmallReplicates, "religion Muslim down", floorAtOneEvent: true);
     }
 
     [Fact]
@@ -171,8 +171,8 @@ public class ReligionTests
             DiagnosandRow b = result.Rows.Single(r => r.Attribute == "ethnicity" && r.Group == "B");
             string what = s == with ? "with religion" : "without religion";
             Assert.Equal(1.3, b.TrueRateRatio!.Value, 12);
-            McTolerance.RateWithin4Se(ethnic.Up, b.FlagUpRate, SmallReplicates, $"{what}: B up", floorAtOneEvent: true);
-            McTolerance.RateWithin4Se(ethnic.Down, b.FlagDownRate, SmallReplicates, $"{what}: B down", floorAtOneEvent: true);
+            McTolerance.RateWithin4Se(ethnic.Up, b.FlagUpRate!.Value, SmallReplicates, $"{what}: B up", floorAtOneEvent: true);
+            McTolerance.RateWithin4Se(ethnic.Down, b.FlagDownRate!.Value, SmallReplicates, $"{what}: B down", floorAtOneEvent: true);
             Assert.All(result.Rows.Where(r => r.Attribute == "religion" && r.Group != MonteCarloRunner.FamilyWiseTarget),
                 r => Assert.Equal(1.0, r.NotEstimableRate));
         }
