@@ -42,7 +42,7 @@ public static class DetectionOutput
         MisclassificationCorrectedDetector.DetectorName => $"rate ratio vs {reference} of counts corrected for the misclassification matrix, {confidence:0.#}% interval",
         IpwDetector.DetectorName => $"rate ratio vs {reference}, recorded referrals weighted up to all referrals within each {by}, {confidence:0.#}% interval",
         MissingShareDetector.DetectorName => $"does the missing share differ by {by}? Each level's share over the overall one, and a test across levels",
-        DetectorCatalog.TippingPoint => $"the recording ratio (group's recording rate over {reference}'s) that would explain the rate ratio away",
+        DetectorCatalog.TippingPoint => $"the recording ratio (group's recording rate over {reference}'s) at which the complete-case finding would stop being significant: the interval end nearest 1",
         _ => detector,
     };
 

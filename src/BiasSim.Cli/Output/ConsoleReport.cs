@@ -60,6 +60,11 @@ public static class ConsoleReport
                     }
                 }
                 table.Render(sb);
+                foreach (DiagnosandRow r in withInterval.Where(r => r.DroppedDrawReplicateRate > 0))
+                {
+                    sb.Append(Inv, $"  {r.Group}: in {100 * r.DroppedDrawReplicateRate:0.#}% of audits some matrix draws gave a negative corrected count and were left out ")
+                      .Append(Inv, $"of pooling ({100 * r.DroppedDrawShare:0.#}% of all draws), which leans the estimate away from 0.\n");
+                }
             }
             var tests = detector.Except(withInterval).ToList();
             if (tests.Count > 0)
@@ -165,7 +170,7 @@ public static class ConsoleReport
             MultipleImputationDetector.DetectorName => string.Create(Inv, $"multiple imputation{by}, m = {spec.Imputations}, Rubin's rules with Barnard-Rubin df{adjust}"),
             MisclassificationCorrectedDetector.DetectorName => string.Create(Inv, $"counts corrected by the known misclassification matrix, delta-method {confidence:0.#}% interval{adjust}"),
             MissingShareDetector.DetectorName => $"does missingness differ{by}? each level's missing share over the overall share, and a chi-square test",
-            DetectorCatalog.TippingPoint => "the recording ratio r_g/r_ref that would explain away the observed rate ratio, against the true recording ratio",
+            DetectorCatalog.TippingPoint => "sensitivity analysis, not a finding: the recording ratio r_g/r_ref at which the complete-case finding would stop being significant (the interval end nearest 1); coverage: the true recording ratio lies inside the Katz interval",
             _ => detector,
         };
     }

@@ -58,6 +58,8 @@ public static class DiagnosandColumns
         new("false_alarm_rate", r => r.FalseAlarmRate),
         new("false_alarm_rate_se", r => r.FalseAlarmRateSe),
         new("true_difference", r => r.TrueDifference),
+        new("dropped_draw_share", r => r.DroppedDrawShare),
+        new("dropped_draw_replicate_rate", r => r.DroppedDrawReplicateRate),
     ];
 
     /// <summary>Round-trip invariant formatting: the same double always prints the same way on every machine.</summary>

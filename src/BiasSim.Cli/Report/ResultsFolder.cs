@@ -374,6 +374,8 @@ public sealed class ResultsFolder
             MissedRateSe = N("missed_rate_se"),
             FalseAlarmRate = N("false_alarm_rate"),
             FalseAlarmRateSe = N("false_alarm_rate_se"),
+            DroppedDrawShare = N("dropped_draw_share"),
+            DroppedDrawReplicateRate = N("dropped_draw_replicate_rate"),
         };
     }
 

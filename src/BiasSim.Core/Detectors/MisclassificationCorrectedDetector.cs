@@ -44,6 +44,9 @@ public sealed class MisclassificationCorrectedDetector : GroupDetector
     /// <summary>Whether the matrix is estimated from a validation subsample (so the detector draws random numbers).</summary>
     public bool EstimatesMatrix => _categoryGroup is not null;
 
+    /// <summary>Matrix draws per replicate (m) when the matrix is estimated: what <see cref="DetectorOutcome.DroppedDraws"/> counts out of.</summary>
+    public int Draws => _draws;
+
     /// <param name="matrix">M[g, h] = P(recorded as census group h | self-defined g), or null when M has categories that are no census group.</param>
     public MisclassificationCorrectedDetector(GroupComparison groups, double[,]? matrix)
         : base(groups)

@@ -13,7 +13,7 @@ public static class DiagnosandCalculator
     /// <see cref="AuditOutcome"/>s; <paramref name="perGroup"/>: whether all five outcomes apply (a test row has only
     /// correct, missed and false alarm).</param>
     public static DiagnosandRow Compute(string detector, string group, double? truth, bool hasInterval, in TargetTally t,
-                                        bool directional = true, bool? effect = null, bool perGroup = false)
+                                        bool directional = true, bool? effect = null, bool perGroup = false, int? draws = null)
     {
         bool judged = effect is not null;
         long r = t.Replicates;
@@ -32,6 +32,8 @@ public static class DiagnosandCalculator
             FlagDownRate = directional ? Rate(t.FlagsDown, r) : null,
             FlagDownRateSe = directional ? RateSe(t.FlagsDown, r) : null,
             TrueDifference = effect,
+            DroppedDrawShare = draws is int m && e > 0 ? (double)t.DroppedDraws / (e * m) : null,
+            DroppedDrawReplicateRate = draws is not null ? Rate(t.ReplicatesWithDroppedDraws, r) : null,
             CorrectRate = judged ? Rate(t.Correct, r) : null,
             CorrectRateSe = judged ? RateSe(t.Correct, r) : null,
             MisestimatedRate = judged && perGroup ? Rate(t.Misestimated, r) : null,

@@ -74,6 +74,12 @@ public sealed record DiagnosandRow
     /// <summary>Replicates behind a share of all replicates (shares are k / R, so this recovers k exactly).</summary>
     public long? Count(double? share) => share is double p ? (long)Math.Round(p * Replicates) : null;
 
+    /// <summary>For a detector that pools m matrix draws (misclassification-corrected with a validation subsample): the share
+    /// of all draws in estimable replicates left out of pooling because they gave a negative corrected count, and the share
+    /// of replicates that left any out. Dropping them leans small groups' estimates away from 0. Null for other detectors.</summary>
+    public double? DroppedDrawShare { get; init; }
+    public double? DroppedDrawReplicateRate { get; init; }
+
     /// <summary>The distribution of estimates over the estimable replicates; null without an interval.</summary>
     public EstimateDistribution? Distribution { get; init; }
 }

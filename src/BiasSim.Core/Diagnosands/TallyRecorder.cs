@@ -35,6 +35,11 @@ public readonly struct TallyRecorder
             return;
         }
         tally.Estimable++;
+        if (o.DroppedDraws > 0)
+        {
+            tally.DroppedDraws += o.DroppedDraws;
+            tally.ReplicatesWithDroppedDraws++;
+        }
         if (o.Flag != 0)
         {
             tally.Flags++;

@@ -37,6 +37,9 @@ public struct TargetTally
     public long WrongSignFlags;
     /// <summary>Each estimable replicate judged as one <see cref="AuditOutcome"/> (none when the target is not judged).</summary>
     public long Correct, Misestimated, WrongDirection, Missed, FalseAlarms;
+    /// <summary>Matrix draws left out of pooling (see <see cref="Detectors.DetectorOutcome.DroppedDraws"/>), and the
+    /// estimable replicates that left any out.</summary>
+    public long DroppedDraws, ReplicatesWithDroppedDraws;
 
     /// <summary>d = log(estimate) - log(truth).</summary>
     public double SumLogDeviation, SumLogDeviationSquared, SumLogDeviationFourth;
@@ -63,6 +66,8 @@ public struct TargetTally
         WrongDirection += other.WrongDirection;
         Missed += other.Missed;
         FalseAlarms += other.FalseAlarms;
+        DroppedDraws += other.DroppedDraws;
+        ReplicatesWithDroppedDraws += other.ReplicatesWithDroppedDraws;
         SumLogDeviation += other.SumLogDeviation;
         SumLogDeviationSquared += other.SumLogDeviationSquared;
         SumLogDeviationFourth += other.SumLogDeviationFourth;

@@ -235,7 +235,11 @@ public static class MonteCarloRunner
         private readonly double _alpha;
 
         /// <summary>What one tally slot reports: its row's names, truth, and which diagnosands apply.</summary>
-        private sealed record Slot(string Detector, string Target, string Attribute, double? Truth, bool HasInterval, bool? Effect, SlotKind Kind);
+        private sealed record Slot(string Detector, string Target, string Attribute, double? Truth, bool HasInterval, bool? Effect, SlotKind Kind)
+        {
+            /// <summary>Matrix draws per replicate, for a detector that may drop some (else null).</summary>
+            public int? Draws { get; init; }
+        }
 
         private enum SlotKind { Group, Test, FamilyWise }
 
@@ -255,7 +259,10 @@ public static class MonteCarloRunner
                     {
                         bool test = !detector.HasInterval || detector.TrueValue(t) is null;
                         slots.Add(new Slot(detector.Name, detector.Targets[t], attribute, detector.TrueValue(t), detector.HasInterval,
-                            detector.TrueEffect(t), test ? SlotKind.Test : SlotKind.Group));
+                            detector.TrueEffect(t), test ? SlotKind.Test : SlotKind.Group)
+                        {
+                            Draws = detector is MisclassificationCorrectedDetector { EstimatesMatrix: true } mc ? mc.Draws : null,
+                        });
                     }
                     // Only groups whose truth is judged can raise a false alarm: a sensitivity analysis's flags are not claims.
                     bool[] isNull = [.. Enumerable.Range(0, detector.Targets.Length)
@@ -325,7 +332,7 @@ public static class MonteCarloRunner
                 Slot x = _slots[s];
                 bool directional = x.Kind != SlotKind.Test;
                 rows.Add(DiagnosandCalculator.Compute(x.Detector, x.Target, x.Truth, x.HasInterval, total[s],
-                    directional, x.Effect, perGroup: x.Kind == SlotKind.Group) with { Attribute = x.Attribute });
+                    directional, x.Effect, perGroup: x.Kind == SlotKind.Group, x.Draws) with { Attribute = x.Attribute });
             }
             return rows.MoveToImmutable();
         }
