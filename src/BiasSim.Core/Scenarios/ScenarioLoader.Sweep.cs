@@ -29,8 +29,8 @@ public static partial class ScenarioLoader
         YamlNode? root = Parse(text, reader);
         var specs = new List<SweepSpec>();
         if (root is YamlMappingNode map) ReadSweep(YamlNodeReader.Child(map, SweepKey), reader, specs);
-        // A file that does not parse has no sweep to read; the loader reports why when the scenario is loaded.
-        if (root is not null) errors.AddRange(reader.Errors);
+        // A file that does not parse, or fails the guards, has no sweep to read: that is the error.
+        errors.AddRange(reader.Errors);
         return [.. specs];
     }
 
