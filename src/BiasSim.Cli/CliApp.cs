@@ -14,7 +14,7 @@ public static class CliApp
         root.Subcommands.Add(ReportCommand.Build(stdout, stderr));
         root.Subcommands.Add(SweepCommand.Build(stdout, stderr, cancellationToken));
         root.Subcommands.Add(MdrrCommand.Build(stdout, stderr, cancellationToken));
-        root.Subcommands.Add(GenerateCommand.Build(stdout, stderr));
+        root.Subcommands.Add(GenerateCommand.Build(stdout, stderr, cancellationToken));
         root.Subcommands.Add(DetectCommand.Build(stdout, stderr));
         root.Subcommands.Add(MergeCommand.Build(stdout, stderr));
 
@@ -39,6 +39,38 @@ public static class CliApp
             // Commands without partial results stop here; every file they write is atomic, so nothing is half-written.
             stderr.WriteLine("Interrupted (Ctrl+C): stopped before finishing; no results were written for the unfinished work.");
             return ExitCodes.Interrupted;
+        }
+        catch (Exception e) when (Unwrap(e) is UserInputException inner)
+        {
+            foreach (string message in inner.Messages) stderr.WriteLine(message);
+            return ExitCodes.BadInput;
+        }
+        catch (Exception e)
+        {
+            // A bug (or a resource the system refused): one line, no stack trace, exit 1 as the README promises. Files are
+            // written whole through a temporary file and a rename, so the failure leaves no half-written output.
+            Exception cause = Unwrap(e);
+            string command = parsed.CommandResult.Command.Name;
+            stderr.WriteLine($"biassim {command}: internal error ({cause.GetType().Name}: {cause.Message.ReplaceLineEndings(" ")}); " +
+                $"a bug in BiasSim {VersionInfo.Version}, not in your input: please report it with the command line and scenario to {ReportTo}");
+            return ExitCodes.InternalError;
+        }
+    }
+
+    /// <summary>Where to report internal errors.</summary>
+    public const string ReportTo = "the BiasSim issue tracker";
+
+    /// <summary>The exception that matters inside the wrappers parallel code and reflection put around it.</summary>
+    private static Exception Unwrap(Exception e)
+    {
+        while (true)
+        {
+            switch (e)
+            {
+                case AggregateException { InnerExceptions.Count: 1 } a: e = a.InnerExceptions[0]; continue;
+                case System.Reflection.TargetInvocationException { InnerException: { } inner }: e = inner; continue;
+                default: return e;
+            }
         }
     }
 }

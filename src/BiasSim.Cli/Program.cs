@@ -4,7 +4,12 @@ using BiasSim.Cli;
 using var interrupt = new CancellationTokenSource();
 Console.CancelKeyPress += (_, e) =>
 {
-    if (interrupt.IsCancellationRequested) return;
+    if (interrupt.IsCancellationRequested)
+    {
+        // The second press ends the process at once, skipping every finally block: remove the temporary files first.
+        TemporaryFiles.DeleteAll();
+        return;
+    }
     e.Cancel = true;
     interrupt.Cancel();
 };

@@ -18,7 +18,8 @@ public sealed record RunRequest(
         if (reps < 1) throw new UserInputException($"--replicates: found {reps}, expected a whole number of at least 1");
         string folder = output ?? Path.Combine("out", scenario.Name);
         OutputFolder.EnsureWritable(folder, force);
-        return new RunRequest(scenario, file, File.ReadAllText(file), CliOverrides.Describe(overrides), seed ?? scenario.Seed, reps, folder, Resuming: false);
+        _ = Cli.ScenarioFile.TryRead(file, out string text);
+        return new RunRequest(scenario, file, text, CliOverrides.Describe(overrides), seed ?? scenario.Seed, reps, folder, Resuming: false);
     }
 
     /// <summary>Everything comes from the folder; anything also given on the command line must agree with it.</summary>
@@ -31,12 +32,12 @@ public sealed record RunRequest(
         }
         string scenarioPath = Path.Combine(folder, "scenario.yaml");
         if (!File.Exists(scenarioPath)) throw new UserInputException($"{scenarioPath}: no such file, expected the scenario a BiasSim run left in {folder}");
-        string text = File.ReadAllText(scenarioPath);
+        if (Cli.ScenarioFile.TryRead(scenarioPath, out string text) is { } unreadable) throw new UserInputException([.. unreadable.Errors.Select(e => e.ToString())]);
         var overrides = state.Overrides.Select(o => ScenarioOverride.Parse(o) ?? throw new UserInputException($"{folder}/{RunState.MetaFile}: override '{o}' is malformed")).ToList();
         Scenario scenario = Cli.ScenarioFile.Load(scenarioPath, overrides);
 
         var conflicts = new List<string>();
-        if (file is not null && File.Exists(file) && File.ReadAllText(file) != text) conflicts.Add($"{file} differs from the scenario the run used ({scenarioPath})");
+        if (file is not null && File.Exists(file) && (Cli.ScenarioFile.TryRead(file, out string given) is not null || given != text)) conflicts.Add($"{file} differs from the scenario the run used ({scenarioPath})");
         if (sets is { Length: > 0 } && !CliOverrides.Describe(CliOverrides.Parse(sets)).SequenceEqual(state.Overrides)) conflicts.Add("--set differs from the run's overrides");
         if (seed is not null && seed != state.Seed) conflicts.Add($"--seed {seed} differs from the run's seed {state.Seed}");
         if (replicates is not null && replicates != state.Replicates) conflicts.Add($"--replicates {replicates} differs from the run's {state.Replicates}");
@@ -63,6 +64,23 @@ public static class Limits
         {
             throw new UserInputException($"{option}: the run needs {total:N0} replicates, more than the limit of {max:N0}; expected fewer, or raise the limit with {option} {total}");
         }
+    }
+}
+
+/// <summary>Resolves <c>--threads</c>: results are identical for any count, so the only limit is what the machine can hold.</summary>
+public static class Threads
+{
+    /// <summary>Each worker holds a wave of tallies; two million of them exhausted memory. More than this gains nothing on any machine.</summary>
+    public const int Max = 1024;
+
+    public static int Resolve(int? given)
+    {
+        int count = given ?? Environment.ProcessorCount;
+        if (count is < 1 or > Max)
+        {
+            throw new UserInputException($"--threads: found {count}, expected a whole number from 1 to {Max} (results are identical for any count)");
+        }
+        return count;
     }
 }
 

@@ -24,7 +24,8 @@ public sealed record RunState(string Fingerprint, string ScenarioFile, IReadOnly
 
     public static string FingerprintOf(string scenarioText, IReadOnlyList<string> overrides, ulong seed, int replicates)
     {
-        string canonical = $"{scenarioText}\n--\n{string.Join('\n', overrides)}\n--\n{seed}\n{replicates}\n{BitConverter.IsLittleEndian}";
+        // The version too: a tally's memory image is only meaningful to the build that wrote it.
+        string canonical = $"{scenarioText}\n--\n{string.Join('\n', overrides)}\n--\n{seed}\n{replicates}\n{BitConverter.IsLittleEndian}\n{VersionInfo.Version}";
         return Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(canonical)));
     }
 
@@ -57,6 +58,11 @@ public sealed record RunState(string Fingerprint, string ScenarioFile, IReadOnly
     {
         string path = Path.Combine(folder, MetaFile);
         if (!File.Exists(path)) throw new UserInputException($"{path}: no such file, expected a BiasSim run folder (written by run or run --shard)");
+        var info = new FileInfo(path);
+        if (info.LinkTarget is not null || info.Length is 0 or > Cli.ScenarioFile.MaxBytes)
+        {
+            throw new UserInputException($"{path}: not a BiasSim state file (a link, a device or pipe, empty, or over {Cli.ScenarioFile.MaxBytes:N0} bytes)");
+        }
         try
         {
             using JsonDocument doc = JsonDocument.Parse(File.ReadAllText(path));
@@ -75,28 +81,95 @@ public sealed record RunState(string Fingerprint, string ScenarioFile, IReadOnly
                 ReplicatesGiven = !root.TryGetProperty("replicates_given", out JsonElement rg) || rg.GetBoolean(),
             };
         }
-        catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException or FormatException)
+        catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException or FormatException or IOException or UnauthorizedAccessException)
         {
             throw new UserInputException($"{path}: not a BiasSim state file ({e.Message})");
         }
     }
 
-    /// <summary>Starts a fresh tally file.</summary>
-    public static void ResetTallies(string folder) => File.WriteAllBytes(Path.Combine(folder, TallyFile), []);
+    /// <summary>The fingerprint a tally file is bound to: the run's, and for a sweep the design point's too, so
+    /// neither another run's nor another point's tallies can be read as this one's.</summary>
+    public static string TallyFingerprint(string runFingerprint, int? point = null) =>
+        point is null ? runFingerprint : $"{runFingerprint}/point/{point.Value.ToString(System.Globalization.CultureInfo.InvariantCulture)}";
+
+    /// <summary>Starts a fresh tally file holding only its header (written whole, never through a link).</summary>
+    public static void ResetTallies(string folder, string fingerprint)
+    {
+        string path = Path.Combine(folder, TallyFile);
+        try
+        {
+            AtomicFile.WriteAllBytes(path, SegmentTallyCodec.EncodeHeader(fingerprint));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new UserInputException($"{path}: cannot write the checkpoint file ({e.Message})");
+        }
+    }
 
     /// <summary>Appends one segment's tallies. Handed to the operating system, not forced to disk: that survives
     /// Ctrl+C and a killed process (the cases resume is for) without an fsync per segment, which cost more than
-    /// the simulation itself on a 1,000,000-replicate run. A torn record after a machine crash is detected and dropped.</summary>
+    /// the simulation itself on a 1,000,000-replicate run. A torn record after a machine crash is detected and dropped.
+    /// A failed append (a full disk) is an error naming the file; the record is all or nothing, as a torn one is cut
+    /// off when the run is resumed.</summary>
     public static void Append(string folder, SegmentTally tally)
     {
-        using var stream = new FileStream(Path.Combine(folder, TallyFile), FileMode.Append, FileAccess.Write, FileShare.Read);
-        stream.Write(SegmentTallyCodec.Encode(tally));
+        string path = Path.Combine(folder, TallyFile);
+        try
+        {
+            // ResetTallies or ReadTallies left a plain file here; a link since then is not followed.
+            if (new FileInfo(path).LinkTarget is not null) throw new IOException("it was replaced by a link");
+            using var stream = new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.Read);
+            stream.Write(SegmentTallyCodec.Encode(tally));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new UserInputException($"{path}: cannot save a checkpoint ({e.Message}); the results so far are kept in the file, expected free disk space (then resume)");
+        }
     }
 
-    public static List<SegmentTally> ReadTallies(string folder, int slots)
+    /// <summary>
+    /// The tallies of the run with <paramref name="fingerprint"/> (none when there is no file yet). A file of another
+    /// run, a folder or link in its place, or one without a header is an error. With <paramref name="repair"/>, a torn
+    /// record at the end (a crash mid-append) is cut off, so that records appended after it stay readable.
+    /// </summary>
+    public static List<SegmentTally> ReadTallies(string folder, int slots, string fingerprint, bool repair)
     {
         string path = Path.Combine(folder, TallyFile);
-        return File.Exists(path) ? SegmentTallyCodec.DecodeAll(File.ReadAllBytes(path), slots) : [];
+        var info = new FileInfo(path);
+        if (info.LinkTarget is not null) throw new UserInputException($"{path}: is a link, expected BiasSim's tally file (BiasSim never writes links)");
+        if (Directory.Exists(path)) throw new UserInputException($"{path}: is a folder, expected BiasSim's tally file");
+        if (!info.Exists) return [];
+        byte[] bytes;
+        try
+        {
+            bytes = File.ReadAllBytes(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new UserInputException($"{path}: cannot be read ({e.Message})");
+        }
+        if (SegmentTallyCodec.ReadHeader(bytes) is not var (found, headerLength))
+        {
+            throw new UserInputException($"{path}: has no BiasSim tally header (written by another program or an older BiasSim), expected this run's tallies; start the run afresh");
+        }
+        if (found != fingerprint)
+        {
+            throw new UserInputException($"{path}: holds the tallies of another run (another scenario, seed, replicates, design point or version), " +
+                "expected this run's; start afresh in a new folder rather than copying state files between runs");
+        }
+        List<SegmentTally> tallies = SegmentTallyCodec.DecodeAll(bytes.AsSpan(headerLength), slots, out int valid);
+        if (repair && headerLength + valid < bytes.Length)
+        {
+            try
+            {
+                AtomicFile.WriteAllBytes(path, bytes[..(headerLength + valid)]);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                throw new UserInputException($"{path}: cannot cut off a torn checkpoint record ({e.Message})");
+            }
+        }
+        return tallies;
     }
 
     /// <summary>Segments [first, end) of shard <paramref name="shard"/> of <paramref name="shards"/>: contiguous, near-equal slices.</summary>

@@ -26,7 +26,7 @@ public static class ScenarioFile
     public static ScenarioLoadResult TryLoad(string path, IReadOnlyList<ScenarioOverride> overrides)
     {
         ScenarioLoadResult? failure = TryRead(path, out string text);
-        return failure ?? PointAtOverrides(ScenarioLoader.Load(SweepSection.Strip(text), path, overrides), path, overrides);
+        return failure ?? PointAtOverrides(ScenarioLoader.Load(text, path, overrides), path, overrides);
     }
 
     /// <summary>
@@ -55,7 +55,15 @@ public static class ScenarioFile
             if (Directory.Exists(path)) return Fail(path, "is a folder, expected a scenario file (.yaml)");
             if (!info.Exists) return Fail(path, "no such file, expected a scenario file (.yaml)");
             if (info.Length > MaxBytes) return Fail(path, $"the file is {info.Length:N0} bytes, expected a scenario file of at most {MaxBytes:N0} bytes");
-            text = File.ReadAllText(path);
+            // Devices and pipes report a length of 0 (and /dev/zero never ends, a pipe may never open): a regular
+            // file of length 0 is empty anyway, so neither is opened.
+            if (info.Length == 0) return Fail(path, "the file is empty (or is not a regular file but a device or pipe), expected a scenario file (.yaml)");
+            // Read no more than the limit, whatever the length said: a file can grow after it was measured.
+            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read);
+            var buffer = new byte[MaxBytes + 1];
+            int read = stream.ReadAtLeast(buffer, buffer.Length, throwOnEndOfStream: false);
+            if (read > MaxBytes) return Fail(path, $"the file is more than {MaxBytes:N0} bytes, expected a scenario file of at most {MaxBytes:N0} bytes");
+            text = new StreamReader(new MemoryStream(buffer, 0, read), detectEncodingFromByteOrderMarks: true).ReadToEnd();
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

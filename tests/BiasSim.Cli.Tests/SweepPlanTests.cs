@@ -69,16 +69,15 @@ public class SweepPlanTests
         """;
 
     [Fact]
-    public void The_sweep_section_is_blanked_without_moving_other_lines()
+    public void The_loader_reads_a_file_with_its_sweep_section_in_place()
     {
-        string stripped = SweepSection.Strip(SweepFile);
-        string[] before = SweepFile.Split('\n'), after = stripped.Split('\n');
-        Assert.Equal(before.Length, after.Length);
-        Assert.Equal(SweepFile.Length, stripped.Length);
-        Assert.Equal("name: s", after[0]);
-        Assert.All(after[1..6], line => Assert.True(string.IsNullOrWhiteSpace(line), line));
-        Assert.Equal("seed: 3", after[6]);
-        Assert.Equal(Cli.Scenario, SweepSection.Strip(Cli.Scenario)); // no section: unchanged
+        // The section is data the loader accepts (and guards), not text blanked out before loading.
+        Assert.Equal(SweepSection.Key, ScenarioLoader.SweepKey);
+        var errors = new List<ScenarioError>();
+        Assert.Equal(4, ScenarioLoader.ReadSweep(SweepFile, "f.yaml", errors).Length);
+        Assert.Empty(errors);
+        ScenarioLoadResult loaded = ScenarioLoader.Load(Cli.Scenario + "\nsweep:\n  recording.missing.share: 0:0.4:0.2\n", "f.yaml");
+        Assert.True(loaded.Success, string.Join("\n", loaded.Errors));
     }
 
     [Fact]

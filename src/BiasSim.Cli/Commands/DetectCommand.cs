@@ -64,9 +64,10 @@ public static class DetectCommand
                 written.Add(Path.Combine(folder, ReportWriter.HtmlFile));
                 written.Add(Path.Combine(folder, ReportWriter.MarkdownFile));
             }
+            using FolderLock folderLock = FolderLock.Acquire(folder);
+            OutputFolder.Clear(folder, OutputFolder.Replace.Results);
             try
             {
-                Directory.CreateDirectory(folder);
                 AtomicFile.WriteAllText(csvPath, DetectionOutput.RenderCsv(result));
                 if (html is not null) AtomicFile.WriteAllText(Path.Combine(folder, ReportWriter.HtmlFile), html);
                 if (markdown is not null) AtomicFile.WriteAllText(Path.Combine(folder, ReportWriter.MarkdownFile), markdown);

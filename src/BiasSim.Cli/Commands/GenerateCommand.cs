@@ -14,16 +14,17 @@ public static class GenerateCommand
 {
     public const string DefaultOutput = "referrals.csv";
 
-    public static Command Build(TextWriter stdout, TextWriter stderr)
+    public static Command Build(TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken = default)
     {
         var file = new Argument<string>("file") { Description = "Scenario file (.yaml)" };
         var seed = new Option<ulong?>("--seed", "-s") { Description = "Master seed (overrides the scenario's seed)" };
         var replicate = new Option<long?>("--replicate", "-k") { Description = "Which replicate of the scenario to write (default 0); the same seed and replicate give the same file" };
         Option<string[]> sets = CliOverrides.SetOption();
         var output = new Option<string?>("--out", "-o") { Description = $"Output CSV file (default: {DefaultOutput})" };
+        var force = new Option<bool>("--force") { Description = "Replace the --out file even if it is not a dataset BiasSim wrote" };
         var command = new Command("generate", "Write one synthetic record-level referral dataset (one row per referral) for a replicate of the scenario")
         {
-            file, seed, replicate, sets, output,
+            file, seed, replicate, sets, output, force,
         };
         command.SetAction(parse =>
         {
@@ -33,6 +34,7 @@ public static class GenerateCommand
             if (k < 0) throw new UserInputException($"--replicate: found {k}, expected a whole number of at least 0");
             ulong masterSeed = parse.GetValue(seed) ?? scenario.Seed;
             string path = parse.GetValue(output) ?? DefaultOutput;
+            EnsureReplaceable(path, parse.GetValue(file)!, parse.GetValue(force));
 
             RecordModel model;
             try
@@ -45,7 +47,7 @@ public static class GenerateCommand
             }
             var stopwatch = Stopwatch.StartNew();
             ulong recordsSeed = SeedSequence.Derive(masterSeed, 0, (ulong)k, SeedSequence.Stage.Records);
-            DatasetSummary summary = Write(path, model, recordsSeed);
+            DatasetSummary summary = Write(path, model, recordsSeed, cancellationToken);
             stopwatch.Stop();
 
             foreach (string note in summary.Notes) stderr.WriteLine($"biassim: note: {note}");
@@ -58,29 +60,56 @@ public static class GenerateCommand
         return command;
     }
 
-    /// <summary>Streams the dataset into a temporary file beside <paramref name="path"/>, then renames it: a file is whole or absent.</summary>
-    public static DatasetSummary Write(string path, RecordModel model, ulong recordsSeed)
+    /// <summary>
+    /// Refuses to replace a file that is not a dataset BiasSim wrote (its first line is not the dataset header), unless
+    /// <paramref name="force"/>; the scenario file itself is never replaced, since the dataset would destroy its own source.
+    /// </summary>
+    private static void EnsureReplaceable(string path, string scenarioPath, bool force)
+    {
+        if (Directory.Exists(path)) throw new UserInputException($"--out {path}: is a folder, expected a CSV file name such as {DefaultOutput}");
+        if (!File.Exists(path) && new FileInfo(path).LinkTarget is null) return;
+        if (Path.GetFullPath(path) == Path.GetFullPath(scenarioPath))
+        {
+            throw new UserInputException($"--out {path}: is the scenario file itself, expected another file name such as {DefaultOutput}");
+        }
+        if (force) return;
+        string? first = null;
+        try
+        {
+            using var reader = new StreamReader(path);
+            char[] buffer = new char[DatasetWriter.HeaderPrefix.Length];
+            int read = reader.ReadBlock(buffer);
+            first = new string(buffer, 0, read);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // Unreadable: treated as someone else's file.
+        }
+        if (first != DatasetWriter.HeaderPrefix || new FileInfo(path).LinkTarget is not null)
+        {
+            throw new UserInputException($"--out {path}: already exists and is not a dataset BiasSim wrote; expected a new file name (use --force to replace it)");
+        }
+    }
+
+    /// <summary>Streams the dataset into a temporary file beside <paramref name="path"/>, then renames it: a file is whole or absent.
+    /// Ctrl+C stops it between batches, removing the temporary file; the target is left as it was.</summary>
+    public static DatasetSummary Write(string path, RecordModel model, ulong recordsSeed, CancellationToken cancellationToken = default)
     {
         string full = Path.GetFullPath(path);
-        string temporary = Path.Combine(Path.GetDirectoryName(full)!, $".{Path.GetFileName(full)}.{Environment.ProcessId}.tmp");
+        DatasetSummary summary = default!;
         try
         {
             Directory.CreateDirectory(Path.GetDirectoryName(full)!);
-            DatasetSummary summary;
-            using (var writer = new StreamWriter(temporary, append: false, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false), bufferSize: 1 << 20))
+            AtomicFile.Write(full, stream =>
             {
-                summary = new DatasetWriter(model, recordsSeed).Write(writer, model.Open(recordsSeed));
-            }
-            File.Move(temporary, full, overwrite: true);
+                using var writer = new StreamWriter(stream, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false), bufferSize: 1 << 20);
+                summary = new DatasetWriter(model, recordsSeed).Write(writer, model.Open(recordsSeed), cancellationToken);
+            });
             return summary;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             throw new UserInputException($"{path}: cannot write the dataset there ({e.Message})");
-        }
-        finally
-        {
-            if (File.Exists(temporary)) File.Delete(temporary);
         }
     }
 }

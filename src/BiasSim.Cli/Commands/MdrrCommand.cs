@@ -40,21 +40,21 @@ public static class MdrrCommand
             // A --set with several values (a,b,c or start:stop:step) makes a grid: one MDRR per point, with the
             // same seeds everywhere, so MDRR can be drawn against (say) the missing share. A file's sweep: section
             // belongs to 'sweep' and is ignored here.
-            string stripped = Sweeps.SweepSection.Strip(text);
             var errors = new List<string>();
-            Sweeps.SweepPlan plan = Sweeps.SweepPlan.Build(stripped, path, parse.GetValue(sets) ?? [], errors) ?? throw new UserInputException(errors);
-            Scenario[] scenarios = SweepCommand.LoadAll(plan, stripped);
+            Sweeps.SweepPlan plan = Sweeps.SweepPlan.Build(text, path, parse.GetValue(sets) ?? [], errors, fileSection: false) ?? throw new UserInputException(errors);
+            Scenario[] scenarios = SweepCommand.LoadAll(plan, text);
             var request = new MdrrRequest(parse.GetValue(group)!, parse.GetValue(power),
                 parse.GetValue(direction) == "down" ? FlagDirection.Down : FlagDirection.Up, parse.GetValue(detector)!);
             IReadOnlyList<MdrrProblem> problems = MdrrSearch.Validate(scenarios[0], request);
             if (problems.Count > 0) throw new UserInputException([.. problems.Select(p => $"--{p.Field}: {p.Message}")]);
             int reps = parse.GetValue(replicates) ?? scenarios[0].Simulation.Replicates;
             if (reps < 1) throw new UserInputException($"--replicates: found {reps}, expected a whole number of at least 1");
-            int threadCount = parse.GetValue(threads) ?? Environment.ProcessorCount;
-            if (threadCount < 1) throw new UserInputException($"--threads: found {threadCount}, expected a whole number of at least 1");
+            int threadCount = Threads.Resolve(parse.GetValue(threads));
             ulong masterSeed = parse.GetValue(seed) ?? scenarios[0].Seed;
             string folder = parse.GetValue(output) ?? Path.Combine("out", scenarios[0].Name + "-mdrr");
             OutputFolder.EnsureWritable(folder, parse.GetValue(force));
+            // Locked for the whole search, so no other run writes the folder meanwhile; cleared only once results exist.
+            using FolderLock folderLock = FolderLock.Acquire(folder);
 
             var settings = new RunSettings(reps, masterSeed, threadCount);
             var stopwatch = Stopwatch.StartNew();
@@ -73,9 +73,9 @@ public static class MdrrCommand
             var info = new MdrrOutput.MdrrInfo(path, masterSeed, threadCount, stopwatch.Elapsed.TotalSeconds, CliOverrides.Describe(fixedOverrides));
             bool grid = plan.Parameters.Length > 0;
             string[] parameters = [.. plan.Parameters.Select(p => p.Path)];
+            OutputFolder.Clear(folder, OutputFolder.Replace.Results);
             try
             {
-                Directory.CreateDirectory(folder);
                 AtomicFile.WriteAllText(Path.Combine(folder, "scenario.yaml"), text);
                 AtomicFile.WriteAllText(Path.Combine(folder, "mdrr.csv"), grid
                     ? MdrrOutput.GridCsv(parameters, [.. results.Select(r => ((IReadOnlyList<string>)r.Point.Values, r.Result))], info)

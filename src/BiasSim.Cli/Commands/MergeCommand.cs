@@ -39,7 +39,7 @@ public static class MergeCommand
             var segments = new SortedDictionary<int, SegmentTally>();
             foreach (var (folder, _) in states)
             {
-                foreach (SegmentTally t in RunState.ReadTallies(folder, slots))
+                foreach (SegmentTally t in RunState.ReadTallies(folder, slots, RunState.TallyFingerprint(first.Fingerprint), repair: false))
                 {
                     if (!segments.TryGetValue(t.Segment, out SegmentTally? seen) || seen.Blocks < t.Blocks) segments[t.Segment] = t;
                 }
@@ -62,9 +62,10 @@ public static class MergeCommand
             {
                 Overrides = first.Overrides,
             };
+            using FolderLock folderLock = FolderLock.Acquire(outDir);
+            OutputFolder.Clear(outDir, OutputFolder.Replace.Results);
             try
             {
-                Directory.CreateDirectory(outDir);
                 AtomicFile.WriteAllText(Path.Combine(outDir, "scenario.yaml"), File.ReadAllText(scenarioPath));
                 AtomicFile.WriteAllText(Path.Combine(outDir, "diagnosands.csv"), DiagnosandCsv.Render(result.Rows));
                 AtomicFile.WriteAllText(Path.Combine(outDir, "summary.json"), SummaryJson.Render(scenario, result, info));
@@ -97,7 +98,7 @@ public static class MergeCommand
         string text = File.ReadAllText(scenarioPath);
         var errors = new List<string>();
         Sweeps.SweepPlan plan = Sweeps.SweepPlan.Build(text, first.ScenarioFile, first.Overrides, errors) ?? throw new UserInputException(errors);
-        Scenario[] scenarios = SweepCommand.LoadAll(plan, Sweeps.SweepSection.Strip(text));
+        Scenario[] scenarios = SweepCommand.LoadAll(plan, text);
         var results = new List<SweepPointResult>();
         foreach (Sweeps.SweepPoint point in plan.Points)
         {
@@ -106,7 +107,8 @@ public static class MergeCommand
             var settings = new RunSettings(first.ReplicatesGiven ? first.Replicates : scenario.Simulation.Replicates, first.SeedGiven ? first.Seed : scenario.Seed, 1);
             var model = new CountModel(scenario);
             string pointFolder = Path.Combine(byShard[shard], "points", point.Index.ToString(System.Globalization.CultureInfo.InvariantCulture));
-            SimulationResult result = MonteCarloRunner.Combine(model, scenario, settings, RunState.ReadTallies(pointFolder, MonteCarloRunner.SlotCount(scenario, model)));
+            List<SegmentTally> tallies = RunState.ReadTallies(pointFolder, MonteCarloRunner.SlotCount(scenario, model), RunState.TallyFingerprint(first.Fingerprint, point.Index), repair: false);
+            SimulationResult result = MonteCarloRunner.Combine(model, scenario, settings, tallies);
             if (result.Partial)
             {
                 throw new UserInputException($"{pointFolder}: design point {point.Index} is unfinished in shard {shard}/{first.Shards}; expected every shard finished (run it again with the same --shard)");
@@ -115,6 +117,8 @@ public static class MergeCommand
         }
         OutputFolder.EnsureWritable(outDir, force);
         var info = new SweepOutput.SweepInfo(first.ScenarioFile, first.SeedGiven ? first.Seed : null, first.ReplicatesGiven ? first.Replicates : null, 1, 0, SweepCommand.Warnings(results));
+        using FolderLock folderLock = FolderLock.Acquire(outDir);
+        OutputFolder.Clear(outDir, OutputFolder.Replace.Results);
         SweepCommand.Write(outDir, text, plan, results, info);
         stdout.WriteLine($"Merged {first.Shards} sweep shard(s), {plan.PointCount} design points, into {Path.Combine(outDir, "sweep.csv")}.");
         return ExitCodes.Success;

@@ -12,15 +12,20 @@ public static class ReportCommand
         var folder = new Argument<string>("folder") { Description = "A results folder written by 'biassim run' or 'biassim sweep'" };
         var output = new Option<string?>("--out", "-o") { Description = "Where to write report.html, report.md and plots/ (default: the results folder)" };
         var noPlots = new Option<bool>("--no-plots") { Description = "Leave the plots out of the report" };
+        var force = new Option<bool>("--force") { Description = "Write into the --out folder even if it holds files BiasSim did not write" };
         var command = new Command("report", "Write a shareable report (report.html and report.md, with plots) from a run or sweep folder")
         {
-            folder, output, noPlots,
+            folder, output, noPlots, force,
         };
         command.SetAction(parse =>
         {
             string dir = parse.GetValue(folder)!;
             string outFolder = parse.GetValue(output) ?? dir;
             ResultsFolder results = ResultsFolder.Load(dir);
+            OutputFolder.EnsureWritable(outFolder, parse.GetValue(force));
+            using FolderLock folderLock = FolderLock.Acquire(outFolder);
+            // The previous report and plots go first, so a stale plot never sits beside the new report.
+            OutputFolder.Clear(outFolder, OutputFolder.Replace.Report);
             IReadOnlyList<RenderedPlot> plots = [];
             string? note = "Plots were left out (--no-plots).";
             if (!parse.GetValue(noPlots)) plots = ReportWriter.TryDrawPlots(results, stderr, out note);

@@ -32,8 +32,7 @@ public static class RunCommand
         };
         command.SetAction(parse =>
         {
-            int threadCount = parse.GetValue(threads) ?? Environment.ProcessorCount;
-            if (threadCount < 1) throw new UserInputException($"--threads: found {threadCount}, expected a whole number of at least 1");
+            int threadCount = Threads.Resolve(parse.GetValue(threads));
             RunRequest request = parse.GetValue(resume) is string resumeFolder
                 ? RunRequest.Resume(resumeFolder, parse.GetValue(file), parse.GetValue(sets), parse.GetValue(seed), parse.GetValue(replicates), parse.GetValue(output))
                 : RunRequest.Fresh(parse.GetValue(file), parse.GetValue(sets), parse.GetValue(seed), parse.GetValue(replicates), parse.GetValue(output), parse.GetValue(force));
@@ -49,18 +48,25 @@ public static class RunCommand
             var state = new RunState(request.Fingerprint, request.ScenarioFile, request.OverrideTexts, request.Seed, request.Replicates, slice?.Shard ?? 0, slice?.Shards ?? 1);
             var (first, end) = RunState.SegmentRange(request.Replicates, state.Shard, state.Shards);
             List<SegmentTally> done;
+            using FolderLock folderLock = FolderLock.Acquire(folder);
+            if (request.Resuming && RunState.ReadMeta(folder).Fingerprint != request.Fingerprint)
+            {
+                throw new UserInputException($"--resume {folder}: the folder was changed by another run since it was read; expected it untouched");
+            }
+            OutputFolder.Clear(folder, request.Resuming ? OutputFolder.Replace.Results : OutputFolder.Replace.ResultsAndState);
+            string tallyFingerprint = RunState.TallyFingerprint(request.Fingerprint);
             try
             {
-                Directory.CreateDirectory(folder);
                 AtomicFile.WriteAllText(Path.Combine(folder, "scenario.yaml"), request.ScenarioText);
                 state.WriteMeta(folder);
                 if (request.Resuming)
                 {
-                    done = RunState.ReadTallies(folder, MonteCarloRunner.SlotCount(scenario, model));
+                    done = RunState.ReadTallies(folder, MonteCarloRunner.SlotCount(scenario, model), tallyFingerprint, repair: true);
+                    if (!File.Exists(Path.Combine(folder, RunState.TallyFile))) RunState.ResetTallies(folder, tallyFingerprint);
                 }
                 else
                 {
-                    RunState.ResetTallies(folder);
+                    RunState.ResetTallies(folder, tallyFingerprint);
                     done = [];
                 }
             }

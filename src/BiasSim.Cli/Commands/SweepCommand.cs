@@ -69,11 +69,10 @@ public static class SweepCommand
                 throw new UserInputException($"{path}: nothing to sweep, expected --set path=v1,v2,... (or path=start:stop:step) or a sweep: section in the file");
             }
             if (reps < 1) throw new UserInputException($"--replicates: found {reps}, expected a whole number of at least 1");
-            int threadCount = parse.GetValue(threads) ?? Environment.ProcessorCount;
-            if (threadCount < 1) throw new UserInputException($"--threads: found {threadCount}, expected a whole number of at least 1");
+            int threadCount = Threads.Resolve(parse.GetValue(threads));
 
             // Every point is validated before any runs, so a bad value costs nothing and leaves no folder.
-            Scenario[] scenarios = LoadAll(plan, SweepSection.Strip(text));
+            Scenario[] scenarios = LoadAll(plan, text);
             var settings = scenarios.Select(s => new RunSettings(reps ?? s.Simulation.Replicates, masterSeed ?? s.Seed, threadCount)).ToArray();
             string folder = resumeFolder ?? parse.GetValue(output) ?? Path.Combine("out", scenarios[0].Name + "-sweep");
             Limits.CheckReplicates(settings.Sum(s => (long)s.Replicates), parse.GetValue(maxReplicates), "--max-replicates");
@@ -93,9 +92,15 @@ public static class SweepCommand
                 SeedGiven = masterSeed is not null,
                 ReplicatesGiven = reps is not null,
             };
+            using FolderLock folderLock = FolderLock.Acquire(folder);
+            if (previous is not null && RunState.ReadMeta(folder).Fingerprint != previous.Fingerprint)
+            {
+                throw new UserInputException($"--resume {resumeFolder}: the folder was changed by another run since it was read; expected it untouched");
+            }
+            // A fresh sweep removes every point of an older one: a resume must find only this sweep's checkpoints.
+            OutputFolder.Clear(folder, previous is null ? OutputFolder.Replace.ResultsAndState : OutputFolder.Replace.Results);
             try
             {
-                Directory.CreateDirectory(folder);
                 AtomicFile.WriteAllText(Path.Combine(folder, "scenario.yaml"), text);
                 sweepState.WriteMeta(folder);
             }
@@ -117,7 +122,8 @@ public static class SweepCommand
                     IProgress<long>? reporter = progress is null ? null : new Progress(progress, before);
                     var pointWatch = Stopwatch.StartNew();
                     // Design point 0 for every point: the same replicate seeds everywhere (common random numbers).
-                    SimulationResult result = RunPoint(folder, point.Index, scenarios[point.Index], settings[point.Index], resumeFolder is not null, reporter, cancellationToken);
+                    SimulationResult result = RunPoint(folder, point.Index, RunState.TallyFingerprint(fingerprint, point.Index), scenarios[point.Index],
+                        settings[point.Index], resumeFolder is not null, reporter, cancellationToken);
                     // A point cut short by Ctrl+C is left out: the sweep keeps only finished design points.
                     if (result.Partial) break;
                     done.Add(new SweepPointResult(point, scenarios[point.Index], settings[point.Index], result, pointWatch.Elapsed.TotalSeconds));
@@ -169,7 +175,8 @@ public static class SweepCommand
     /// One design point, checkpointed per segment in DIR/points/N/state.bin, so an interrupted sweep resumes where it
     /// stopped and a finished point is read back, not re-run; summing the same segments gives bit-identical rows.
     /// </summary>
-    private static SimulationResult RunPoint(string folder, int index, Scenario scenario, RunSettings settings, bool resuming, IProgress<long>? progress, CancellationToken cancellationToken)
+    private static SimulationResult RunPoint(string folder, int index, string tallyFingerprint, Scenario scenario, RunSettings settings, bool resuming,
+        IProgress<long>? progress, CancellationToken cancellationToken)
     {
         string pointFolder = Path.Combine(folder, "points", index.ToString(CultureInfo.InvariantCulture));
         var model = new CountModel(scenario);
@@ -177,15 +184,9 @@ public static class SweepCommand
         try
         {
             Directory.CreateDirectory(pointFolder);
-            if (resuming)
-            {
-                done = RunState.ReadTallies(pointFolder, MonteCarloRunner.SlotCount(scenario, model));
-            }
-            else
-            {
-                RunState.ResetTallies(pointFolder);
-                done = [];
-            }
+            if (new DirectoryInfo(pointFolder).LinkTarget is not null) throw new IOException("it is a link, which BiasSim never writes");
+            done = resuming ? RunState.ReadTallies(pointFolder, MonteCarloRunner.SlotCount(scenario, model), tallyFingerprint, repair: true) : [];
+            if (!resuming || !File.Exists(Path.Combine(pointFolder, RunState.TallyFile))) RunState.ResetTallies(pointFolder, tallyFingerprint);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -200,7 +201,7 @@ public static class SweepCommand
     internal static string SweepFingerprint(string text, IReadOnlyList<string> sets, ulong? seed, int? replicates) =>
         RunState.FingerprintOf(text, sets, seed ?? 0, replicates ?? 0);
 
-    internal static Scenario[] LoadAll(SweepPlan plan, string strippedText)
+    internal static Scenario[] LoadAll(SweepPlan plan, string text)
     {
         var scenarios = new Scenario[plan.PointCount];
         var errors = new List<string>();
@@ -208,7 +209,7 @@ public static class SweepCommand
         int failed = 0;
         foreach (SweepPoint point in plan.Points)
         {
-            ScenarioLoadResult result = plan.Load(strippedText, point);
+            ScenarioLoadResult result = plan.Load(text, point);
             if (result.Scenario is { } s)
             {
                 scenarios[point.Index] = s;

@@ -48,11 +48,10 @@ public static class ValidateCommand
         SweepPlan? plan = SweepPlan.Build(text, file, sets, errors);
         if (plan is not null && plan.Parameters.Length > 0)
         {
-            string stripped = SweepSection.Strip(text);
-            var seen = new HashSet<string>(StringComparer.Ordinal);
+                        var seen = new HashSet<string>(StringComparer.Ordinal);
             foreach (SweepPoint point in plan.Points)
             {
-                foreach (ScenarioError e in plan.Load(stripped, point).Errors)
+                foreach (ScenarioError e in plan.Load(text, point).Errors)
                 {
                     if (seen.Add(e.ToString())) errors.Add(e.ToString());
                 }

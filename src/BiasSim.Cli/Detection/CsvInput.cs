@@ -90,7 +90,17 @@ public sealed class CsvInput : IDisposable
     {
         try
         {
-            return _reader.Read();
+            if (!_reader.Read()) return false;
+            // A field beyond the header is data that no column would read: "White,2,747" (a thousands separator) must not
+            // be read as 2. Trailing empty fields (a spreadsheet's extra commas) hold nothing and are allowed.
+            for (int i = Headers.Count; i < _reader.FieldCount; i++)
+            {
+                if (_reader.GetString(i).Trim().Length == 0) continue;
+                Error(i, "(beyond the header)", $"the row has {_reader.FieldCount} fields but the header has {Headers.Count}, " +
+                    "expected at most one value per column (write a value holding a comma in double quotes, and numbers without thousands separators)");
+                break;
+            }
+            return true;
         }
         catch (CsvFormatException e)
         {
@@ -99,7 +109,8 @@ public sealed class CsvInput : IDisposable
         }
     }
 
-    /// <summary>Field <paramref name="index"/> of the current record, trimmed; null when the record is shorter (then reported).</summary>
+    /// <summary>Field <paramref name="index"/> of the current record, trimmed; null when the record is shorter or the field
+    /// holds a control character (then reported).</summary>
     public string? Field(int index, string column)
     {
         if (index >= _reader.FieldCount)
@@ -107,8 +118,18 @@ public sealed class CsvInput : IDisposable
             Error(index, column, $"the row has {_reader.FieldCount} field(s) but the header has {Headers.Count}, expected a value in this column");
             return null;
         }
-        return _reader.GetString(index).Trim();
+        string value = _reader.GetString(index).Trim();
+        if (YamlGuard.ControlCharacter(value) is { } control)
+        {
+            // A raw control character would reach the console, detection.csv and the report as it is (a terminal escape, say).
+            Error(index, column, $"found a control character (U+{(int)control:X4}) in '{Shorten(Printable(value))}', expected printable text");
+            return null;
+        }
+        return value;
     }
+
+    /// <summary>The text with control characters shown as '?', safe to print.</summary>
+    public static string Printable(string value) => string.Concat(value.Select(c => char.IsControl(c) ? '?' : c));
 
     /// <summary>The index of column <paramref name="name"/> (exact, else ignoring case), or -1.</summary>
     public int Column(string name)

@@ -48,13 +48,19 @@ public static class DataReader
     /// <summary>Distinct values a group or stratifier column may have: more means the wrong column (an id, say).</summary>
     public const int MaxDistinct = 10_000;
 
-    public static ObservedData? Read(string path, DataReadOptions options, List<string> errors)
+    public static ObservedData? Read(string path, DataReadOptions options, List<string> errors) => Read(path, options, errors, out _);
+
+    /// <summary>As <see cref="Read(string, DataReadOptions, List{string})"/>; on errors, <paramref name="partial"/> holds what
+    /// was read of the file's valid rows, so that checks against the census can still report their own mistakes.</summary>
+    public static ObservedData? Read(string path, DataReadOptions options, List<string> errors, out ObservedData? partial)
     {
+        partial = null;
         using CsvInput? csv = CsvInput.Open(path, "referral data: one row per referral, or counts with columns group,referrals", errors);
         if (csv is null) return null;
         int before = errors.Count;
         bool counts = csv.Column(GroupHeader) >= 0 && csv.Column(ReferralsHeader) >= 0;
         ObservedData? data = counts ? ReadCounts(csv, options) : ReadRecords(csv, options);
+        partial = data;
         return errors.Count > before ? null : data;
     }
 
@@ -98,6 +104,10 @@ public static class DataReader
                     {
                         csv.Error(stratifier, data.Stratifier!, $"more than {MaxDistinct:N0} distinct values, expected a column of strata such as police force areas (is --by the right column?)");
                         return null;
+                    }
+                    if (level == Core.Detectors.ChiSquareDetector.AllTarget)
+                    {
+                        csv.Error(stratifier, data.Stratifier!, $"'{level}' is reserved (missing-share's row for every {data.Stratifier}), expected another name");
                     }
                     levelIndex[level] = l = data.Levels.Count;
                     data.Levels.Add(level);
@@ -187,6 +197,10 @@ public static class DataReader
             int l = 0;
             if (stratifier >= 0 && !levelIndex.TryGetValue(level, out l))
             {
+                if (level == Core.Detectors.ChiSquareDetector.AllTarget)
+                {
+                    csv.Error(stratifier, data.Stratifier!, $"'{level}' is reserved (missing-share's row for every {data.Stratifier}), expected another name");
+                }
                 levelIndex[level] = l = data.Levels.Count;
                 data.Levels.Add(level);
             }

@@ -51,16 +51,20 @@ public static class DetectionAnalysis
         var errors = new List<string>();
         ImmutableArray<string> detectors = ParseDetectors(request, errors);
         bool needStrata = detectors.Contains(IpwDetector.DetectorName) || detectors.Contains(MissingShareDetector.DetectorName);
-        if (!(request.Alpha > 0 && request.Alpha < 1))
+        if (!(request.Alpha >= ScenarioLoader.MinAlpha && request.Alpha < 1))
         {
-            errors.Add($"--alpha: found {request.Alpha.ToString(CultureInfo.InvariantCulture)}, expected a significance level between 0 and 1 such as 0.05");
+            errors.Add(request.Alpha > 0 && request.Alpha < ScenarioLoader.MinAlpha
+                ? $"--alpha: found {request.Alpha.ToString(CultureInfo.InvariantCulture)}, expected a significance level of at least " +
+                  $"{ScenarioLoader.MinAlpha.ToString(CultureInfo.InvariantCulture)}: the critical values of smaller levels are beyond double precision"
+                : $"--alpha: found {request.Alpha.ToString(CultureInfo.InvariantCulture)}, expected a significance level between 0 and 1 such as 0.05");
         }
 
-        ObservedData? data = DataReader.Read(request.Data, request.Options with { NeedStrata = needStrata }, errors);
+        // Every input is read and cross-checked even when an earlier one has mistakes, so all are reported at once.
+        ObservedData? data = DataReader.Read(request.Data, request.Options with { NeedStrata = needStrata }, errors, out ObservedData? partial);
         List<CensusGroup>? census = request.Census is null ? null : CensusReader.Read(request.Census, request.Options, errors);
-        if (data is null || (request.Census is not null && census is null)) throw new UserInputException(errors);
-
-        census ??= CensusFromData(data, errors);
+        data ??= partial;
+        if (data is null) throw new UserInputException(errors);
+        if (request.Census is null) census = CensusFromData(data, errors);
         if (census is null) throw new UserInputException(errors);
         string[] names = [.. census.Select(c => c.Name)];
         CheckGroups(request, data, census, names, errors);
@@ -70,7 +74,7 @@ public static class DetectionAnalysis
             errors.Add($"--detectors: {string.Join(" and ", detectors.Where(d => d is IpwDetector.DetectorName or MissingShareDetector.DetectorName))} need(s) a stratifier column, expected --by COLUMN naming one in {request.Data} (such as region or sector)");
         }
         double[,]? matrix = null;
-        if (request.Matrix is not null && errors.Count == 0) matrix = MatrixReader.Read(request.Matrix, names, errors);
+        if (request.Matrix is not null) matrix = MatrixReader.Read(request.Matrix, names, errors);
         if (errors.Count > 0) throw new UserInputException(errors);
 
         var population = new Population(request.Reference, [.. census.Select(c => new PopulationGroup(c.Name, c.Population))]);
@@ -154,6 +158,21 @@ public static class DetectionAnalysis
         if (!names.Contains(request.Reference))
         {
             errors.Add($"--reference: '{CsvInput.Shorten(request.Reference)}' is not a census group{DidYouMean.Hint(request.Reference, names)}, expected one of: {string.Join(", ", names)}");
+        }
+        foreach (CensusGroup g in census.Where(g => g.Name is ChiSquareDetector.AllTarget or MonteCarloRunner.FamilyWiseTarget))
+        {
+            errors.Add($"{request.Census ?? data.Path}:{g.At.Line}:{g.At.Column}: {DataReader.GroupHeader}: '{g.Name}' is reserved (output rows use it), expected another group name");
+        }
+        foreach (CensusGroup g in census)
+        {
+            // Each referral is a person: more referrals than people means the counts or the census are wrong (or swapped).
+            long referred = data.Groups.GetValueOrDefault(g.Name);
+            if (referred > g.Population)
+            {
+                CsvLocation at = data.FirstSeen.TryGetValue(g.Name, out CsvLocation seen) ? seen : g.At;
+                errors.Add($"{data.Path}:{at.Line}:{at.Column}: {data.GroupColumn}: {referred:N0} referrals recorded as '{CsvInput.Shorten(g.Name)}', " +
+                    $"more than its census population of {g.Population:N0}, expected at most one referral per person (is the census right?)");
+            }
         }
         string censusName = request.Census ?? data.Path;
         foreach (string group in data.GroupOrder.Where(g => !names.Contains(g)))

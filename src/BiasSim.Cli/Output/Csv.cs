@@ -13,7 +13,9 @@ public static class Csv
         {
             value = "'" + value;
         }
-        bool quote = value.IndexOfAny([',', '"', '\n', '\r']) >= 0;
+        // ';' too: a spreadsheet in a locale that separates with semicolons splits "x;=1+1" into a second cell "=1+1" and
+        // runs it, unless the cell is quoted (quotes are honoured whatever the separator).
+        bool quote = value.IndexOfAny([',', '"', '\n', '\r', ';']) >= 0;
         return quote ? "\"" + value.Replace("\"", "\"\"") + "\"" : value;
     }
 

@@ -28,6 +28,9 @@ public sealed record DatasetSummary(long Referrals, long UnknownEthnicity, IRead
 public sealed partial class DatasetWriter
 {
     public const string Id = "referral_id", Date = "referral_date", RegionColumn = "region", Sector = "sector", Age = "age", Sex = "sex";
+
+    /// <summary>How every dataset's first line starts: what tells a file generate may replace from someone else's.</summary>
+    public const string HeaderPrefix = Id + "," + Date + ",";
     public const string SelfDefined = "self_defined_ethnicity", OfficerAssigned = "officer_assigned_ethnicity", Recorded = "recorded_ethnicity";
 
     /// <summary>The year dates fall in when the scenario has no <c>year</c> covariate: 2022/23, the last year of the 2015-2023 data.</summary>
@@ -132,7 +135,11 @@ public sealed partial class DatasetWriter
     }
 
     /// <summary>Writes the header and every record of <paramref name="stream"/> to <paramref name="writer"/>.</summary>
-    public DatasetSummary Write(TextWriter writer, RecordStream stream)
+    public DatasetSummary Write(TextWriter writer, RecordStream stream) => Write(writer, stream, CancellationToken.None);
+
+    /// <summary>As <see cref="Write(TextWriter, RecordStream)"/>, stopping with <see cref="OperationCanceledException"/>
+    /// between batches of 4,096 records when <paramref name="cancellationToken"/> is cancelled (Ctrl+C).</summary>
+    public DatasetSummary Write(TextWriter writer, RecordStream stream, CancellationToken cancellationToken)
     {
         Faker ids = FieldFaker(Id), dates = FieldFaker(Date), ages = FieldFaker(Age);
         // referral_id: a permutation of the row number modulo a prime (see ScrambledId), with a Bogus-drawn multiplier and
@@ -152,6 +159,7 @@ public sealed partial class DatasetWriter
         int n;
         while ((n = stream.Fill(buffer)) > 0)
         {
+            cancellationToken.ThrowIfCancellationRequested();
             for (int i = 0; i < n; i++, row++)
             {
                 ref readonly ReferralRecord record = ref buffer[i];

@@ -60,11 +60,11 @@ public sealed class SweepPlan
         return new SweepPoint(index, [.. values], overrides);
     }
 
-    /// <summary>Loads a point's scenario from the file text (its <c>sweep:</c> section blanked) and the point's overrides.
+    /// <summary>Loads a point's scenario from the file text and the point's overrides.
     /// Errors in a value from the file's section point at that value in the file, not at a --set argument.</summary>
-    public ScenarioLoadResult Load(string strippedText, SweepPoint point)
+    public ScenarioLoadResult Load(string text, SweepPoint point)
     {
-        ScenarioLoadResult result = ScenarioFile.PointAtOverrides(ScenarioLoader.Load(strippedText, FileName, point.Overrides), FileName, point.Overrides);
+        ScenarioLoadResult result = ScenarioFile.PointAtOverrides(ScenarioLoader.Load(text, FileName, point.Overrides), FileName, point.Overrides);
         if (result.Success) return result;
         return result with { Errors = [.. result.Errors.Select(e => Relocate(e, point))] };
     }
@@ -82,11 +82,12 @@ public sealed class SweepPlan
         return error;
     }
 
-    /// <summary>Builds the plan from the file's text and the <c>--set</c> arguments; null with every error otherwise.</summary>
-    public static SweepPlan? Build(string fileText, string fileName, IReadOnlyList<string> setArguments, List<string> errors)
+    /// <summary>Builds the plan from the file's text and the <c>--set</c> arguments; null with every error otherwise.
+    /// Without <paramref name="fileSection"/> the file's <c>sweep:</c> section is ignored (it belongs to the sweep command).</summary>
+    public static SweepPlan? Build(string fileText, string fileName, IReadOnlyList<string> setArguments, List<string> errors, bool fileSection = true)
     {
         var fileErrors = new List<ScenarioError>();
-        IReadOnlyList<SweepEntry> entries = SweepSection.Read(fileText, fileName, fileErrors);
+        IReadOnlyList<SweepEntry> entries = fileSection ? SweepSection.Read(fileText, fileName, fileErrors) : [];
         errors.AddRange(fileErrors.Select(e => e.ToString()));
 
         var commandLine = new List<(ScenarioOverride Set, List<string> Values)>();

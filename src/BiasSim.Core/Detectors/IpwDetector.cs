@@ -35,13 +35,15 @@ public sealed class IpwDetector : GroupDetector
         Engine.StratifiedCounts strata = counts.Strata!;
         int groupCount = strata.Groups;
         // Collapse the engine's strata to this detector's levels.
-        Span<long> xCounts = stackalloc long[_levels * groupCount];
-        Span<long> recordedCounts = stackalloc long[_levels];
-        Span<long> unknownCounts = stackalloc long[_levels];
+        Span<long> xCounts = _levels * groupCount <= Engine.StackBudget.Elements
+            ? stackalloc long[_levels * groupCount] : new long[_levels * groupCount];
+        Span<long> recordedCounts = _levels <= Engine.StackBudget.Elements ? stackalloc long[_levels] : new long[_levels];
+        Span<long> unknownCounts = _levels <= Engine.StackBudget.Elements ? stackalloc long[_levels] : new long[_levels];
         strata.Collapse(_stratumLevel, xCounts, recordedCounts, unknownCounts);
-        Span<double> x = stackalloc double[_levels * groupCount];
-        Span<double> recorded = stackalloc double[_levels];
-        Span<double> total = stackalloc double[_levels];
+        Span<double> x = _levels * groupCount <= Engine.StackBudget.Elements
+            ? stackalloc double[_levels * groupCount] : new double[_levels * groupCount];
+        Span<double> recorded = _levels <= Engine.StackBudget.Elements ? stackalloc double[_levels] : new double[_levels];
+        Span<double> total = _levels <= Engine.StackBudget.Elements ? stackalloc double[_levels] : new double[_levels];
         for (int i = 0; i < x.Length; i++) x[i] = xCounts[i];
         for (int k = 0; k < _levels; k++)
         {

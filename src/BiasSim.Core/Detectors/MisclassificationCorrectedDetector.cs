@@ -113,18 +113,18 @@ public sealed class MisclassificationCorrectedDetector : GroupDetector
         }
         ReadOnlySpan<long> v = counts.Validation;
         var rng = new Randomness.Xoshiro256(Randomness.SplitMix64.Mix(counts.DetectionSeed ^ Salt));
-        Span<double> alpha = stackalloc double[k];
-        Span<double> row = stackalloc double[k];
-        Span<double> t = stackalloc double[k];
-        Span<double> sumQ = stackalloc double[targets];
-        Span<double> sumQ2 = stackalloc double[targets];
-        Span<double> sumW = stackalloc double[targets];
-        Span<int> valid = stackalloc int[targets];
-        Span<int> negative = stackalloc int[targets];
+        Span<double> alpha = k <= Engine.StackBudget.Elements ? stackalloc double[k] : new double[k];
+        Span<double> row = k <= Engine.StackBudget.Elements ? stackalloc double[k] : new double[k];
+        Span<double> t = k <= Engine.StackBudget.Elements ? stackalloc double[k] : new double[k];
+        Span<double> sumQ = targets <= Engine.StackBudget.Elements ? stackalloc double[targets] : new double[targets];
+        Span<double> sumQ2 = targets <= Engine.StackBudget.Elements ? stackalloc double[targets] : new double[targets];
+        Span<double> sumW = targets <= Engine.StackBudget.Elements ? stackalloc double[targets] : new double[targets];
+        Span<int> valid = targets <= Engine.StackBudget.Elements ? stackalloc int[targets] : new int[targets];
+        Span<int> negative = targets <= Engine.StackBudget.Elements ? stackalloc int[targets] : new int[targets];
         sumQ.Clear(); sumQ2.Clear(); sumW.Clear(); valid.Clear(); negative.Clear();
         // Validated records by self-defined group, and the unvalidated recorded referrals by recorded group.
-        Span<double> validatedSelf = stackalloc double[k];
-        Span<double> rest = stackalloc double[k];
+        Span<double> validatedSelf = k <= Engine.StackBudget.Elements ? stackalloc double[k] : new double[k];
+        Span<double> rest = k <= Engine.StackBudget.Elements ? stackalloc double[k] : new double[k];
         validatedSelf.Clear();
         for (int j = 0; j < k; j++) rest[j] = counts.Recorded[j];
         for (int g = 0; g < k; g++)

@@ -57,12 +57,13 @@ public sealed class MissingShareDetector : CountDetector
     {
         Engine.StratifiedCounts strata = counts.Strata!;
         int levels = _truths.Length;
-        Span<long> recordedByGroup = stackalloc long[levels * strata.Groups];
-        Span<long> recorded = stackalloc long[levels];
-        Span<long> unknownCounts = stackalloc long[levels];
+        Span<long> recordedByGroup = levels * strata.Groups <= Engine.StackBudget.Elements
+            ? stackalloc long[levels * strata.Groups] : new long[levels * strata.Groups];
+        Span<long> recorded = levels <= Engine.StackBudget.Elements ? stackalloc long[levels] : new long[levels];
+        Span<long> unknownCounts = levels <= Engine.StackBudget.Elements ? stackalloc long[levels] : new long[levels];
         strata.Collapse(_stratumLevel, recordedByGroup, recorded, unknownCounts);
-        Span<double> unknown = stackalloc double[levels];
-        Span<double> total = stackalloc double[levels];
+        Span<double> unknown = levels <= Engine.StackBudget.Elements ? stackalloc double[levels] : new double[levels];
+        Span<double> total = levels <= Engine.StackBudget.Elements ? stackalloc double[levels] : new double[levels];
         for (int k = 0; k < levels; k++)
         {
             unknown[k] = unknownCounts[k];

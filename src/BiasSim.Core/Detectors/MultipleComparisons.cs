@@ -14,8 +14,8 @@ public static class MultipleComparisons
     public static void Adjust(Span<DetectorOutcome> outcomes, Adjustment method, double alpha)
     {
         if (method == Adjustment.None) return;
-        Span<double> p = stackalloc double[outcomes.Length];
-        Span<int> order = stackalloc int[outcomes.Length];
+        Span<double> p = outcomes.Length <= Engine.StackBudget.Elements ? stackalloc double[outcomes.Length] : new double[outcomes.Length];
+        Span<int> order = outcomes.Length <= Engine.StackBudget.Elements ? stackalloc int[outcomes.Length] : new int[outcomes.Length];
         int k = 0;
         for (int t = 0; t < outcomes.Length; t++)
         {

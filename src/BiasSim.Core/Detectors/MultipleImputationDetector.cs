@@ -45,9 +45,9 @@ public sealed class MultipleImputationDetector : GroupDetector
     {
         Engine.StratifiedCounts strata = counts.Strata!;
         int groupCount = strata.Groups;
-        Span<long> x = stackalloc long[_levels * groupCount];
-        Span<long> recordedTotal = stackalloc long[_levels];
-        Span<long> unknown = stackalloc long[_levels];
+        Span<long> x = _levels * groupCount <= Engine.StackBudget.Elements ? stackalloc long[_levels * groupCount] : new long[_levels * groupCount];
+        Span<long> recordedTotal = _levels <= Engine.StackBudget.Elements ? stackalloc long[_levels] : new long[_levels];
+        Span<long> unknown = _levels <= Engine.StackBudget.Elements ? stackalloc long[_levels] : new long[_levels];
         strata.Collapse(_stratumLevel, x, recordedTotal, unknown);
 
         int targets = Comparison.Groups.Length;
@@ -64,15 +64,15 @@ public sealed class MultipleImputationDetector : GroupDetector
                 return;
             }
         }
-        Span<double> sumQ = stackalloc double[targets];
-        Span<double> sumQ2 = stackalloc double[targets];
-        Span<double> sumW = stackalloc double[targets];
-        Span<double> completed = stackalloc double[groupCount];
-        Span<double> alpha = stackalloc double[groupCount];
-        Span<double> theta = stackalloc double[groupCount];
-        Span<long> allocated = stackalloc long[groupCount];
+        Span<double> sumQ = targets <= Engine.StackBudget.Elements ? stackalloc double[targets] : new double[targets];
+        Span<double> sumQ2 = targets <= Engine.StackBudget.Elements ? stackalloc double[targets] : new double[targets];
+        Span<double> sumW = targets <= Engine.StackBudget.Elements ? stackalloc double[targets] : new double[targets];
+        Span<double> completed = groupCount <= Engine.StackBudget.Elements ? stackalloc double[groupCount] : new double[groupCount];
+        Span<double> alpha = groupCount <= Engine.StackBudget.Elements ? stackalloc double[groupCount] : new double[groupCount];
+        Span<double> theta = groupCount <= Engine.StackBudget.Elements ? stackalloc double[groupCount] : new double[groupCount];
+        Span<long> allocated = groupCount <= Engine.StackBudget.Elements ? stackalloc long[groupCount] : new long[groupCount];
         // A group whose completed count is 0 in some imputation has no Katz variance there: that group (only) is not estimable.
-        Span<bool> zero = stackalloc bool[targets];
+        Span<bool> zero = targets <= Engine.StackBudget.Elements ? stackalloc bool[targets] : new bool[targets];
         sumQ.Clear(); sumQ2.Clear(); sumW.Clear(); zero.Clear();
         var rng = new Xoshiro256(SplitMix64.Mix(counts.DetectionSeed ^ Salt));
         double completedTotal = 0;

@@ -112,7 +112,7 @@ public sealed class CountModel
     /// P(recorded as a | cell) = (1 - m) A[level, a], or P(unknown | cell) = m.</summary>
     private void AddCell(CellTable.Cell cell, double weight, double[] p, int offset)
     {
-        Span<double> recorded = stackalloc double[_attributes.Length];
+        Span<double> recorded = _attributes.Length <= StackBudget.Elements ? stackalloc double[_attributes.Length] : new double[_attributes.Length];
         for (int k = 0; k < _attributes.Length; k++) recorded[k] = 1 - _attributes[k].Missing.MissingProbability(cell.Key.ForAttribute(k));
         for (int joint = 0; joint < _jointCategories; joint++)
         {

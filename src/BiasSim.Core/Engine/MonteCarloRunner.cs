@@ -170,9 +170,10 @@ public static class MonteCarloRunner
             blockData = default;
             int from = block * BlockSize;
             int to = Math.Min(settings.Replicates, from + BlockSize);
-            Span<long> scratch = stackalloc long[model.ScratchLength];
+            Span<long> scratch = model.ScratchLength <= StackBudget.Elements ? stackalloc long[model.ScratchLength] : new long[model.ScratchLength];
             var observed = new ObservedCounts(model);
-            Span<DetectorOutcome> outcomes = stackalloc DetectorOutcome[plan.MaxTargets];
+            Span<DetectorOutcome> outcomes = plan.MaxTargets <= StackBudget.Elements
+                ? stackalloc DetectorOutcome[plan.MaxTargets] : new DetectorOutcome[plan.MaxTargets];
             for (int r = from; r < to; r++)
             {
                 var rng = SeedSequence.Generator(settings.Seed, settings.DesignPoint, (ulong)r, SeedSequence.Stage.Data);

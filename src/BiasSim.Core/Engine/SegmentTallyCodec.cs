@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using System.Text;
 using BiasSim.Core.Diagnosands;
 
 namespace BiasSim.Core.Engine;
@@ -32,9 +33,38 @@ public static class SegmentTallyCodec
         return record;
     }
 
+    /// <summary>Starts a tally file: a magic word and the fingerprint of the run the tallies belong to, so tallies of
+    /// another run (another seed, scenario or version, or another design point) are never summed into this one.</summary>
+    public static byte[] EncodeHeader(string fingerprint)
+    {
+        byte[] text = Encoding.UTF8.GetBytes(fingerprint);
+        var header = new byte[Magic.Length + 4 + text.Length];
+        Magic.CopyTo(header);
+        BinaryPrimitives.WriteInt32LittleEndian(header.AsSpan(Magic.Length), text.Length);
+        text.CopyTo(header.AsSpan(Magic.Length + 4));
+        return header;
+    }
+
+    /// <summary>The fingerprint a tally file starts with and the header's length, or null when it has no valid header
+    /// (not a tally file, or one written before tallies were bound to their run).</summary>
+    public static (string Fingerprint, int Length)? ReadHeader(ReadOnlySpan<byte> bytes)
+    {
+        if (bytes.Length < Magic.Length + 4 || !bytes[..Magic.Length].SequenceEqual(Magic)) return null;
+        int length = BinaryPrimitives.ReadInt32LittleEndian(bytes[Magic.Length..]);
+        if (length is < 0 or > 1024 || bytes.Length < Magic.Length + 4 + length) return null;
+        return (Encoding.UTF8.GetString(bytes.Slice(Magic.Length + 4, length)), Magic.Length + 4 + length);
+    }
+
+    private static ReadOnlySpan<byte> Magic => "BSTALLY1"u8;
+
     /// <summary>Reads records until the end or the first truncated or corrupt one (a write interrupted by a crash);
     /// a later record for the same segment replaces an earlier one.</summary>
-    public static List<SegmentTally> DecodeAll(ReadOnlySpan<byte> bytes, int slots)
+    public static List<SegmentTally> DecodeAll(ReadOnlySpan<byte> bytes, int slots) => DecodeAll(bytes, slots, out _);
+
+    /// <summary>As <see cref="DecodeAll(ReadOnlySpan{byte}, int)"/>, also giving how many bytes hold whole records:
+    /// anything after them is a torn record that must be cut off before appending, or every record appended after
+    /// it would be unreadable too.</summary>
+    public static List<SegmentTally> DecodeAll(ReadOnlySpan<byte> bytes, int slots, out int validLength)
     {
         var bySegment = new SortedDictionary<int, SegmentTally>();
         int expected = slots * TallySize + DataSize;
@@ -53,6 +83,7 @@ public static class SegmentTallyCodec
             bySegment[segment] = new SegmentTally(segment, blocks, tallies, data);
             at += 12 + payload + 4;
         }
+        validLength = at;
         return [.. bySegment.Values];
     }
 

@@ -8,6 +8,12 @@ public static partial class ScenarioLoader
     private static readonly string[] PopulationKeys = ["reference", "groups", "regions", "attributes"];
     private static readonly string[] AttributeKeys = ["reference", "by_group"];
 
+    /// <summary>Target names of the output's summary rows: a group with one of these names would duplicate a row.</summary>
+    private static readonly string[] ReservedGroupNames = [Detectors.ChiSquareDetector.AllTarget, Engine.MonteCarloRunner.FamilyWiseTarget];
+
+    /// <summary>The largest census count accepted: more than the world's population, far below where sums of counts overflow.</summary>
+    public const long MaxPeople = 10_000_000_000;
+
     private static Population? ReadPopulation(YamlNode? node, YamlNodeReader r)
     {
         YamlMappingNode? map = r.Mapping(node, "population", PopulationKeys);
@@ -37,13 +43,14 @@ public static partial class ScenarioLoader
 
         YamlNode? referenceNode = r.Required(map, node, "population", "reference", "the name of one of the groups, such as White");
         string? reference = r.String(referenceNode, "population.reference");
-        if (reference is not null && groups is not null &&
-            !r.Known(reference, referenceNode!, "population.reference", "a group in population." + (regions is null ? "groups" : "regions"), groups.Value.Select(g => g.Name).ToList()))
-        {
-            reference = null;
-        }
-        if (reference is null || groups is null) return null;
+        bool referenceKnown = reference is not null && groups is not null &&
+            r.Known(reference, referenceNode!, "population.reference", "a group in population." + (regions is null ? "groups" : "regions"), groups.Value.Select(g => g.Name).ToList());
+        if (groups is null) return null;
+        // A wrong reference still leaves the groups known, so that mistakes in rate ratios and recording are reported
+        // now, not after the reference is fixed; the error above makes the load fail. No group is the reference then.
+        reference = referenceKnown ? reference! : "";
         Population population = regions is null ? new Population(reference, groups.Value) : new Population(reference, groups.Value, regions.Value);
+        if (!referenceKnown) return population;
         YamlNode? attributesNode = YamlNodeReader.Child(map, "attributes");
         if (attributesNode is null) return population;
         ImmutableArray<ProtectedAttribute>? attributes = ReadAttributes(attributesNode, population, r);
@@ -121,11 +128,17 @@ public static partial class ScenarioLoader
         foreach (var (group, _, valueNode) in YamlNodeReader.Entries(map))
         {
             string groupPath = $"{path}.{group}";
+            if (ReservedGroupNames.Contains(group))
+            {
+                r.Error(valueNode, groupPath, $"'{group}' is reserved (output rows use it for {(group == "all" ? "tests over every group" : "the family-wise error rate")}), expected another group name");
+                valid = false;
+                continue;
+            }
             long? census = r.Integer(valueNode, groupPath, expected);
             if (census is null) { valid = false; continue; }
-            if (census < 0 || (census == 0 && !allowZero))
+            if (census < 0 || (census == 0 && !allowZero) || census > MaxPeople)
             {
-                r.Error(valueNode, groupPath, $"found {census}, expected {expected}");
+                r.Error(valueNode, groupPath, $"found {census}, expected {expected}{(census > MaxPeople ? $" of at most {MaxPeople:N0} (more than the world's population)" : "")}");
                 valid = false;
                 continue;
             }

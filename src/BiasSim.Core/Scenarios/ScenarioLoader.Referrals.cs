@@ -42,6 +42,12 @@ public static partial class ScenarioLoader
                 r.Error(totalNode, "referrals.total", $"found {total}, expected a positive whole number of referrals");
                 total = null;
             }
+            long people = population?.Groups.Sum(g => g.Census) ?? 0;
+            if (total is not null && population is not null && total > people)
+            {
+                r.Error(totalNode, "referrals.total", $"found {total}, more than the {people:N0} people in the population, expected at most one referral per person");
+                total = null;
+            }
             valid &= total is not null;
         }
 

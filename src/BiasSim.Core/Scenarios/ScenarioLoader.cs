@@ -12,8 +12,12 @@ namespace BiasSim.Core.Scenarios;
 /// </summary>
 public static partial class ScenarioLoader
 {
-    private static readonly string[] TopKeys = ["name", "description", "seed", "population", "referrals", "recording", "detectors", "simulation"];
+    private static readonly string[] TopKeys = ["name", "description", "seed", "population", "referrals", "recording", "detectors", "simulation", SweepKey];
     private static readonly string[] SimulationKeys = ["replicates", "alpha"];
+
+    /// <summary>The smallest significance level: 1 - alpha/2 must differ from 1 by enough digits that the critical value
+    /// (a quantile at 1 - alpha/2) is finite and accurate; at 1e-16 it is infinite and nothing is ever flagged.</summary>
+    public const double MinAlpha = 1e-10;
 
     public static ScenarioLoadResult Load(string text, string fileName) => Load(text, fileName, []);
 
@@ -22,42 +26,8 @@ public static partial class ScenarioLoader
     public static ScenarioLoadResult Load(string text, string fileName, IReadOnlyList<ScenarioOverride> overrides)
     {
         var reader = new YamlNodeReader(fileName);
-        if (YamlGuard.Check(text) is var (line, column, problem))
-        {
-            reader.Error(line, column, "", problem);
-            return new ScenarioLoadResult(null, reader.Errors);
-        }
-        YamlNode? root;
-        var scanner = new Scanner(new StringReader(text));
-        try
-        {
-            var stream = new YamlStream();
-            stream.Load(new Parser(scanner));
-            if (stream.Documents.Count == 0)
-            {
-                reader.Error(1, 1, "", "the file is empty, expected a scenario (a mapping with name, population, referrals, ...)");
-                return new ScenarioLoadResult(null, reader.Errors);
-            }
-            if (stream.Documents.Count > 1)
-            {
-                reader.Error(stream.Documents[1].RootNode, "", "the file holds more than one YAML document, expected exactly one scenario");
-            }
-            root = stream.Documents[0].RootNode;
-        }
-        catch (YamlException e)
-        {
-            reader.Error((int)e.Start.Line, (int)e.Start.Column, "", $"YAML syntax error: {CleanYamlMessage(e)}");
-            return new ScenarioLoadResult(null, reader.Errors);
-        }
-        catch (Exception e) when (e is InvalidOperationException or ArgumentException)
-        {
-            // YamlDotNet (16 to 18) throws these instead of a YamlException when the text ends inside a flow
-            // collection, or for some malformed event sequences (found by LoaderFuzzTests); the scanner's
-            // position still says where it gave up.
-            Mark at = scanner.CurrentPosition;
-            reader.Error((int)at.Line, (int)at.Column, "", "YAML syntax error: the text ends inside an unfinished structure, expected a closing } or ] or quote");
-            return new ScenarioLoadResult(null, reader.Errors);
-        }
+        YamlNode? root = Parse(text, reader);
+        if (root is null) return new ScenarioLoadResult(null, reader.Errors);
 
         if (overrides.Count > 0)
         {
@@ -68,6 +38,54 @@ public static partial class ScenarioLoader
         return reader.Errors.Count == 0 && scenario is not null
             ? new ScenarioLoadResult(scenario, [])
             : new ScenarioLoadResult(null, reader.Errors);
+    }
+
+    /// <summary>The guarded parse every reading of scenario text goes through: the text is checked before YamlDotNet
+    /// sees it, and the tree before anything walks it. Null (errors reported) when the text is unusable.</summary>
+    private static YamlNode? Parse(string text, YamlNodeReader reader)
+    {
+        if (YamlGuard.Check(text) is var (line, column, problem))
+        {
+            reader.Error(line, column, "", problem);
+            return null;
+        }
+        YamlNode root;
+        var scanner = new Scanner(new StringReader(text));
+        try
+        {
+            var stream = new YamlStream();
+            stream.Load(new Parser(scanner));
+            if (stream.Documents.Count == 0)
+            {
+                reader.Error(1, 1, "", "the file is empty, expected a scenario (a mapping with name, population, referrals, ...)");
+                return null;
+            }
+            if (stream.Documents.Count > 1)
+            {
+                reader.Error(stream.Documents[1].RootNode, "", "the file holds more than one YAML document, expected exactly one scenario");
+            }
+            root = stream.Documents[0].RootNode;
+        }
+        catch (YamlException e)
+        {
+            reader.Error((int)e.Start.Line, (int)e.Start.Column, "", $"YAML syntax error: {CleanYamlMessage(e)}");
+            return null;
+        }
+        catch (Exception e) when (e is InvalidOperationException or ArgumentException)
+        {
+            // YamlDotNet (16 to 18) throws these instead of a YamlException when the text ends inside a flow
+            // collection, or for some malformed event sequences (found by LoaderFuzzTests); the scanner's
+            // position still says where it gave up.
+            Mark at = scanner.CurrentPosition;
+            reader.Error((int)at.Line, (int)at.Column, "", "YAML syntax error: the text ends inside an unfinished structure, expected a closing } or ] or quote");
+            return null;
+        }
+        if (YamlGuard.CheckExpansion(root) is { } expansion)
+        {
+            reader.Error(root, "", expansion);
+            return null;
+        }
+        return root;
     }
 
     private static string CleanYamlMessage(YamlException e)
@@ -110,8 +128,11 @@ public static partial class ScenarioLoader
         RecordingProcess? recording = ReadRecording(r.Required(root, rootNode, "", "recording", "a mapping with missing"), population, referrals, r);
         ImmutableArray<DetectorSpec>? detectors = ReadDetectors(r.Required(root, rootNode, "", "detectors", $"a list of detectors from: {string.Join(", ", DetectorCatalog.Names)}"), population, referrals, r);
         SimulationSettings? simulation = ReadSimulation(r.Required(root, rootNode, "", "simulation", "a mapping with replicates and alpha"), r);
+        // The sweep: section is data for the sweep command; checked here so every command guards and rejects it alike.
+        bool sweepValid = ReadSweep(YamlNodeReader.Child(root, SweepKey), r, []);
 
-        if (name is null || population is null || referrals is null || recording is null || detectors is null || simulation is null)
+        if (name is null || population is null || referrals is null || recording is null || detectors is null || simulation is null || !sweepValid ||
+            r.Errors.Count > 0)
         {
             return null;
         }
@@ -289,9 +310,11 @@ public static partial class ScenarioLoader
         }
         YamlNode? alphaNode = YamlNodeReader.Child(map, "alpha");
         double? alpha = alphaNode is null ? 0.05 : r.Number(alphaNode, "simulation.alpha", "a significance level between 0 and 1, such as 0.05");
-        if (alphaNode is not null && alpha is not null && alpha is not (> 0 and < 1))
+        if (alphaNode is not null && alpha is not null && alpha is not (>= MinAlpha and < 1))
         {
-            r.Error(alphaNode, "simulation.alpha", $"found {YamlNodeReader.Format(alpha.Value)}, expected a significance level between 0 and 1, such as 0.05");
+            r.Error(alphaNode, "simulation.alpha", alpha is > 0 and < MinAlpha
+                ? $"found {YamlNodeReader.Format(alpha.Value)}, expected a significance level of at least {YamlNodeReader.Format(MinAlpha)}: the critical values of smaller levels are beyond double precision"
+                : $"found {YamlNodeReader.Format(alpha.Value)}, expected a significance level between 0 and 1, such as 0.05");
             alpha = null;
         }
         return replicates is null || alpha is null ? null : new SimulationSettings((int)replicates.Value, alpha.Value);

@@ -38,15 +38,26 @@ public sealed record ScenarioOverride(string Path, string Value)
     private bool Apply(YamlMappingNode root, YamlNodeReader reader)
     {
         YamlNode value;
+        // The value is YAML the user typed (or a resumed run's state.json holds): the same guards as a file, before parsing.
+        if (YamlGuard.Check(Value) is var (_, _, problem))
+        {
+            reader.Error(1, 1, Path, $"{Argument}: {problem}");
+            return false;
+        }
         try
         {
             var stream = new YamlStream();
             stream.Load(new StringReader(Value));
             value = stream.Documents.Count == 0 ? new YamlScalarNode("") : stream.Documents[0].RootNode;
         }
-        catch (Exception e) when (e is YamlException or InvalidOperationException)
+        catch (Exception e) when (e is YamlException or InvalidOperationException or ArgumentException)
         {
             reader.Error(1, 1, Path, $"{Argument}: the value is not valid YAML, expected a number, a word, [a, list] or {{a: mapping}}");
+            return false;
+        }
+        if (YamlGuard.CheckExpansion(value) is { } expansion)
+        {
+            reader.Error(1, 1, Path, $"{Argument}: {expansion}");
             return false;
         }
         reader.MarkOverridden(value, Argument);

@@ -1,3 +1,5 @@
+using YamlDotNet.RepresentationModel;
+
 namespace BiasSim.Core.Scenarios;
 
 /// <summary>
@@ -10,6 +12,10 @@ public static class YamlGuard
     public const int MaxFlowDepth = 64;
     public const int MaxIndentation = 256;
     public const int MaxAliases = 1000;
+
+    /// <summary>Nodes a document may reach once its aliases are followed. A 1 MB file holds at most about 500,000
+    /// nodes written out, so only aliases nested inside aliases (a "billion laughs" bomb) can exceed it.</summary>
+    public const long MaxExpandedNodes = 1_000_000;
 
     /// <summary>The first problem found as (line, column, message), or null when the text is safe to parse.</summary>
     public static (int Line, int Column, string Message)? Check(string text)
@@ -88,6 +94,57 @@ public static class YamlGuard
                 }
             }
             previous = c;
+        }
+        return null;
+    }
+
+    /// <summary>The first control character (C0, DEL or C1) in <paramref name="text"/>, or null: names holding one
+    /// would reach the console, CSV and HTML output raw (a terminal escape sequence, say).</summary>
+    public static char? ControlCharacter(string text)
+    {
+        foreach (char c in text) if (char.IsControl(c)) return c;
+        return null;
+    }
+
+    /// <summary>
+    /// A parsed tree shares one node object per anchor, so an alias bomb is small in memory but enormous to walk;
+    /// anything that walks it (validation, --set marking, rendering a sweep value) would hang. This counts the nodes
+    /// a walk would visit, remembering each shared node's count, so it takes time linear in the distinct nodes.
+    /// Returns a message when the walk would exceed <see cref="MaxExpandedNodes"/>, else null.
+    /// </summary>
+    public static string? CheckExpansion(YamlNode root)
+    {
+        var counted = new Dictionary<YamlNode, long>(ReferenceEqualityComparer.Instance);
+        var open = new HashSet<YamlNode>(ReferenceEqualityComparer.Instance);
+        // An explicit stack: the tree is at most MaxFlowDepth/MaxIndentation deep after Check, but a tree built from
+        // --set values or by hand need not have passed Check.
+        var stack = new Stack<(YamlNode Node, bool Done)>();
+        stack.Push((root, false));
+        while (stack.Count > 0)
+        {
+            var (node, done) = stack.Pop();
+            if (counted.ContainsKey(node)) continue;
+            IEnumerable<YamlNode> children = node switch
+            {
+                YamlMappingNode m => m.Children.SelectMany(c => new[] { c.Key, c.Value }),
+                YamlSequenceNode s => s.Children,
+                _ => [],
+            };
+            if (!done)
+            {
+                if (!open.Add(node)) return "a YAML alias refers to a node that contains it, expected a tree without cycles";
+                stack.Push((node, true));
+                foreach (YamlNode child in children) if (!counted.ContainsKey(child)) stack.Push((child, false));
+                continue;
+            }
+            long total = 1;
+            foreach (YamlNode child in children) total = Math.Min(total + counted[child], long.MaxValue / 2);
+            if (total > MaxExpandedNodes)
+            {
+                return $"the YAML aliases (*name) expand to more than {MaxExpandedNodes:N0} values, expected a hand-written scenario";
+            }
+            counted[node] = total;
+            open.Remove(node);
         }
         return null;
     }

@@ -50,6 +50,17 @@ internal sealed class YamlNodeReader(string file)
                 Error(keyNode, path, $"expected a plain key, found {Describe(keyNode)}");
                 continue;
             }
+            if (key.Length == 0)
+            {
+                Error(keyNode, path, "found an empty key \"\", expected a name");
+                continue;
+            }
+            if (YamlGuard.ControlCharacter(key) is { } control)
+            {
+                // A raw control character would reach the console, CSV and HTML output as it is (a terminal escape, say).
+                Error(keyNode, Join(path, key.ReplaceLineEndings(" ")), $"the key holds a control character (U+{(int)control:X4}), expected printable text");
+                continue;
+            }
             if (!seen.Add(key))
             {
                 Error(keyNode, Join(path, key), "duplicate key, expected each key once");
