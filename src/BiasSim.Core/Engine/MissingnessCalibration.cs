@@ -24,6 +24,23 @@ public static class MissingnessCalibration
         return missingWeight / weight;
     }
 
+    /// <summary>Expected missing share within each group (for <paramref name="attribute"/> &gt; 0: each level of that attribute),
+    /// at the mechanism's own calibration; <paramref name="groups"/> is the number of groups or levels. A group no referral
+    /// can come from gets NaN.</summary>
+    public static double[] ExpectedMissingShareByGroup(CellTable table, Population population, ReferralProcess referrals, MissingnessMechanism missing, int groups, int attribute = 0)
+    {
+        var weight = new double[groups];
+        var missingWeight = new double[groups];
+        foreach (CellTable.Cell cell in table.Cells)
+        {
+            CellKey key = cell.Key.ForAttribute(attribute);
+            double w = table.ExpectedReferralWeight(cell, population, referrals);
+            weight[key.Group] += w;
+            missingWeight[key.Group] += w * missing.MissingProbability(key);
+        }
+        return [.. missingWeight.Select((m, g) => weight[g] > 0 ? m / weight[g] : double.NaN)];
+    }
+
     /// <summary>The shift, or null when no shift can reach the target (the cells fixed at 0 or 1 decide the share alone).</summary>
     public static double? Solve(CellTable table, Population population, ReferralProcess referrals, MissingnessMechanism missing, double target, int attribute = 0)
     {

@@ -91,9 +91,11 @@ public static partial class ScenarioLoader
         }
         string description = r.String(YamlNodeReader.Child(root, "description"), "description") ?? "";
 
-        ulong seed = 0;
-        YamlNode? seedNode = r.Required(root, rootNode, "", "seed", "a whole number such as 20151");
-        if (seedNode is not null)
+        var defaulted = ImmutableArray.CreateBuilder<string>();
+        ulong seed = ScenarioDefaults.Seed;
+        YamlNode? seedNode = YamlNodeReader.Child(root, "seed");
+        if (seedNode is null) defaulted.Add(ScenarioDefaults.SeedKey);
+        else
         {
             if (seedNode is YamlScalarNode { Value: { } seedText } && ulong.TryParse(seedText.Replace("_", ""), NumberStyles.None, CultureInfo.InvariantCulture, out ulong parsed))
             {
@@ -108,8 +110,12 @@ public static partial class ScenarioLoader
         Population? population = ReadPopulation(r.Required(root, rootNode, "", "population", "a mapping with reference and groups"), r);
         ReferralProcess? referrals = ReadReferrals(r.Required(root, rootNode, "", "referrals", "a mapping with base_rate or total, and rate_ratios"), population, r);
         RecordingProcess? recording = ReadRecording(r.Required(root, rootNode, "", "recording", "a mapping with missing"), population, referrals, r);
-        ImmutableArray<DetectorSpec>? detectors = ReadDetectors(r.Required(root, rootNode, "", "detectors", $"a list of detectors from: {string.Join(", ", DetectorCatalog.Names)}"), population, referrals, r);
-        SimulationSettings? simulation = ReadSimulation(r.Required(root, rootNode, "", "simulation", "a mapping with replicates and alpha"), r);
+        YamlNode? detectorsNode = YamlNodeReader.Child(root, "detectors");
+        if (detectorsNode is null) defaulted.Add(ScenarioDefaults.DetectorsKey);
+        ImmutableArray<DetectorSpec>? detectors = detectorsNode is null
+            ? [.. ScenarioDefaults.Detectors.Select(d => new DetectorSpec(d))]
+            : ReadDetectors(detectorsNode, population, referrals, r);
+        SimulationSettings? simulation = ReadSimulation(YamlNodeReader.Child(root, "simulation"), r, defaulted);
 
         if (name is null || population is null || referrals is null || recording is null || detectors is null || simulation is null)
         {
@@ -118,6 +124,7 @@ public static partial class ScenarioLoader
         var scenario = new Scenario(name, description, seed, population, referrals, recording, [.. detectors.Value.Select(d => d.Name)], simulation)
         {
             DetectorOptions = detectors.Value.ToImmutableDictionary(d => d.Name),
+            Defaulted = defaulted.ToImmutable(),
         };
         return Calibrate(scenario, root, r);
     }
@@ -275,19 +282,26 @@ public static partial class ScenarioLoader
         return valid ? spec : null;
     }
 
-    private static SimulationSettings? ReadSimulation(YamlNode? node, YamlNodeReader r)
+    /// <summary>Without the section, or without <c>replicates</c>, <see cref="ScenarioDefaults"/> apply (recorded in <paramref name="defaulted"/>).</summary>
+    private static SimulationSettings? ReadSimulation(YamlNode? node, YamlNodeReader r, ImmutableArray<string>.Builder defaulted)
     {
+        if (node is null)
+        {
+            defaulted.Add(ScenarioDefaults.ReplicatesKey);
+            return new SimulationSettings(ScenarioDefaults.Replicates, ScenarioDefaults.Alpha);
+        }
         YamlMappingNode? map = r.Mapping(node, "simulation", SimulationKeys);
         if (map is null) return null;
-        YamlNode? replicatesNode = r.Required(map, node, "simulation", "replicates", "a whole number of at least 1");
-        long? replicates = r.Integer(replicatesNode, "simulation.replicates", "a whole number of at least 1");
+        YamlNode? replicatesNode = YamlNodeReader.Child(map, "replicates");
+        if (replicatesNode is null) defaulted.Add(ScenarioDefaults.ReplicatesKey);
+        long? replicates = replicatesNode is null ? ScenarioDefaults.Replicates : r.Integer(replicatesNode, "simulation.replicates", "a whole number of at least 1");
         if (replicates is not null && replicates is < 1 or > int.MaxValue)
         {
             r.Error(replicatesNode!, "simulation.replicates", $"found {replicates}, expected a whole number from 1 to {int.MaxValue}");
             replicates = null;
         }
         YamlNode? alphaNode = YamlNodeReader.Child(map, "alpha");
-        double? alpha = alphaNode is null ? 0.05 : r.Number(alphaNode, "simulation.alpha", "a significance level between 0 and 1, such as 0.05");
+        double? alpha = alphaNode is null ? ScenarioDefaults.Alpha : r.Number(alphaNode, "simulation.alpha", "a significance level between 0 and 1, such as 0.05");
         if (alphaNode is not null && alpha is not null && alpha is not (> 0 and < 1))
         {
             r.Error(alphaNode, "simulation.alpha", $"found {YamlNodeReader.Format(alpha.Value)}, expected a significance level between 0 and 1, such as 0.05");
