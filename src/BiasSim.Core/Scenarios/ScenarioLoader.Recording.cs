@@ -8,7 +8,7 @@ public static partial class ScenarioLoader
     private static readonly string[] RecordingKeys = ["missing", "misclassification", "attributes"];
     private static readonly string[] AttributeRecordingKeys = ["missing", "misclassification"];
     private static readonly string[] Mechanisms = ["none", "mcar", "mnar", "mar", "logistic", "never"];
-    private static readonly string[] MissingKeys = ["mechanism", "share", "share_by_group", "by", "intercept", "coefficients", "target_share", "trend"];
+    private static readonly string[] MissingKeys = ["mechanism", "share", "share_by_group", "by", "intercept", "coefficients", "target_share", "trend", "recording_ratio"];
     private static readonly string[] MisclassificationKeys = ["matrix", "assigned_by"];
     private static readonly string[] AssignedByKeys = ["officer", "self"];
     private const string YearCovariate = "year";
@@ -20,7 +20,7 @@ public static partial class ScenarioLoader
         ["none"] = [],
         ["never"] = [],
         ["mcar"] = ["share", "trend"],
-        ["mnar"] = ["share_by_group", "target_share", "trend"],
+        ["mnar"] = ["share_by_group", "recording_ratio", "target_share", "trend"],
         ["mar"] = ["by", "share", "target_share", "trend"],
         ["logistic"] = ["intercept", "coefficients", "target_share", "trend"],
     };
@@ -143,11 +143,53 @@ public static partial class ScenarioLoader
 
     private static MnarMissingness? ReadMnar(YamlMappingNode missing, YamlNode node, string basePath, Population? population, YamlNodeReader r)
     {
+        if (YamlNodeReader.Child(missing, "recording_ratio") is YamlNode ratioNode) return ReadRecordingRatio(missing, ratioNode, node, basePath, population, r);
         string path = $"{basePath}.share_by_group";
         YamlNode? sharesNode = r.Required(missing, node, basePath, "share_by_group", "a mapping of every group to its missing share, such as {White: 0.6, Black: 0.75}");
         var shares = ReadMissingShares(sharesNode, path, population?.Groups.Select(g => g.Name).ToList(), "a group in the population", r);
         if (shares is null || population is null) return null;
         return new MnarMissingness([.. population.Groups.Select(g => shares[g.Name])]);
+    }
+
+    /// <summary><c>recording_ratio: {Black: 0.5}</c>: recording probabilities relative to the reference, unlisted groups 1;
+    /// calibrated to target_share in closed form, so target_share is required and a log-odds trend is refused.</summary>
+    private static MnarRatioMissingness? ReadRecordingRatio(YamlMappingNode missing, YamlNode ratioNode, YamlNode node, string basePath, Population? population, YamlNodeReader r)
+    {
+        string path = $"{basePath}.recording_ratio";
+        bool valid = true;
+        if (YamlNodeReader.Child(missing, "share_by_group") is YamlNode both)
+        {
+            r.Error(both, $"{basePath}.share_by_group", "is set together with recording_ratio, expected one of them: missing shares by group, or recording ratios to the reference");
+            valid = false;
+        }
+        if (YamlNodeReader.Child(missing, "target_share") is null)
+        {
+            r.Error(node, $"{basePath}.target_share", "missing, expected the overall missing share that recording_ratio is calibrated to, such as 0.647");
+            valid = false;
+        }
+        if (YamlNodeReader.Child(missing, "trend") is YamlNode trendNode)
+        {
+            r.Error(trendNode, $"{basePath}.trend", "cannot be combined with recording_ratio (a log-odds drift would change the ratios), expected no trend or share_by_group instead");
+            valid = false;
+        }
+        YamlMappingNode? map = r.Mapping(ratioNode, path, allowedKeys: null);
+        if (map is null || population is null) return null;
+        var ratios = population.Groups.Select(_ => 1.0).ToArray();
+        var names = population.Groups.Select(g => g.Name).ToList();
+        foreach (var (key, keyNode, value) in YamlNodeReader.Entries(map))
+        {
+            if (!r.Known(key, keyNode, $"{path}.{key}", "a group in the population", names)) { valid = false; continue; }
+            double? ratio = r.Ranged(value, $"{path}.{key}", "a recording ratio of at least 0 (1 = recorded as often as the reference)", v => v >= 0);
+            if (ratio is null) { valid = false; continue; }
+            if (key == population.Reference && ratio != 1)
+            {
+                r.Error(value, $"{path}.{key}", $"found {YamlNodeReader.Format(ratio.Value)} for the reference group, expected 1 (ratios are relative to {key}) or leave it out");
+                valid = false;
+                continue;
+            }
+            ratios[population.IndexOf(key)] = ratio.Value;
+        }
+        return valid ? new MnarRatioMissingness([.. ratios]) : null;
     }
 
     private static MarMissingness? ReadMar(YamlMappingNode missing, YamlNode node, string basePath, Population? population, ReferralProcess? referrals, YamlNodeReader r)

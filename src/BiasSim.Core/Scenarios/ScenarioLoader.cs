@@ -159,13 +159,26 @@ public static partial class ScenarioLoader
         Engine.CellTable table = cells.Value;
         Population population = scenario.Population;
         double? shift = Engine.MissingnessCalibration.Solve(table, population, scenario.Referrals, missing, target, attribute);
-        if (shift is not null) return missing with { CalibrationShift = shift.Value };
+        if (shift is not null) return missing.WithCalibration(shift.Value);
+        if (missing is MnarRatioMissingness ratios)
+        {
+            var scale = Engine.MissingnessCalibration.RecordingScale(table, population, scenario.Referrals, ratios, target, attribute);
+            string group = scale.CappedGroup < 0 ? "every group" : $"'{GroupNames(population, attribute)[scale.CappedGroup]}'";
+            r.Error(YamlNodeReader.Child(node, "target_share")!, $"{path}.target_share", scale.CappedGroup < 0 || double.IsNaN(scale.Scale)
+                ? $"found {YamlNodeReader.Format(target)}, which recording_ratio cannot reach: no group that is referred is ever recorded"
+                : $"found {YamlNodeReader.Format(target)}, which would need {group} recorded with probability above 1; with these recording ratios " +
+                  $"the missing share can only lie between {scale.LowestShare:0.####} and 1, expected a target_share of at least {scale.LowestShare:0.####}");
+            return null;
+        }
         double low = Engine.MissingnessCalibration.ExpectedMissingShare(table, population, scenario.Referrals, missing, -60, attribute);
         double high = Engine.MissingnessCalibration.ExpectedMissingShare(table, population, scenario.Referrals, missing, 60, attribute);
         r.Error(YamlNodeReader.Child(node, "target_share")!, $"{path}.target_share",
             $"found {YamlNodeReader.Format(target)}, which no shift can reach: with shares of exactly 0 or 1 fixed, the overall missing share can only lie between {low:0.####} and {high:0.####}");
         return null;
     }
+
+    private static IReadOnlyList<string> GroupNames(Population population, int attribute) =>
+        attribute == 0 ? [.. population.Groups.Select(g => g.Name)] : population.Attributes[attribute - 1].Levels;
 
     private static bool IsSafeName(string name) =>
         name.Length is > 0 and <= 100 && name is not "." and not ".." &&
