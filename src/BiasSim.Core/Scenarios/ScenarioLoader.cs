@@ -46,7 +46,11 @@ public static partial class ScenarioLoader
         }
         catch (YamlException e)
         {
-            reader.Error((int)e.Start.Line, (int)e.Start.Column, "", $"YAML syntax error: {CleanYamlMessage(e)}");
+            if (YamlIndentation.Explain(text, (int)e.Start.Line, CleanYamlMessage(e)) is { } hint)
+            {
+                reader.Error(hint.Line, hint.Column, "", $"YAML syntax error: {hint.Message} (the parser said: {CleanYamlMessage(e)})");
+            }
+            else reader.Error((int)e.Start.Line, (int)e.Start.Column, "", $"YAML syntax error: {CleanYamlMessage(e)}");
             return new ScenarioLoadResult(null, reader.Errors);
         }
         catch (Exception e) when (e is InvalidOperationException or ArgumentException)
