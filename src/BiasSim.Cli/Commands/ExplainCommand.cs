@@ -10,8 +10,10 @@ public static class ExplainCommand
 
     public static Command Build(TextWriter stdout, TextWriter stderr)
     {
-        var term = new Argument<string?>("term") { Description = "A diagnosands.csv column, detector, missingness mechanism or scenario key (none: list them all)", Arity = ArgumentArity.ZeroOrOne };
-        var command = new Command("explain", "Explain a term of BiasSim's output or scenario files: a column (coverage), a detector (ipw), a mechanism (mnar), a key (target_share)") { term };
+        var term = new Argument<string?>("term") { Description = "A diagnosands.csv column, detector, missingness mechanism or scenario key (none: "
+            + "list them all)", Arity = ArgumentArity.ZeroOrOne };
+        var command = new Command("explain", "Explain a term of BiasSim's output or scenario files: a column (coverage), a detector (ipw), a "
+            + "mechanism (mnar), a key (target_share)") { term };
         command.SetAction(parse =>
         {
             string? asked = parse.GetValue(term);
@@ -21,7 +23,8 @@ public static class ExplainCommand
                 return ExitCodes.Success;
             }
             Glossary.Entry entry = Glossary.Find(asked) ?? throw new UserInputException(
-                $"explain: unknown term '{asked}'{(Glossary.Suggest(asked) is string s ? $" (did you mean '{s}'?)" : "")}, expected a column, detector, mechanism or key: 'biassim explain' lists them");
+                $"explain: unknown term '{asked}'{(Glossary.Suggest(asked) is string s ? $" (did you mean '{s}'?)" : "")}, expected a column, "
+                    + $"detector, mechanism or key: 'biassim explain' lists them");
             stdout.Write(Render(entry));
             return ExitCodes.Success;
         });

@@ -13,7 +13,10 @@ public static class InitCommand
 
     public static Command Build(TextWriter stdout, TextWriter stderr)
     {
-        var file = new Argument<string?>("file") { Description = $"Where to write the scenario (default {DefaultFile}; '-' writes to standard output)", Arity = ArgumentArity.ZeroOrOne };
+        var file = new Argument<string?>("file")
+        {
+            Description = $"Where to write the scenario (default {DefaultFile}; '-' writes to standard output)", Arity = ArgumentArity.ZeroOrOne,
+        };
         var force = new Option<bool>("--force") { Description = "Overwrite FILE if it exists" };
         var command = new Command("init", "Write a commented starter scenario (every choice explained) that validates and runs") { file, force };
         command.SetAction(parse =>

@@ -36,7 +36,8 @@ public static class MissingnessCalibration
     /// referral-weighted mean recording ratio, so s = (1 - target) / rbar. Exact, no iteration, and the ratio of any
     /// two groups' recording probabilities is exactly the ratio of their declared ratios.
     /// </summary>
-    public static RecordingScaleResult RecordingScale(CellTable table, Population population, ReferralProcess referrals, MnarRatioMissingness missing, double target, int attribute = 0)
+    public static RecordingScaleResult RecordingScale(
+        CellTable table, Population population, ReferralProcess referrals, MnarRatioMissingness missing, double target, int attribute = 0)
     {
         double weight = 0, ratioWeight = 0, maxRatio = 0;
         int capped = -1;
@@ -60,7 +61,8 @@ public static class MissingnessCalibration
     /// <summary>Expected missing share within each group (for <paramref name="attribute"/> &gt; 0: each level of that attribute),
     /// at the mechanism's own calibration; <paramref name="groups"/> is the number of groups or levels. A group no referral
     /// can come from gets NaN.</summary>
-    public static double[] ExpectedMissingShareByGroup(CellTable table, Population population, ReferralProcess referrals, MissingnessMechanism missing, int groups, int attribute = 0)
+    public static double[] ExpectedMissingShareByGroup(
+        CellTable table, Population population, ReferralProcess referrals, MissingnessMechanism missing, int groups, int attribute = 0)
     {
         var weight = new double[groups];
         var missingWeight = new double[groups];

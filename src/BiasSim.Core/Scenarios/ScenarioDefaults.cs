@@ -35,7 +35,10 @@ public static class ScenarioDefaults
         var parts = new List<string>();
         if (scenario.Defaulted.Contains(SeedKey) && !seedGiven) parts.Add($"seed {Seed.ToString(CultureInfo.InvariantCulture)}");
         if (scenario.Defaulted.Contains(DetectorsKey)) parts.Add($"detectors {string.Join(" and ", Detectors)}");
-        if (scenario.Defaulted.Contains(ReplicatesKey) && !replicatesGiven) parts.Add(string.Create(CultureInfo.InvariantCulture, $"{Replicates:N0} replicates"));
+        if (scenario.Defaulted.Contains(ReplicatesKey) && !replicatesGiven)
+        {
+            parts.Add(string.Create(CultureInfo.InvariantCulture, $"{Replicates:N0} replicates"));
+        }
         return parts.Count == 0 ? null : $"Defaults used (not set in the file): {string.Join(", ", parts)}.";
     }
 }

@@ -311,14 +311,18 @@ public static partial class ScenarioLoader
         if (map is null) return null;
         YamlNode? replicatesNode = YamlNodeReader.Child(map, "replicates");
         if (replicatesNode is null) defaulted.Add(ScenarioDefaults.ReplicatesKey);
-        long? replicates = replicatesNode is null ? ScenarioDefaults.Replicates : r.Integer(replicatesNode, "simulation.replicates", "a whole number of at least 1");
+        long? replicates = replicatesNode is null
+            ? ScenarioDefaults.Replicates
+            : r.Integer(replicatesNode, "simulation.replicates", "a whole number of at least 1");
         if (replicates is not null && replicates is < 1 or > int.MaxValue)
         {
             r.Error(replicatesNode!, "simulation.replicates", $"found {replicates}, expected a whole number from 1 to {int.MaxValue}");
             replicates = null;
         }
         YamlNode? alphaNode = YamlNodeReader.Child(map, "alpha");
-        double? alpha = alphaNode is null ? ScenarioDefaults.Alpha : r.Number(alphaNode, "simulation.alpha", "a significance level between 0 and 1, such as 0.05");
+        double? alpha = alphaNode is null
+            ? ScenarioDefaults.Alpha
+            : r.Number(alphaNode, "simulation.alpha", "a significance level between 0 and 1, such as 0.05");
         if (alphaNode is not null && alpha is not null && alpha is not (> 0 and < 1))
         {
             r.Error(alphaNode, "simulation.alpha", $"found {YamlNodeReader.Format(alpha.Value)}, expected a significance level between 0 and 1, such as 0.05");

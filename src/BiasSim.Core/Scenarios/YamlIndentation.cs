@@ -64,13 +64,16 @@ public static partial class YamlIndentation
                 // A dedent must land on a level still open above; this one falls between two.
                 string expected = top is null
                     ? $"{Spaces(popped.Indent)}, to line up with {Name(popped)} on line {popped.Line}"
-                    : $"{Spaces(popped.Indent)} (to line up with {Name(popped)} on line {popped.Line}) or {Spaces(top.Indent)} (with {Name(top)} on line {top.Line})";
-                if (i + 1 >= errorLine - Window) return new Hint(i + 1, indent + 1, $"line {i + 1} is indented {Spaces(indent)}, which lines up with no key above it; expected {expected}");
+                    : $"{Spaces(popped.Indent)} (to line up with {Name(popped)} on line {popped.Line}) or {Spaces(top.Indent)} (with {Name(top)} on "
+                        + $"line {top.Line})";
+                if (i + 1 >= errorLine - Window) return new Hint(i + 1, indent + 1, $"line {i + 1} is indented {Spaces(indent)}, which lines up with "
+                    + $"no key above it; expected {expected}");
             }
             if (popped is null && top is not null && indent > top.Indent && previous is not null && !Opens(previous))
             {
                 // Deeper than the line above: only fine when that line opened a block ("key:" or "-").
-                if (i + 1 >= errorLine - Window) return new Hint(i + 1, indent + 1, $"line {i + 1} is indented {Spaces(indent)}, deeper than line {top.Line} above it ({Spaces(top.Indent)}), " +
+                if (i + 1 >= errorLine - Window) return new Hint(i + 1, indent + 1, $"line {i + 1} is indented {Spaces(indent)}, deeper than line "
+                    + $"{top.Line} above it ({Spaces(top.Indent)}), " +
                     $"which does not open a block (it does not end with ':'); expected {Spaces(top.Indent)}, to line up with {Name(top)} on line {top.Line}");
             }
 

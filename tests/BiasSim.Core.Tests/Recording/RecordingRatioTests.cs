@@ -64,7 +64,8 @@ public class RecordingRatioTests
         // Recorded 40% against 20%: "half as often" before calibration. The log-odds shift to 40% missing moves the
         // ratio to 0.6075 (computed independently by bisection in Python from the same census shares): why
         // recording_ratio exists (issue 14 met 0.477 in another scenario).
-        Scenario s = TestScenarios.Load(Text("{mechanism: mnar, share_by_group: {White: 0.6, Asian: 0.6, Black: 0.8, Mixed: 0.6, Other: 0.6}, target_share: 0.4}"));
+        Scenario s = TestScenarios.Load(Text("{mechanism: mnar, share_by_group: {White: 0.6, Asian: 0.6, Black: 0.8, Mixed: 0.6, Other: 0.6}, "
+            + "target_share: 0.4}"));
         double ratio = Recorded(s.Recording.Missing, 2) / Recorded(s.Recording.Missing, 0);
         Assert.Equal(0.60751, ratio, 1e-5);
     }
@@ -103,15 +104,19 @@ public class RecordingRatioTests
         // Lowest share: Black recorded with probability 1, so s = 1/3 and share = 1 - rbar/3 (closed form).
         double total = Groups.Sum(g => g.Census * g.Rr);
         double rbar = Groups.Sum(g => g.Census * g.Rr / total * (g.Name == "Black" ? 3 : 1));
-        Assert.Contains($"would need 'Black' recorded with probability above 1; with these recording ratios the missing share can only lie between {1 - rbar / 3:0.####} and 1", e.Message);
+        Assert.Contains($"would need 'Black' recorded with probability above 1; with these recording ratios the missing share can only lie between "
+            + $"{1 - rbar / 3:0.####} and 1", e.Message);
     }
+
+    private const string R = "recording.missing.recording_ratio.";
 
     [Theory]
     [InlineData("{mechanism: mnar, recording_ratio: {Black: 0.5}}", "recording.missing.target_share", "missing, expected the overall missing share")]
-    [InlineData("{mechanism: mnar, recording_ratio: {White: 0.5}, target_share: 0.4}", "recording.missing.recording_ratio.White", "expected 1 (ratios are relative to White)")]
-    [InlineData("{mechanism: mnar, recording_ratio: {Blak: 0.5}, target_share: 0.4}", "recording.missing.recording_ratio.Blak", "did you mean 'Black'?")]
-    [InlineData("{mechanism: mnar, recording_ratio: {Black: -1}, target_share: 0.4}", "recording.missing.recording_ratio.Black", "expected a recording ratio of at least 0")]
-    [InlineData("{mechanism: mnar, recording_ratio: {Black: 0.5}, share_by_group: {White: 0.5}, target_share: 0.4}", "recording.missing.share_by_group", "together with recording_ratio")]
+    [InlineData("{mechanism: mnar, recording_ratio: {White: 0.5}, target_share: 0.4}", R + "White", "expected 1 (ratios are relative to White)")]
+    [InlineData("{mechanism: mnar, recording_ratio: {Blak: 0.5}, target_share: 0.4}", R + "Blak", "did you mean 'Black'?")]
+    [InlineData("{mechanism: mnar, recording_ratio: {Black: -1}, target_share: 0.4}", R + "Black", "expected a recording ratio of at least 0")]
+    [InlineData("{mechanism: mnar, recording_ratio: {Black: 0.5}, share_by_group: {White: 0.5}, target_share: 0.4}", "recording.missing.share_by_group",
+        "together with recording_ratio")]
     [InlineData("{mechanism: mcar, share: 0.5, recording_ratio: {Black: 0.5}}", "recording.missing.recording_ratio", "does not apply to mechanism 'mcar'")]
     public void Mistakes_are_reported_at_the_key(string missing, string path, string message)
     {

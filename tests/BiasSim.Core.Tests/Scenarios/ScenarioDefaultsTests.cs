@@ -48,7 +48,8 @@ public class ScenarioDefaultsTests
     public void Command_line_seed_and_replicates_replace_the_defaults_in_the_note()
     {
         Scenario s = TestScenarios.Load(Minimal);
-        Assert.Equal("Defaults used (not set in the file): detectors rate-ratio and chi-square.", ScenarioDefaults.Describe(s, seedGiven: true, replicatesGiven: true));
+        Assert.Equal("Defaults used (not set in the file): detectors rate-ratio and chi-square.",
+            ScenarioDefaults.Describe(s, seedGiven: true, replicatesGiven: true));
     }
 
     [Fact]
