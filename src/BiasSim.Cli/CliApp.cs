@@ -17,6 +17,8 @@ public static class CliApp
         root.Subcommands.Add(GenerateCommand.Build(stdout, stderr, cancellationToken));
         root.Subcommands.Add(DetectCommand.Build(stdout, stderr));
         root.Subcommands.Add(MergeCommand.Build(stdout, stderr));
+        root.Subcommands.Add(InitCommand.Build(stdout, stderr));
+        root.Subcommands.Add(ExplainCommand.Build(stdout, stderr));
 
         ParseResult parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)

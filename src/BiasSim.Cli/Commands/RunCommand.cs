@@ -96,6 +96,10 @@ public static class RunCommand
             };
             WriteOutputs(folder, scenario, result, info);
             stdout.Write(ConsoleReport.Render(scenario, result, info, folder));
+            if (ScenarioDefaults.Describe(scenario, request.Seed != scenario.Seed, request.Replicates != scenario.Simulation.Replicates) is string defaults)
+            {
+                stdout.WriteLine(defaults);
+            }
             if (result.Partial)
             {
                 stderr.WriteLine($"Interrupted: results cover {result.CompletedReplicates:N0} of {request.Replicates:N0} replicates (partial: true). Continue with: biassim run --resume {folder}");

@@ -23,6 +23,8 @@ public static class ValidateCommand
                 if (result.Scenario is { } s && ValidateSweep(file, parse.GetValue(sets) ?? [], stderr) is { } sweep)
                 {
                     stdout.WriteLine($"{file}: valid ({s.Name}: {s.Population.Groups.Length} groups, {s.Detectors.Length} detector(s), {s.Simulation.Replicates:N0} replicates{sweep})");
+                    foreach (string line in MissingShares.Describe(s)) stdout.WriteLine($"  {line}");
+                    if (ScenarioDefaults.Describe(s) is string defaults) stdout.WriteLine($"  {defaults}");
                 }
                 else if (result.Scenario is not null)
                 {

@@ -36,7 +36,7 @@ public static class PowerModel
             var table = new CellTable(s.Population, referrals);
             double? shift = MissingnessCalibration.Solve(table, s.Population, referrals, missing, target);
             if (shift is null) return null;
-            s = s with { Recording = s.Recording with { Missing = missing with { CalibrationShift = shift.Value } } };
+            s = s with { Recording = s.Recording with { Missing = missing.WithCalibration(shift.Value) } };
         }
         return s;
     }

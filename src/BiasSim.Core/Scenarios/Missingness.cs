@@ -37,8 +37,11 @@ public abstract record MissingnessMechanism
     /// <summary>The probability that a referral in <paramref name="cell"/> has no recorded group.</summary>
     public double MissingProbability(in CellKey cell) => MissingProbability(cell, CalibrationShift);
 
+    /// <summary>This mechanism calibrated by <paramref name="shift"/> (what <see cref="Engine.MissingnessCalibration.Solve"/> found).</summary>
+    public virtual MissingnessMechanism WithCalibration(double shift) => this with { CalibrationShift = shift };
+
     /// <summary>Missingness with the log-odds shifted by the year trend and <paramref name="shift"/>; 0 and 1 stay fixed.</summary>
-    public double MissingProbability(in CellKey cell, double shift)
+    public virtual double MissingProbability(in CellKey cell, double shift)
     {
         double m = BaseMissingProbability(cell);
         double offset = shift + (TrendCovariate >= 0 ? Trend * cell.Levels[TrendCovariate] : 0);
@@ -69,10 +72,42 @@ public sealed record McarMissingness(double Share) : MissingnessMechanism
 }
 
 /// <summary>Missing not at random: the chance of being unrecorded depends on the (unrecorded) group itself.</summary>
-public sealed record MnarMissingness(ImmutableArray<double> ShareByGroup) : MissingnessMechanism
+public record MnarMissingness(ImmutableArray<double> ShareByGroup) : MissingnessMechanism
 {
     public override string Name => "mnar";
     public override double BaseMissingProbability(in CellKey cell) => ShareByGroup[cell.Group];
+}
+
+/// <summary>
+/// Missing not at random, declared by recording ratio (<c>recording_ratio: {Black: 0.5}</c>): group g is recorded with
+/// probability s x ratio_g, the reference with s, so "recorded half as often" stays exactly half whatever the overall
+/// level. The common scale s = exp(-CalibrationShift) is solved in closed form for the target share
+/// (<see cref="Engine.MissingnessCalibration.RecordingScale"/>); a shift on the log-odds, as share_by_group gets, would
+/// turn a ratio of 0.5 into about 0.48. <see cref="MnarMissingness.ShareByGroup"/> holds the calibrated missing shares,
+/// for display. No trend: a log-odds drift would break the ratio, so validation refuses one.
+/// </summary>
+public sealed record MnarRatioMissingness : MnarMissingness
+{
+    public MnarRatioMissingness(ImmutableArray<double> recordingRatioByGroup) : base(Shares(recordingRatioByGroup, 1.0))
+    {
+        RecordingRatioByGroup = recordingRatioByGroup;
+    }
+
+    /// <summary>Each group's recording probability over the reference group's (the reference's is 1).</summary>
+    public ImmutableArray<double> RecordingRatioByGroup { get; }
+
+    /// <summary>The common scale s: the reference group's recording probability.</summary>
+    public double Scale => Math.Exp(-CalibrationShift);
+
+    public override double BaseMissingProbability(in CellKey cell) => MissingProbability(cell, 0);
+
+    /// <summary>1 - s x ratio_g with s = exp(-shift): increasing in the shift, as calibration by bisection expects.</summary>
+    public override double MissingProbability(in CellKey cell, double shift) => 1 - Math.Min(1, Math.Exp(-shift) * RecordingRatioByGroup[cell.Group]);
+
+    public override MissingnessMechanism WithCalibration(double shift) =>
+        this with { CalibrationShift = shift, ShareByGroup = Shares(RecordingRatioByGroup, Math.Exp(-shift)) };
+
+    private static ImmutableArray<double> Shares(ImmutableArray<double> ratios, double scale) => [.. ratios.Select(r => 1 - Math.Min(1, scale * r))];
 }
 
 /// <summary>Missing at random given a covariate or the region: recording practice differs by force, sector or year.</summary>

@@ -20,6 +20,9 @@ public sealed record Scenario(
     /// <summary>Each detector's options, by name (every name in <see cref="Detectors"/> has one).</summary>
     public ImmutableDictionary<string, DetectorSpec> DetectorOptions { get; init; } = ImmutableDictionary<string, DetectorSpec>.Empty;
 
+    /// <summary>Keys the file left out and <see cref="ScenarioDefaults"/> filled in (seed, detectors, simulation.replicates).</summary>
+    public ImmutableArray<string> Defaulted { get; init; } = [];
+
     public DetectorSpec DetectorSpec(string name) => DetectorOptions.TryGetValue(name, out var spec) ? spec : new DetectorSpec(name);
 
     /// <summary>What the file says that still works but should change (a deprecated spelling), each rendered as

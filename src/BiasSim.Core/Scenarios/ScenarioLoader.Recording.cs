@@ -8,7 +8,8 @@ public static partial class ScenarioLoader
     private static readonly string[] RecordingKeys = ["missing", "misclassification", "attributes"];
     private static readonly string[] AttributeRecordingKeys = ["missing", "misclassification"];
     private static readonly string[] Mechanisms = ["none", "mcar", "mnar", "mar", "logistic", "never"];
-    private static readonly string[] MissingKeys = ["mechanism", "share", "share_by_group", "by", "intercept", "coefficients", "target_share", "trend"];
+    private static readonly string[] MissingKeys =
+        ["mechanism", "share", "share_by_group", "by", "intercept", "coefficients", "target_share", "trend", "recording_ratio"];
     private static readonly string[] MisclassificationKeys = ["matrix", "assigned_by"];
     /// <summary>Ethnicity's misclassification also takes a validation subsample (further attributes have none).</summary>
     private static readonly string[] EthnicityMisclassificationKeys = [.. MisclassificationKeys, ValidationShareKey];
@@ -24,7 +25,7 @@ public static partial class ScenarioLoader
         ["none"] = [],
         ["never"] = [],
         ["mcar"] = ["share", "trend"],
-        ["mnar"] = ["share_by_group", "target_share", "trend"],
+        ["mnar"] = ["share_by_group", "recording_ratio", "target_share", "trend"],
         ["mar"] = ["by", "share", "target_share", "trend"],
         ["logistic"] = ["intercept", "coefficients", "target_share", "trend"],
     };
@@ -121,7 +122,8 @@ public static partial class ScenarioLoader
             if (t is null) valid = false;
             else if (referrals is not null && referrals.CovariateIndex(YearCovariate) < 0)
             {
-                r.Error(trendNode, $"{path}.trend", $"needs a covariate named '{YearCovariate}' in referrals.covariates, expected one (its levels in time order)");
+                r.Error(trendNode, $"{path}.trend", $"needs a covariate named '{YearCovariate}' in referrals.covariates, expected one (its levels in "
+                    + $"time order)");
                 valid = false;
             }
             else trend = t.Value;
@@ -157,11 +159,61 @@ public static partial class ScenarioLoader
 
     private static MnarMissingness? ReadMnar(YamlMappingNode missing, YamlNode node, string basePath, Population? population, YamlNodeReader r)
     {
+        if (YamlNodeReader.Child(missing, "recording_ratio") is YamlNode ratioNode)
+        {
+            return ReadRecordingRatio(missing, ratioNode, node, basePath, population, r);
+        }
         string path = $"{basePath}.share_by_group";
-        YamlNode? sharesNode = r.Required(missing, node, basePath, "share_by_group", "a mapping of every group to its missing share, such as {White: 0.6, Black: 0.75}");
+        YamlNode? sharesNode = r.Required(missing, node, basePath, "share_by_group", "a mapping of every group to its missing share, such as {White: "
+            + "0.6, Black: 0.75}");
         var shares = ReadMissingShares(sharesNode, path, population?.Groups.Select(g => g.Name).ToList(), "a group in the population", r);
         if (shares is null || population is null) return null;
         return new MnarMissingness([.. population.Groups.Select(g => shares[g.Name])]);
+    }
+
+    /// <summary><c>recording_ratio: {Black: 0.5}</c>: recording probabilities relative to the reference, unlisted groups 1;
+    /// calibrated to target_share in closed form, so target_share is required and a log-odds trend is refused.</summary>
+    private static MnarRatioMissingness? ReadRecordingRatio(
+        YamlMappingNode missing, YamlNode ratioNode, YamlNode node, string basePath, Population? population, YamlNodeReader r)
+    {
+        string path = $"{basePath}.recording_ratio";
+        bool valid = true;
+        if (YamlNodeReader.Child(missing, "share_by_group") is YamlNode both)
+        {
+            r.Error(both, $"{basePath}.share_by_group", "is set together with recording_ratio, expected one of them: missing shares by group, or "
+                + "recording ratios to the reference");
+            valid = false;
+        }
+        if (YamlNodeReader.Child(missing, "target_share") is null)
+        {
+            r.Error(node, $"{basePath}.target_share", "missing, expected the overall missing share that recording_ratio is calibrated to, such as 0.647");
+            valid = false;
+        }
+        if (YamlNodeReader.Child(missing, "trend") is YamlNode trendNode)
+        {
+            r.Error(trendNode, $"{basePath}.trend", "cannot be combined with recording_ratio (a log-odds drift would change the ratios), expected no "
+                + "trend or share_by_group instead");
+            valid = false;
+        }
+        YamlMappingNode? map = r.Mapping(ratioNode, path, allowedKeys: null);
+        if (map is null || population is null) return null;
+        var ratios = population.Groups.Select(_ => 1.0).ToArray();
+        var names = population.Groups.Select(g => g.Name).ToList();
+        foreach (var (key, keyNode, value) in YamlNodeReader.Entries(map))
+        {
+            if (!r.Known(key, keyNode, $"{path}.{key}", "a group in the population", names)) { valid = false; continue; }
+            double? ratio = r.Ranged(value, $"{path}.{key}", "a recording ratio of at least 0 (1 = recorded as often as the reference)", v => v >= 0);
+            if (ratio is null) { valid = false; continue; }
+            if (key == population.Reference && ratio != 1)
+            {
+                r.Error(value, $"{path}.{key}", $"found {YamlNodeReader.Format(ratio.Value)} for the reference group, expected 1 (ratios are relative "
+                    + $"to {key}) or leave it out");
+                valid = false;
+                continue;
+            }
+            ratios[population.IndexOf(key)] = ratio.Value;
+        }
+        return valid ? new MnarRatioMissingness([.. ratios]) : null;
     }
 
     private static MarMissingness? ReadMar(YamlMappingNode missing, YamlNode node, string basePath, Population? population, ReferralProcess? referrals, YamlNodeReader r)
@@ -237,7 +289,8 @@ public static partial class ScenarioLoader
             if (term is null)
             {
                 r.Error(keyNode, termPath,
-                    $"'{key}' is not a term of the model{DidYouMean.Hint(key, termNames)}, expected group.NAME, region.NAME, COVARIATE.LEVEL or a covariate name (its level position) such as {string.Join(", ", termNames.Take(4))}");
+                    $"'{key}' is not a term of the model{DidYouMean.Hint(key, termNames)}, expected group.NAME, region.NAME, COVARIATE.LEVEL or a "
+                        + $"covariate name (its level position) such as {string.Join(", ", termNames.Take(4))}");
                 valid = false;
                 continue;
             }
@@ -289,13 +342,15 @@ public static partial class ScenarioLoader
             }
             else if (o is not null && s is not null && Math.Abs(o.Value + s.Value - 1) > RowSumTolerance)
             {
-                r.Error(assignedNode, $"{path}.assigned_by", $"officer + self = {YamlNodeReader.FormatComputed(o.Value + s.Value)}, expected them to add up to 1");
+                r.Error(assignedNode, $"{path}.assigned_by", $"officer + self = {YamlNodeReader.FormatComputed(o.Value + s.Value)}, expected them to "
+                    + $"add up to 1");
                 valid = false;
             }
             else officer = o ?? 1 - s!.Value;
         }
 
-        YamlNode? matrixNode = r.Required(map, node, path, "matrix", $"a named matrix ({string.Join(", ", NamedMatrices.Names)}) or a mapping of each group to its recorded-category probabilities");
+        YamlNode? matrixNode = r.Required(map, node, path, "matrix", $"a named matrix ({string.Join(", ", NamedMatrices.Names)}) or a mapping of each "
+            + $"group to its recorded-category probabilities");
         if (matrixNode is null) return null;
         string? named = null;
         ImmutableArray<string> columns;
@@ -307,14 +362,16 @@ public static partial class ScenarioLoader
             var found = NamedMatrices.Find(named);
             if (found is null)
             {
-                r.Error(matrixNode, $"{path}.matrix", $"unknown matrix '{named}'{DidYouMean.Hint(named, NamedMatrices.Names)}, expected one of: {string.Join(", ", NamedMatrices.Names)} (or a mapping of rows)");
+                r.Error(matrixNode, $"{path}.matrix", $"unknown matrix '{named}'{DidYouMean.Hint(named, NamedMatrices.Names)}, expected one of: "
+                    + $"{string.Join(", ", NamedMatrices.Names)} (or a mapping of rows)");
                 return null;
             }
             columns = found.Value.Columns;
             foreach (var (k, v) in found.Value.Rows) rows[k] = v;
             foreach (PopulationGroup g in population.Groups.Where(g => !rows.ContainsKey(g.Name)))
             {
-                r.Error(matrixNode, $"{path}.matrix", $"'{named}' has no row for group '{g.Name}', expected rows only for: {string.Join(", ", rows.Keys)} (write the matrix out to add one)");
+                r.Error(matrixNode, $"{path}.matrix", $"'{named}' has no row for group '{g.Name}', expected rows only for: "
+                    + $"{string.Join(", ", rows.Keys)} (write the matrix out to add one)");
                 valid = false;
             }
         }
@@ -342,7 +399,8 @@ public static partial class ScenarioLoader
                 double sum = probabilities.Values.Sum();
                 if (Math.Abs(sum - 1) > RowSumTolerance)
                 {
-                    r.Error(rowNode, rowPath, $"the row adds up to {YamlNodeReader.FormatComputed(sum)}, expected 1 (within {RowSumTolerance:0e0}): each row is P(recorded category | self-defined {group})");
+                    r.Error(rowNode, rowPath, $"the row adds up to {YamlNodeReader.FormatComputed(sum)}, expected 1 (within {RowSumTolerance:0e0}): "
+                        + $"each row is P(recorded category | self-defined {group})");
                     valid = false;
                 }
                 raw[group] = probabilities;

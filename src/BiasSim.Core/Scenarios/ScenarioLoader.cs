@@ -68,7 +68,11 @@ public static partial class ScenarioLoader
         }
         catch (YamlException e)
         {
-            reader.Error((int)e.Start.Line, (int)e.Start.Column, "", $"YAML syntax error: {CleanYamlMessage(e)}");
+            if (YamlIndentation.Explain(text, (int)e.Start.Line, CleanYamlMessage(e)) is { } hint)
+            {
+                reader.Error(hint.Line, hint.Column, "", $"YAML syntax error: {hint.Message} (the parser said: {CleanYamlMessage(e)})");
+            }
+            else reader.Error((int)e.Start.Line, (int)e.Start.Column, "", $"YAML syntax error: {CleanYamlMessage(e)}");
             return null;
         }
         catch (Exception e) when (e is InvalidOperationException or ArgumentException)
@@ -109,9 +113,11 @@ public static partial class ScenarioLoader
         }
         string description = r.String(YamlNodeReader.Child(root, "description"), "description") ?? "";
 
-        ulong seed = 0;
-        YamlNode? seedNode = r.Required(root, rootNode, "", "seed", "a whole number such as 20151");
-        if (seedNode is not null)
+        var defaulted = ImmutableArray.CreateBuilder<string>();
+        ulong seed = ScenarioDefaults.Seed;
+        YamlNode? seedNode = YamlNodeReader.Child(root, "seed");
+        if (seedNode is null) defaulted.Add(ScenarioDefaults.SeedKey);
+        else
         {
             if (seedNode is YamlScalarNode { Value: { } seedText } && ulong.TryParse(seedText.Replace("_", ""), NumberStyles.None, CultureInfo.InvariantCulture, out ulong parsed))
             {
@@ -126,8 +132,12 @@ public static partial class ScenarioLoader
         Population? population = ReadPopulation(r.Required(root, rootNode, "", "population", "a mapping with reference and groups"), r);
         ReferralProcess? referrals = ReadReferrals(r.Required(root, rootNode, "", "referrals", "a mapping with base_rate or total, and rate_ratios"), population, r);
         RecordingProcess? recording = ReadRecording(r.Required(root, rootNode, "", "recording", "a mapping with missing"), population, referrals, r);
-        ImmutableArray<DetectorSpec>? detectors = ReadDetectors(r.Required(root, rootNode, "", "detectors", $"a list of detectors from: {string.Join(", ", DetectorCatalog.Names)}"), population, referrals, r);
-        SimulationSettings? simulation = ReadSimulation(r.Required(root, rootNode, "", "simulation", "a mapping with replicates and alpha"), r);
+        YamlNode? detectorsNode = YamlNodeReader.Child(root, "detectors");
+        if (detectorsNode is null) defaulted.Add(ScenarioDefaults.DetectorsKey);
+        ImmutableArray<DetectorSpec>? detectors = detectorsNode is null
+            ? [.. ScenarioDefaults.Detectors.Select(d => new DetectorSpec(d))]
+            : ReadDetectors(detectorsNode, population, referrals, r);
+        SimulationSettings? simulation = ReadSimulation(YamlNodeReader.Child(root, "simulation"), r, defaulted);
         // The sweep: section is data for the sweep command; checked here so every command guards and rejects it alike.
         bool sweepValid = ReadSweep(YamlNodeReader.Child(root, SweepKey), r, []);
 
@@ -139,6 +149,7 @@ public static partial class ScenarioLoader
         var scenario = new Scenario(name, description, seed, population, referrals, recording, [.. detectors.Value.Select(d => d.Name)], simulation)
         {
             DetectorOptions = detectors.Value.ToImmutableDictionary(d => d.Name),
+            Defaulted = defaulted.ToImmutable(),
         };
         scenario = ResolveValidationShare(scenario, root, r);
         return scenario is null ? null : Calibrate(scenario, root, r);
@@ -174,13 +185,26 @@ public static partial class ScenarioLoader
         Engine.CellTable table = cells.Value;
         Population population = scenario.Population;
         double? shift = Engine.MissingnessCalibration.Solve(table, population, scenario.Referrals, missing, target, attribute);
-        if (shift is not null) return missing with { CalibrationShift = shift.Value };
+        if (shift is not null) return missing.WithCalibration(shift.Value);
+        if (missing is MnarRatioMissingness ratios)
+        {
+            var scale = Engine.MissingnessCalibration.RecordingScale(table, population, scenario.Referrals, ratios, target, attribute);
+            string group = scale.CappedGroup < 0 ? "every group" : $"'{GroupNames(population, attribute)[scale.CappedGroup]}'";
+            r.Error(YamlNodeReader.Child(node, "target_share")!, $"{path}.target_share", scale.CappedGroup < 0 || double.IsNaN(scale.Scale)
+                ? $"found {YamlNodeReader.Format(target)}, which recording_ratio cannot reach: no group that is referred is ever recorded"
+                : $"found {YamlNodeReader.Format(target)}, which would need {group} recorded with probability above 1; with these recording ratios " +
+                  $"the missing share can only lie between {scale.LowestShare:0.####} and 1, expected a target_share of at least {scale.LowestShare:0.####}");
+            return null;
+        }
         double low = Engine.MissingnessCalibration.ExpectedMissingShare(table, population, scenario.Referrals, missing, -60, attribute);
         double high = Engine.MissingnessCalibration.ExpectedMissingShare(table, population, scenario.Referrals, missing, 60, attribute);
         r.Error(YamlNodeReader.Child(node, "target_share")!, $"{path}.target_share",
             $"found {YamlNodeReader.Format(target)}, which no shift can reach: with shares of exactly 0 or 1 fixed, the overall missing share can only lie between {low:0.####} and {high:0.####}");
         return null;
     }
+
+    private static IReadOnlyList<string> GroupNames(Population population, int attribute) =>
+        attribute == 0 ? [.. population.Groups.Select(g => g.Name)] : population.Attributes[attribute - 1].Levels;
 
     private static bool IsSafeName(string name) =>
         name.Length is > 0 and <= 100 && name is not "." and not ".." &&
@@ -297,19 +321,30 @@ public static partial class ScenarioLoader
         return valid ? spec : null;
     }
 
-    private static SimulationSettings? ReadSimulation(YamlNode? node, YamlNodeReader r)
+    /// <summary>Without the section, or without <c>replicates</c>, <see cref="ScenarioDefaults"/> apply (recorded in <paramref name="defaulted"/>).</summary>
+    private static SimulationSettings? ReadSimulation(YamlNode? node, YamlNodeReader r, ImmutableArray<string>.Builder defaulted)
     {
+        if (node is null)
+        {
+            defaulted.Add(ScenarioDefaults.ReplicatesKey);
+            return new SimulationSettings(ScenarioDefaults.Replicates, ScenarioDefaults.Alpha);
+        }
         YamlMappingNode? map = r.Mapping(node, "simulation", SimulationKeys);
         if (map is null) return null;
-        YamlNode? replicatesNode = r.Required(map, node, "simulation", "replicates", "a whole number of at least 1");
-        long? replicates = r.Integer(replicatesNode, "simulation.replicates", "a whole number of at least 1");
+        YamlNode? replicatesNode = YamlNodeReader.Child(map, "replicates");
+        if (replicatesNode is null) defaulted.Add(ScenarioDefaults.ReplicatesKey);
+        long? replicates = replicatesNode is null
+            ? ScenarioDefaults.Replicates
+            : r.Integer(replicatesNode, "simulation.replicates", "a whole number of at least 1");
         if (replicates is not null && replicates is < 1 or > int.MaxValue)
         {
             r.Error(replicatesNode!, "simulation.replicates", $"found {replicates}, expected a whole number from 1 to {int.MaxValue}");
             replicates = null;
         }
         YamlNode? alphaNode = YamlNodeReader.Child(map, "alpha");
-        double? alpha = alphaNode is null ? 0.05 : r.Number(alphaNode, "simulation.alpha", "a significance level between 0 and 1, such as 0.05");
+        double? alpha = alphaNode is null
+            ? ScenarioDefaults.Alpha
+            : r.Number(alphaNode, "simulation.alpha", "a significance level between 0 and 1, such as 0.05");
         if (alphaNode is not null && alpha is not null && alpha is not (>= MinAlpha and < 1))
         {
             r.Error(alphaNode, "simulation.alpha", alpha is > 0 and < MinAlpha

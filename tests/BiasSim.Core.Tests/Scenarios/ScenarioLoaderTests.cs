@@ -126,8 +126,9 @@ public class ScenarioLoaderTests
     [Fact]
     public void Missing_required_key_is_reported_at_its_parent()
     {
-        ScenarioError e = Single(Replace("seed: 7\n", ""), "seed");
-        Assert.Equal("missing, expected a whole number such as 20151", e.Message);
+        // seed, detectors and simulation have defaults (ScenarioDefaultsTests); name does not.
+        ScenarioError e = Single(Replace("name: test\n", ""), "name");
+        Assert.Equal("missing, expected a short name such as prevent-2015-2023", e.Message);
         Assert.Equal(1, e.Line);
     }
 
@@ -147,7 +148,7 @@ public class ScenarioLoaderTests
             .Replace("replicates: 1000", "replicates: -1")
             .Replace("reference: White", "reference: Nobody");
         var paths = Errors(text).Select(e => e.Path).ToHashSet();
-        Assert.Superset(new HashSet<string> { "sede", "seed", "recording.missing.share", "simulation.replicates", "population.reference" }, paths);
+        Assert.Superset(new HashSet<string> { "sede", "recording.missing.share", "simulation.replicates", "population.reference" }, paths);
     }
 
     [Fact]
