@@ -80,7 +80,12 @@ public static class Verdicts
         string missing = Capitalise(ConsoleReport.RecordingPhrase(scenario, expectedMissingShare));
         reference ??= ReferenceOf(scenario, r.Attribute);
         double alpha = scenario.Simulation.Alpha;
-        if (r.Group == MonteCarloRunner.FamilyWiseTarget) return FamilyWise(r, missing, reference, alpha);
+        if (r.Group == MonteCarloRunner.FamilyWiseTarget)
+        {
+            return r.NotEstimableRate >= 0.5
+                ? $"{missing}, the groups referred at the same rate as {reference} people cannot be measured in {Audits(r.NotEstimableRate, r.Replicates)} of 100 audits, so whether any would be wrongly flagged is unknown."
+                : FamilyWise(r, missing, reference, alpha);
+        }
         if (!IsJudged(r))
         {
             return $"{missing}, {r.Detector} flags {r.Group} in {Audits(r.FlagRate, r.Replicates)} of 100 audits (not a finding about the groups).";
@@ -148,6 +153,8 @@ public static class Verdicts
     /// it never says which group or which way.</summary>
     public static string TestSentence(DiagnosandRow r, string of) => r.TrueDifference switch
     {
+        _ when r.NotEstimableRate >= 0.5 =>
+            $"The chi-square test of all groups together{of} cannot be computed in {Audits(r.NotEstimableRate, r.Replicates)} of 100 audits: too little is recorded.",
         false => $"No group truly differs, yet the chi-square test of all groups together{of} flags a difference in {Audits(r.FalseAlarmRate!.Value, r.Replicates)} " +
                  "of 100 audits (false alarms).",
         true => $"The chi-square test of all groups together{of} rightly finds that groups are referred at different rates in {Audits(r.CorrectRate!.Value, r.Replicates)} " +

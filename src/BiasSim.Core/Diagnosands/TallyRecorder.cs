@@ -86,10 +86,16 @@ public readonly struct TallyRecorder
     }
 
     /// <summary>A family-wise row: did any group truly at rate ratio 1 get flagged, and which way. Both directions can
-    /// occur in one replicate, so the up and down counts may add up to more than the flags.</summary>
-    public static void RecordFamily(ref TargetTally tally, bool anyUp, bool anyDown)
+    /// occur in one replicate, so the up and down counts may add up to more than the flags. A replicate in which none of
+    /// those groups could be estimated says nothing about false alarms: it is not estimable, never "correct".</summary>
+    public static void RecordFamily(ref TargetTally tally, bool anyEstimable, bool anyUp, bool anyDown)
     {
         tally.Replicates++;
+        if (!anyEstimable)
+        {
+            tally.NotEstimableReasons[(int)NotEstimableReason.ZeroCount]++;
+            return;
+        }
         tally.Estimable++;
         if (anyUp || anyDown)
         {

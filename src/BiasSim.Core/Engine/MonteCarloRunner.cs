@@ -307,19 +307,20 @@ public static class MonteCarloRunner
                 };
                 detector.Evaluate(counts, o);
                 if (adjust != Adjustment.None) MultipleComparisons.Adjust(o, adjust, _alpha);
-                bool anyUp = false, anyDown = false;
+                bool anyEstimable = false, anyUp = false, anyDown = false;
                 for (int t = 0; t < n; t++, slot++)
                 {
                     _recorders[slot].Record(ref tallies[slot], o[t]);
                     if (isNull[t] && o[t].Estimable)
                     {
+                        anyEstimable = true;
                         anyUp |= o[t].Flag > 0;
                         anyDown |= o[t].Flag < 0;
                     }
                 }
                 if (family >= 0)
                 {
-                    TallyRecorder.RecordFamily(ref tallies[slot], anyUp, anyDown);
+                    TallyRecorder.RecordFamily(ref tallies[slot], anyEstimable, anyUp, anyDown);
                     slot++;
                 }
             }
