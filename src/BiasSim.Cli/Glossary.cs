@@ -114,26 +114,7 @@ public static class Glossary
             + "one matrix draw was left out of pooling.", "dropped_draw_share");
 
         // Detectors (docs/detectors.md has what each assumes and where it fails).
-        Add("rate-ratio", Kind.Detector, "The complete-case rate ratio: (X_g/N_g)/(X_ref/N_ref) on recorded referrals with census denominators, as "
-            + "Ethnicity facts and figures and the Relative Rate Index do, with Katz's log interval. Valid when missingness is MCAR and categories are "
-            + "self-defined; biased under MNAR, MAR by force and officer-assigned categories.", "adjust", "docs/detectors.md");
-        Add("chi-square", Kind.Detector, "Pearson's goodness-of-fit test of the recorded counts against census shares (df = groups - 1): are recorded "
-            + "referrals spread across groups as the population is? One row, group 'all'. Assumes what rate-ratio assumes.");
-        Add("bounds", Kind.Detector, "Manski's worst/best-case bounds: every unknown referral counted as the reference group's, then as the group's. "
-            + "Assumes nothing about the unrecorded, so it is honest but rarely flags: with 64.7% missing the bounds span roughly 0.5 to 10.");
-        Add("ipw", Kind.Detector, "Inverse-probability weighting by a stratifier (option by: region or a covariate): in each stratum the recorded referrals "
-            + "stand for all of them. Unbiased when missingness depends only on the stratifier (MAR given by); not under MNAR.", "by", "mar");
-        Add("multiple-imputation", Kind.Detector, "Imputes each stratum's unknown referrals from its Dirichlet posterior composition (options by, m = 20 "
-            + "imputations) and pools the Katz rate ratios by Rubin's rules. The same assumption as ipw: MAR given by.", "by", "m");
-        Add("misclassification-corrected", Kind.Detector, "Undoes officer-assigned categories with the assignment matrix: corrected counts (M^T)^-1 x. With "
-            + "validation_share the matrix is estimated from a subsample that also carries the self-defined group. Cannot recover a group officers "
-                + "never record (Mixed).",
-            "matrix", "validation_share");
-        Add("missing-share", Kind.Detector, "Asks whether recording itself differs by stratum (option by): each level's missing share over the overall one, "
-            + "and a chi-square test of independence (row 'all'). Needs no ethnicity, so it always works on real data.", "by");
-        Add("tipping-point", Kind.Detector, "A sensitivity analysis for advocates, not a finding: the recording ratio r_g/r_ref at which the "
-            + "complete-case finding would stop being significant (the end of the Katz interval nearest 1; 1 when nothing is significant). Its coverage "
-            + "is the share of audits whose interval holds the scenario's actual recording ratio. Its flags are never counted as findings or false alarms.");
+        foreach (var d in Core.Detectors.DetectorCatalog.Descriptors) Add(d.Name, Kind.Detector, d.Explanation, [.. d.SeeAlso]);
 
         // Missingness mechanisms (docs/recording.md).
         Add("none", Kind.Mechanism, "Every referral's group is recorded.");

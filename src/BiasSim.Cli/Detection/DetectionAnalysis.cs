@@ -37,13 +37,10 @@ public sealed record DetectionResult(
 /// </summary>
 public static class DetectionAnalysis
 {
-    public static readonly ImmutableArray<string> Supported =
-    [
-        RateRatioDetector.DetectorName, ChiSquareDetector.DetectorName, BoundsDetector.DetectorName, MisclassificationCorrectedDetector.DetectorName,
-        IpwDetector.DetectorName, MissingShareDetector.DetectorName, DetectorCatalog.TippingPoint,
-    ];
+    /// <summary>The detectors that can run on real counts: those whose descriptor builds them from observed data.</summary>
+    public static readonly ImmutableArray<string> Supported = [.. DetectorCatalog.Descriptors.Where(d => d.ForData is not null).Select(d => d.Name)];
 
-    public static readonly ImmutableArray<string> Default = [RateRatioDetector.DetectorName, ChiSquareDetector.DetectorName, BoundsDetector.DetectorName];
+    public static readonly ImmutableArray<string> Default = [.. DetectorCatalog.Descriptors.Where(d => d.DetectDefault).Select(d => d.Name)];
 
     /// <summary>Reads and checks every input, then runs the detectors; any mistake is a <see cref="UserInputException"/> listing all found.</summary>
     public static DetectionResult Run(DetectRequest request)
@@ -83,17 +80,11 @@ public static class DetectionAnalysis
         double[] truths = [.. names.Select(_ => double.NaN)];
         var comparison = new GroupComparison(population, truths, request.Alpha);
 
+        var inputs = new ObservedInputs(comparison, strata, [.. data.Levels], matrix, request.Alpha);
         var rows = ImmutableArray.CreateBuilder<DetectionRow>();
         foreach (string name in detectors)
         {
-            CountDetector detector = name switch
-            {
-                MisclassificationCorrectedDetector.DetectorName => new MisclassificationCorrectedDetector(comparison, matrix),
-                IpwDetector.DetectorName => new IpwDetector(comparison, Identity(strata.Strata), strata.Strata),
-                MissingShareDetector.DetectorName => new MissingShareDetector([.. data.Levels], Identity(strata.Strata), [.. data.Levels.Select(_ => double.NaN)], double.NaN, request.Alpha),
-                DetectorCatalog.TippingPoint => new TippingPointDetector(comparison, truths),
-                _ => DetectorCatalog.Create(name, population, truths, request.Alpha),
-            };
+            CountDetector detector = DetectorCatalog.Describe(name).ForData!(inputs);
             var outcomes = new DetectorOutcome[detector.Targets.Length];
             var counts = new RecordedCounts(recorded, data.Unknown, 0) { Strata = strata };
             detector.Evaluate(counts, outcomes);
@@ -223,7 +214,6 @@ public static class DetectionAnalysis
         return strata;
     }
 
-    private static int[] Identity(int n) => [.. Enumerable.Range(0, n)];
 
     private static DetectionRow Row(CountDetector detector, int t, in DetectorOutcome o, ObservedData data, Population population, long[] recorded, DetectRequest request)
     {

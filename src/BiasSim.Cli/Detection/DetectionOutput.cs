@@ -3,6 +3,7 @@ using System.Text;
 using BiasSim.Cli.Output;
 using BiasSim.Cli.Report;
 using BiasSim.Core.Detectors;
+using BiasSim.Core.Scenarios;
 
 namespace BiasSim.Cli.Detection;
 
@@ -34,30 +35,12 @@ public static class DetectionOutput
     public static string Attribute(DetectionResult r) =>
         r.Data.GroupColumn.StartsWith("recorded_", StringComparison.OrdinalIgnoreCase) && r.Data.GroupColumn.Length > 9 ? r.Data.GroupColumn[9..] : "group";
 
-    public static string Describe(string detector, string reference, double confidence, string? by) => detector switch
-    {
-        RateRatioDetector.DetectorName => $"rate ratio vs {reference} on recorded referrals with census denominators (complete-case), Katz {confidence:0.#}% interval",
-        ChiSquareDetector.DetectorName => "Pearson goodness-of-fit of recorded referrals against census shares",
-        BoundsDetector.DetectorName => "worst/best-case bounds on the rate ratio, assuming nothing about the unrecorded referrals",
-        MisclassificationCorrectedDetector.DetectorName => $"rate ratio vs {reference} of counts corrected for the misclassification matrix, {confidence:0.#}% interval",
-        IpwDetector.DetectorName => $"rate ratio vs {reference}, recorded referrals weighted up to all referrals within each {by}, {confidence:0.#}% interval",
-        MissingShareDetector.DetectorName => $"does the missing share differ by {by}? Each level's share over the overall one, and a test across levels",
-        DetectorCatalog.TippingPoint => $"the recording ratio (group's recording rate over {reference}'s) at which the complete-case finding would stop being significant: the interval end nearest 1",
-        _ => detector,
-    };
+    public static string Describe(string detector, string reference, double confidence, string? by) =>
+        DetectorCatalog.Describe(detector).Estimates(new DetectorContext(reference, 1 - confidence / 100, new DetectorSpec(detector) { By = by }, "group"));
 
     /// <summary>What each detector assumes, in plain words (docs/detectors.md).</summary>
-    public static string Assumes(string detector, string attribute) => detector switch
-    {
-        RateRatioDetector.DetectorName or ChiSquareDetector.DetectorName =>
-            $"the recorded referrals are representative of all referrals (recording unrelated to {Itself(attribute)}) and the recorded categories are self-defined, as the census's are",
-        BoundsDetector.DetectorName => "nothing about the unrecorded referrals: honest, but usually too wide to show anything",
-        MisclassificationCorrectedDetector.DetectorName => "the given misclassification matrix is right and invertible; any bias from missing records remains",
-        IpwDetector.DetectorName => $"recording depends only on the stratifier (missing at random given it), and categories are self-defined",
-        MissingShareDetector.DetectorName => $"nothing about {attribute}: it asks only whether recording differs across the stratifier",
-        DetectorCatalog.TippingPoint => "that the complete-case rate ratio converges to the true one times the recording ratio",
-        _ => "",
-    };
+    public static string Assumes(string detector, string attribute) =>
+        DetectorCatalog.Describe(detector).Assumes(new DetectorContext("", 0.05, new DetectorSpec(detector), attribute));
 
     /// <summary>The headline, one finding per group, and what the data cannot show.</summary>
     public static (string Headline, List<string> Findings, List<string> Cannot) Words(DetectionResult r)

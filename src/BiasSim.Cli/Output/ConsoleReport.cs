@@ -156,24 +156,8 @@ public static class ConsoleReport
     }
 
     /// <summary>One line saying what a detector does, for the table's heading.</summary>
-    private static string Describe(string detector, string reference, double confidence, Scenario scenario)
-    {
-        DetectorSpec spec = scenario.DetectorSpec(detector);
-        string by = spec.By is null ? "" : $" by {spec.By}";
-        string adjust = spec.Adjust == Adjustment.None ? "" : $", {spec.Adjust.ToString().ToLowerInvariant()}-adjusted flags";
-        return detector switch
-        {
-            RateRatioDetector.DetectorName => string.Create(Inv, $"rate ratio vs {reference} on recorded referrals, census denominators, Katz {confidence:0.#}% interval{adjust}"),
-            ChiSquareDetector.DetectorName => string.Create(Inv, $"Pearson goodness-of-fit of recorded referrals against census shares, alpha {scenario.Simulation.Alpha}"),
-            BoundsDetector.DetectorName => $"worst/best-case bounds vs {reference}: every unknown referral counted as {reference}, then as the group",
-            IpwDetector.DetectorName => string.Create(Inv, $"inverse-probability weighting{by}, delta-method {confidence:0.#}% interval{adjust}"),
-            MultipleImputationDetector.DetectorName => string.Create(Inv, $"multiple imputation{by}, m = {spec.Imputations}, Rubin's rules with Barnard-Rubin df{adjust}"),
-            MisclassificationCorrectedDetector.DetectorName => string.Create(Inv, $"counts corrected by the known misclassification matrix, delta-method {confidence:0.#}% interval{adjust}"),
-            MissingShareDetector.DetectorName => $"does missingness differ{by}? each level's missing share over the overall share, and a chi-square test",
-            DetectorCatalog.TippingPoint => "sensitivity analysis, not a finding: the recording ratio r_g/r_ref at which the complete-case finding would stop being significant (the interval end nearest 1); coverage: the true recording ratio lies inside the Katz interval",
-            _ => detector,
-        };
-    }
+    private static string Describe(string detector, string reference, double confidence, Scenario scenario) =>
+        DetectorCatalog.Describe(detector).Heading(new DetectorContext(reference, scenario.Simulation.Alpha, scenario.DetectorSpec(detector)));
 
     private static string DescribeReferrals(Scenario s)
     {

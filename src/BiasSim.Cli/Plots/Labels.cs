@@ -8,17 +8,8 @@ internal static class Labels
 {
     private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
 
-    public static string Detector(string detector, string reference) => detector switch
-    {
-        RateRatioDetector.DetectorName => reference.Length > 0 ? $"Rate ratio vs {reference}" : "Rate ratio vs the reference group",
-        ChiSquareDetector.DetectorName => "Chi-square test, all groups",
-        BoundsDetector.DetectorName => "Worst/best-case bounds",
-        IpwDetector.DetectorName => "Inverse-probability weighting",
-        MultipleImputationDetector.DetectorName => "Multiple imputation",
-        MisclassificationCorrectedDetector.DetectorName => "Corrected for misclassification",
-        MissingShareDetector.DetectorName => "Missing share by stratum",
-        _ => detector,
-    };
+    public static string Detector(string detector, string reference) =>
+        DetectorCatalog.Find(detector)?.Label(reference) ?? detector;
 
     /// <summary>A diagnosand row's group in words: the chi-square row covers all groups; the family-wise row counts audits
     /// that flag any group whose true rate ratio is 1.</summary>

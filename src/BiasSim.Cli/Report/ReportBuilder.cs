@@ -225,18 +225,8 @@ public static class ReportBuilder
         return sb.ToString();
     }
 
-    private static string Detector(string name, Scenario s) => name switch
-    {
-        RateRatioDetector.DetectorName => $"Rate ratio: each group's referral rate vs {s.Population.Reference} on recorded referrals with census denominators, " +
-                                          $"with a Katz {Confidence(s.Simulation.Alpha)} interval; it flags a difference when the interval excludes 1.",
-        ChiSquareDetector.DetectorName => $"Chi-square: a Pearson goodness-of-fit test of recorded referrals against census shares; it flags a difference when p < {s.Simulation.Alpha.ToString("0.###", Inv)}.",
-        BoundsDetector.DetectorName => "Bounds: the worst- and best-case rate ratios if every unrecorded referral belonged to the reference group or to the group itself; it flags a difference only when the whole range lies on one side of 1.",
-        IpwDetector.DetectorName => "Inverse-probability weighting: recorded referrals re-weighted within each stratum (region or covariate) to stand for all of them; unbiased when recording depends only on that stratum.",
-        MultipleImputationDetector.DetectorName => "Multiple imputation: unrecorded referrals given groups drawn from their stratum's recorded mix, repeated and pooled by Rubin's rules; valid when recording depends only on the stratum.",
-        MisclassificationCorrectedDetector.DetectorName => "Misclassification-corrected: recorded counts corrected with the known officer-assignment matrix before the rate ratio.",
-        MissingShareDetector.DetectorName => "Missing share: whether the share of unrecorded ethnicity differs between strata (regions or sectors).",
-        _ => $"{name}.",
-    };
+    private static string Detector(string name, Scenario s) =>
+        DetectorCatalog.Describe(name).Description(new DetectorContext(s.Population.Reference, s.Simulation.Alpha, s.DetectorSpec(name)));
 
     // ---- Tables -----------------------------------------------------------------------------------------------------
 

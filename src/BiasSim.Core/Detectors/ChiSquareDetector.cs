@@ -11,6 +11,22 @@ namespace BiasSim.Core.Detectors;
 /// </summary>
 public sealed class ChiSquareDetector : CountDetector
 {
+    /// <summary>See <see cref="DetectorDescriptor"/>.</summary>
+    public static DetectorDescriptor Descriptor { get; } = new()
+    {
+        Name = DetectorName,
+        ForModel = (spec, model, k, alpha) => new ChiSquareDetector(model.AttributePopulation(k), model.Cells.TrueRateRatiosFor(k), alpha),
+        ForData = d => new ChiSquareDetector(d.Groups.Population, d.Groups.Population.Groups.Select(_ => double.NaN).ToArray(), d.Alpha),
+        DetectDefault = true,
+        Label = _ => "Chi-square test, all groups",
+        Heading = c => $"Pearson goodness-of-fit of recorded referrals against census shares, alpha {c.Alpha.ToString(System.Globalization.CultureInfo.InvariantCulture)}",
+        Description = c => $"Chi-square: a Pearson goodness-of-fit test of recorded referrals against census shares; it flags a difference when p < {c.Alpha.ToString("0.###", System.Globalization.CultureInfo.InvariantCulture)}.",
+        Estimates = _ => "Pearson goodness-of-fit of recorded referrals against census shares",
+        Assumes = c => $"the recorded referrals are representative of all referrals (recording unrelated to {DetectorDescriptor.Itself(c.Attribute)}) and the recorded categories are self-defined, as the census's are",
+        Explanation = "Pearson's goodness-of-fit test of the recorded counts against census shares (df = groups - 1): are recorded "
+            + "referrals spread across groups as the population is? One row, group 'all'. Assumes what rate-ratio assumes.",
+    };
+
     public const string DetectorName = "chi-square";
     public const string AllTarget = "all";
 

@@ -4,68 +4,43 @@ using BiasSim.Core.Scenarios;
 
 namespace BiasSim.Core.Detectors;
 
-/// <summary>The detectors a scenario may name in <c>detectors:</c>, their options, and how each is built.</summary>
+/// <summary>
+/// The detectors a scenario may name in <c>detectors:</c>: one <see cref="DetectorDescriptor"/> each, kept in the
+/// detector's own file. Names, options, construction and every word said about a detector are read from there; adding a
+/// detector is its file (class and descriptor), one line here, and its tests.
+/// </summary>
 public static class DetectorCatalog
 {
     public const string TippingPoint = "tipping-point";
 
-    public static readonly ImmutableArray<string> Names =
+    public static readonly ImmutableArray<DetectorDescriptor> Descriptors =
     [
-        RateRatioDetector.DetectorName,
-        ChiSquareDetector.DetectorName,
-        BoundsDetector.DetectorName,
-        IpwDetector.DetectorName,
-        MultipleImputationDetector.DetectorName,
-        MisclassificationCorrectedDetector.DetectorName,
-        MissingShareDetector.DetectorName,
-        TippingPoint,
+        RateRatioDetector.Descriptor,
+        ChiSquareDetector.Descriptor,
+        BoundsDetector.Descriptor,
+        IpwDetector.Descriptor,
+        MultipleImputationDetector.Descriptor,
+        MisclassificationCorrectedDetector.Descriptor,
+        MissingShareDetector.Descriptor,
+        TippingPointDetector.Descriptor,
     ];
 
+    public static readonly ImmutableArray<string> Names = [.. Descriptors.Select(d => d.Name)];
+
     /// <summary>Every option any detector takes.</summary>
-    public static readonly ImmutableArray<string> OptionNames = ["by", "m", "adjust", "validation_share"];
+    public static readonly ImmutableArray<string> OptionNames = [.. Descriptors.SelectMany(d => d.Options).Distinct()];
+
+    /// <summary>The descriptor of detector <paramref name="name"/>, or null for a name no detector has.</summary>
+    public static DetectorDescriptor? Find(string name) => Descriptors.FirstOrDefault(d => d.Name == name);
+
+    /// <summary>The descriptor of a detector known to exist (names are validated when a scenario or command is read).</summary>
+    public static DetectorDescriptor Describe(string name) =>
+        Find(name) ?? throw new ArgumentException($"No detector is named '{name}'.", nameof(name));
 
     /// <summary>The options detector <paramref name="name"/> takes.</summary>
-    public static IReadOnlyCollection<string> OptionsOf(string name) => name switch
-    {
-        RateRatioDetector.DetectorName or TippingPoint => ["adjust"],
-        MisclassificationCorrectedDetector.DetectorName => ["adjust", "validation_share", "m"],
-        IpwDetector.DetectorName => ["by", "adjust"],
-        MultipleImputationDetector.DetectorName => ["by", "m", "adjust"],
-        MissingShareDetector.DetectorName => ["by"],
-        _ => [],
-    };
-
-    /// <summary>Builds a detector for one attribute's <paramref name="population"/>, judged against
-    /// <paramref name="trueRateRatios"/> (per group, from the compiled model). Only detectors that need nothing
-    /// but counts and truths can be built this way; <see cref="Create(DetectorSpec, CountModel, int, double)"/> builds any.</summary>
-    public static CountDetector Create(string name, Population population, IReadOnlyList<double> trueRateRatios, double alpha) => name switch
-    {
-        RateRatioDetector.DetectorName => new RateRatioDetector(population, trueRateRatios, alpha),
-        ChiSquareDetector.DetectorName => new ChiSquareDetector(population, trueRateRatios, alpha),
-        BoundsDetector.DetectorName => new BoundsDetector(new GroupComparison(population, trueRateRatios, alpha)),
-        _ => throw new ArgumentException($"Detector '{name}' needs the compiled model; use Create(spec, model, attribute, alpha).", nameof(name)),
-    };
+    public static IReadOnlyCollection<string> OptionsOf(string name) => Find(name)?.Options ?? [];
 
     /// <summary>Builds detector <paramref name="spec"/> for attribute <paramref name="attribute"/> (0 = ethnicity) of <paramref name="model"/>.</summary>
-    public static CountDetector Create(DetectorSpec spec, CountModel model, int attribute, double alpha)
-    {
-        Population population = model.AttributePopulation(attribute);
-        ImmutableArray<double> truths = model.Cells.TrueRateRatiosFor(attribute);
-        GroupComparison Groups() => new(population, truths, alpha);
-        return spec.Name switch
-        {
-            IpwDetector.DetectorName => new IpwDetector(Groups(), model.Strata.Map(spec.By), model.Strata.Levels(spec.By)),
-            MultipleImputationDetector.DetectorName => new MultipleImputationDetector(Groups(), model.Strata.Map(spec.By), model.Strata.Levels(spec.By), spec.Imputations),
-            MisclassificationCorrectedDetector.DetectorName when model.ValidationShare > 0 && attribute == 0 =>
-                new MisclassificationCorrectedDetector(Groups(), [.. model.Categories.Select(population.IndexOf)], spec.Imputations),
-            MisclassificationCorrectedDetector.DetectorName => new MisclassificationCorrectedDetector(Groups(), model.AssignmentOverLevels(attribute)),
-            MissingShareDetector.DetectorName => new MissingShareDetector(
-                spec.By is null ? [Population.AllRegion] : model.Strata.LevelNames[model.Strata.VariableIndex(spec.By)],
-                model.Strata.Map(spec.By),
-                spec.By is null ? [model.ExpectedMissingShareOf(attribute)] : model.ExpectedMissingShareByLevel(attribute, spec.By),
-                model.ExpectedMissingShareOf(attribute), alpha),
-            TippingPoint => new TippingPointDetector(Groups(), model.RecordingRatios(attribute)),
-            _ => Create(spec.Name, population, truths, alpha),
-        };
-    }
+    public static CountDetector Create(DetectorSpec spec, CountModel model, int attribute, double alpha) =>
+        Describe(spec.Name).ForModel(spec, model, attribute, alpha);
 }

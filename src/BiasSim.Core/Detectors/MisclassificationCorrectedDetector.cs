@@ -13,6 +13,31 @@ namespace BiasSim.Core.Detectors;
 /// </summary>
 public sealed class MisclassificationCorrectedDetector : GroupDetector
 {
+    /// <summary>See <see cref="DetectorDescriptor"/>.</summary>
+    public static DetectorDescriptor Descriptor { get; } = new()
+    {
+        Name = DetectorName,
+        Options = ["adjust", "validation_share", "m"],
+        ForModel = (spec, model, k, alpha) =>
+        {
+            var population = model.AttributePopulation(k);
+            var groups = new GroupComparison(population, model.Cells.TrueRateRatiosFor(k), alpha);
+            return model.ValidationShare > 0 && k == 0
+                ? new MisclassificationCorrectedDetector(groups, [.. model.Categories.Select(population.IndexOf)], spec.Imputations)
+                : new MisclassificationCorrectedDetector(groups, model.AssignmentOverLevels(k));
+        },
+        ForData = d => new MisclassificationCorrectedDetector(d.Groups, d.Matrix),
+        Label = _ => "Corrected for misclassification",
+        Heading = c => $"counts corrected by the known misclassification matrix, delta-method {c.Confidence}% interval{c.AdjustPhrase}",
+        Description = _ => "Misclassification-corrected: recorded counts corrected with the known officer-assignment matrix before the rate ratio.",
+        Estimates = c => $"rate ratio vs {c.Reference} of counts corrected for the misclassification matrix, {c.Confidence}% interval",
+        Assumes = _ => "the given misclassification matrix is right and invertible; any bias from missing records remains",
+        Explanation = "Undoes officer-assigned categories with the assignment matrix: corrected counts (M^T)^-1 x. With "
+            + "validation_share the matrix is estimated from a subsample that also carries the self-defined group. Cannot recover a group officers "
+            + "never record (Mixed).",
+        SeeAlso = ["matrix", "validation_share"],
+    };
+
     public const string DetectorName = "misclassification-corrected";
 
     private const ulong Salt = 0x56414C49_44415445UL; // "VALIDATE": this detector's own stream within the replicate

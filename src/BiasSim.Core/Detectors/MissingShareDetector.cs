@@ -15,6 +15,27 @@ namespace BiasSim.Core.Detectors;
 /// </remarks>
 public sealed class MissingShareDetector : CountDetector
 {
+    /// <summary>See <see cref="DetectorDescriptor"/>.</summary>
+    public static DetectorDescriptor Descriptor { get; } = new()
+    {
+        Name = DetectorName,
+        Options = ["by"],
+        ForModel = (spec, model, k, alpha) => new MissingShareDetector(
+            spec.By is null ? [Scenarios.Population.AllRegion] : model.Strata.LevelNames[model.Strata.VariableIndex(spec.By)],
+            model.Strata.Map(spec.By),
+            spec.By is null ? [model.ExpectedMissingShareOf(k)] : model.ExpectedMissingShareByLevel(k, spec.By),
+            model.ExpectedMissingShareOf(k), alpha),
+        ForData = d => new MissingShareDetector(d.StratumLevels, [.. Enumerable.Range(0, d.Strata.Strata)], [.. d.StratumLevels.Select(_ => double.NaN)], double.NaN, d.Alpha),
+        Label = _ => "Missing share by stratum",
+        Heading = c => $"does missingness differ{c.ByPhrase}? each level's missing share over the overall share, and a chi-square test",
+        Description = _ => "Missing share: whether the share of unrecorded ethnicity differs between strata (regions or sectors).",
+        Estimates = c => $"does the missing share differ by {c.Spec.By}? Each level's share over the overall one, and a test across levels",
+        Assumes = c => $"nothing about {c.Attribute}: it asks only whether recording differs across the stratifier",
+        Explanation = "Asks whether recording itself differs by stratum (option by): each level's missing share over the overall one, "
+            + "and a chi-square test of independence (row 'all'). Needs no ethnicity, so it always works on real data.",
+        SeeAlso = ["by"],
+    };
+
     public const string DetectorName = "missing-share";
 
     private readonly int[] _stratumLevel;

@@ -12,6 +12,26 @@ namespace BiasSim.Core.Detectors;
 /// </summary>
 public sealed class RateRatioDetector : CountDetector
 {
+    /// <summary>The complete-case audit people actually run: see <see cref="DetectorDescriptor"/>.</summary>
+    public static DetectorDescriptor Descriptor { get; } = new()
+    {
+        Name = DetectorName,
+        Options = ["adjust"],
+        ForModel = (spec, model, k, alpha) => new RateRatioDetector(model.AttributePopulation(k), model.Cells.TrueRateRatiosFor(k), alpha),
+        ForData = d => new RateRatioDetector(d.Groups.Population, d.Groups.Population.Groups.Select(_ => double.NaN).ToArray(), d.Alpha),
+        DetectDefault = true,
+        Label = reference => reference.Length > 0 ? $"Rate ratio vs {reference}" : "Rate ratio vs the reference group",
+        Heading = c => $"rate ratio vs {c.Reference} on recorded referrals, census denominators, Katz {c.Confidence}% interval{c.AdjustPhrase}",
+        Description = c => $"Rate ratio: each group's referral rate vs {c.Reference} on recorded referrals with census denominators, " +
+                           $"with a Katz {c.Confidence}% interval; it flags a difference when the interval excludes 1.",
+        Estimates = c => $"rate ratio vs {c.Reference} on recorded referrals with census denominators (complete-case), Katz {c.Confidence}% interval",
+        Assumes = c => $"the recorded referrals are representative of all referrals (recording unrelated to {DetectorDescriptor.Itself(c.Attribute)}) and the recorded categories are self-defined, as the census's are",
+        Explanation = "The complete-case rate ratio: (X_g/N_g)/(X_ref/N_ref) on recorded referrals with census denominators, as "
+            + "Ethnicity facts and figures and the Relative Rate Index do, with Katz's log interval. Valid when missingness is MCAR and categories are "
+            + "self-defined; biased under MNAR, MAR by force and officer-assigned categories.",
+        SeeAlso = ["adjust", "docs/detectors.md"],
+    };
+
     public const string DetectorName = "rate-ratio";
 
     private readonly int _reference;

@@ -185,7 +185,8 @@ public static class MonteCarloRunner
                 blockData.Replicates++;
                 blockData.SumMissingShare += share;
                 blockData.SumMissingShareSquared += share * share;
-                ulong detectionSeed = plan.Stochastic ? SeedSequence.Derive(settings.Seed, settings.DesignPoint, (ulong)r, SeedSequence.Stage.Detection) : 0;
+                // Every replicate gets its detection seed, whether or not a detector draws: a new random detector can never run on seed 0.
+                ulong detectionSeed = SeedSequence.Derive(settings.Seed, settings.DesignPoint, (ulong)r, SeedSequence.Stage.Detection);
                 plan.Evaluate(observed, detectionSeed, outcomes, tallies);
             }
         }
@@ -282,14 +283,10 @@ public static class MonteCarloRunner
             _entries = [.. entries];
             _slots = [.. slots];
             _recorders = [.. slots.Select(x => new TallyRecorder(x.Truth, x.HasInterval, x.Effect))];
-            Stochastic = _entries.Any(e => e.Detector is MultipleImputationDetector or MisclassificationCorrectedDetector { EstimatesMatrix: true });
         }
 
         public int Slots => _slots.Length;
         public int MaxTargets { get; }
-
-        /// <summary>Whether any detector draws random numbers (so replicates need a detection seed).</summary>
-        public bool Stochastic { get; }
 
         public void Evaluate(ObservedCounts observed, ulong detectionSeed, Span<DetectorOutcome> outcomes, TargetTally[] tallies)
         {
