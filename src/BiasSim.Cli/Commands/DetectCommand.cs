@@ -54,7 +54,8 @@ public static class DetectCommand
             string folder = parse.GetValue(output) ?? Path.Combine("out", Path.GetFileNameWithoutExtension(dataPath) + "-detect");
             OutputFolder.EnsureWritable(folder, parse.GetValue(force));
             string csvPath = Path.Combine(folder, DetectionOutput.CsvFile);
-            var written = new List<string> { csvPath };
+            string summaryPath = Path.Combine(folder, DetectionOutput.SummaryFile);
+            var written = new List<string> { csvPath, summaryPath };
             string? html = null, markdown = null;
             if (parse.GetValue(report))
             {
@@ -69,6 +70,7 @@ public static class DetectCommand
             try
             {
                 AtomicFile.WriteAllText(csvPath, DetectionOutput.RenderCsv(result));
+                AtomicFile.WriteAllText(summaryPath, DetectionOutput.RenderSummary(result));
                 if (html is not null) AtomicFile.WriteAllText(Path.Combine(folder, ReportWriter.HtmlFile), html);
                 if (markdown is not null) AtomicFile.WriteAllText(Path.Combine(folder, ReportWriter.MarkdownFile), markdown);
             }

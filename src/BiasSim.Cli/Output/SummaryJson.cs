@@ -24,6 +24,7 @@ public static class SummaryJson
         {
             w.WriteStartObject();
             w.WriteString("tool", "biassim");
+            w.WriteString("command", "run");
             w.WriteString("version", VersionInfo.Version);
             w.WriteString("scenario_file", info.ScenarioFile);
             w.WriteStartArray("overrides");

@@ -125,10 +125,20 @@ public sealed class ResultsFolder
     private static ResultsFolder Build(string folder, string summaryPath, JsonElement root)
     {
         string sweepPath = Path.Combine(folder, SweepFile);
-        bool isSweep = File.Exists(sweepPath);
-        bool hasRows = root.TryGetProperty("rows", out JsonElement rowsJson) && rowsJson.ValueKind == JsonValueKind.Array && rowsJson.GetArrayLength() > 0;
         string mdrrPath = Path.Combine(folder, MdrrFile);
-        bool isMdrr = !isSweep && !hasRows && File.Exists(mdrrPath);
+        bool hasRows = root.TryGetProperty("rows", out JsonElement rowsJson) && rowsJson.ValueKind == JsonValueKind.Array && rowsJson.GetArrayLength() > 0;
+        // summary.json names the command that wrote the folder; only folders written before it did are recognised by their files.
+        string? command = Str(root, "command");
+        if (command == "detect")
+        {
+            throw new UserInputException($"{folder}: holds the results of 'biassim detect', whose report is written by 'biassim detect ... --report'");
+        }
+        bool isSweep = command is null ? File.Exists(sweepPath) : command == "sweep";
+        bool isMdrr = command is null ? !isSweep && !hasRows && File.Exists(mdrrPath) : command == "mdrr";
+        if (command is not null and not ("run" or "sweep" or "mdrr"))
+        {
+            throw new UserInputException($"{summaryPath}: command '{command}' is not one BiasSim reports on, expected run, sweep or mdrr");
+        }
         if (!isSweep && !hasRows && !isMdrr)
         {
             throw new UserInputException($"{folder}: holds no results (no rows in {SummaryFile}, no {SweepFile} or {MdrrFile}), expected the output folder of 'biassim run' or 'biassim sweep'");
@@ -138,10 +148,7 @@ public sealed class ResultsFolder
             ? [.. o.EnumerateArray().Where(x => x.ValueKind == JsonValueKind.String).Select(x => x.GetString()!)]
             : [];
         string? text = ReadScenarioCopy(folder);
-        // A scenario may carry a sweep: section (a sweep's always does, and `run` accepts such a file), which the
-        // scenario loader does not know: blank it first.
-        string? loadable = text is null ? null : Sweeps.SweepSection.Strip(text);
-        Scenario? scenario = loadable is null ? null : Reload(Path.Combine(folder, ScenarioCopy), loadable, overrides, summaryPath, required: hasRows);
+        Scenario? scenario = text is null ? null : Reload(Path.Combine(folder, ScenarioCopy), text, overrides, summaryPath, required: hasRows);
         if (scenario is null && hasRows)
         {
             throw new UserInputException($"{folder}: has no {ScenarioCopy} (the scenario 'biassim run' copies beside its results), so its report cannot describe it; run the scenario again with this version of biassim");
@@ -161,7 +168,7 @@ public sealed class ResultsFolder
             Description = scenario?.Description ?? Str(scenarioJson, "description") ?? "",
             ScenarioFile = Str(root, "scenario_file"),
             ScenarioText = text,
-            _loadableText = loadable,
+            _loadableText = text,
             Scenario = scenario,
             Overrides = overrides,
             Seed = root.TryGetProperty("seed", out JsonElement seed) && seed.ValueKind == JsonValueKind.Number && seed.TryGetUInt64(out ulong sd) ? sd : scenario?.Seed,

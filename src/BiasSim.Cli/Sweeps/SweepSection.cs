@@ -20,10 +20,6 @@ public static class SweepSection
 {
     public const string Key = ScenarioLoader.SweepKey;
 
-    /// <summary>The text unchanged. The section used to be blanked out before loading; the loader now accepts it, so
-    /// nothing needs removing. Kept for callers written against the old contract.</summary>
-    public static string Strip(string text) => text;
-
     /// <summary>The section's parameters, in file order, with every error in it (in file order); empty when the file has no section.</summary>
     public static IReadOnlyList<SweepEntry> Read(string text, string fileName, List<ScenarioError> errors)
     {
