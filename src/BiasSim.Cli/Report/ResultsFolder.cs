@@ -278,7 +278,7 @@ public sealed class ResultsFolder
 
     private static (ImmutableArray<string>, ImmutableArray<SweepPoint>) ReadSweep(string path)
     {
-        var (header, rows) = CsvReader.Parse(ReadText(path));
+        var (header, rows) = ResultsCsv.Parse(ReadText(path));
         int detector = IndexOf(header, "detector");
         if (detector < 0 || IndexOf(header, "group") < 0 || IndexOf(header, "flag_rate") < 0)
         {
@@ -297,7 +297,7 @@ public sealed class ResultsFolder
 
     private static (ImmutableArray<string>, ImmutableArray<MdrrRow>) ReadMdrr(string path)
     {
-        var (header, rows) = CsvReader.Parse(ReadText(path));
+        var (header, rows) = ResultsCsv.Parse(ReadText(path));
         int detector = IndexOf(header, "detector");
         if (detector < 0 || IndexOf(header, "mdrr") < 0) throw new UserInputException($"{path}: not a BiasSim MDRR table (expected columns detector, group, direction, power_target, mdrr, ...)");
         var list = ImmutableArray.CreateBuilder<MdrrRow>();
