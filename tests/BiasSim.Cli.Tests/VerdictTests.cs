@@ -48,6 +48,9 @@ public class VerdictTests
         string html = File.ReadAllText(Path.Combine(folder, "report.html"));
         Assert.DoesNotContain("would be detected", html);
         Assert.Contains("would mislead, not merely lack power", html);
+        // The report reads summary.json back: the chi-square row's truth (a JSON boolean) must survive the round trip.
+        Assert.Contains("rightly finds that groups are referred at different rates", html);
+        Assert.Matches("\\(99\\.\\d+\u2060–\u2060100%\\)", html); // a share of 1 shows its Wilson band, not "100.000%"
         // The headline leads with the most consequential finding: a false alarm (Other) before a misestimate (Black).
         Match headline = Regex.Match(html, "<p class=\"headline\">([^<]*)</p>");
         Assert.True(headline.Success);

@@ -151,6 +151,8 @@ public static class ConsoleReport
     internal static string Small(double fraction)
     {
         double v = 100 * fraction;
+        if (v <= 0) return "0%";
+        if (v >= 100) return "100%";
         string format = v is > 0.1 and < 99.9 ? "0.0" : v is > 0.01 and < 99.99 ? "0.00" : "0.000";
         return v.ToString(format, Inv) + "%";
     }

@@ -237,6 +237,7 @@ public static class ReportBuilder
         var (lo, hi) = McInterval.WilsonOfShare(p, replicates);
         // Word joiners keep the band on one line when a narrow column wraps the cell.
         return $"{Pct(p)} ({ConsoleReport.Small(lo).TrimEnd('%')}\u2060–\u2060{ConsoleReport.Small(hi)})";
+
     }
 
     /// <summary>"95%" at alpha 0.05, "99%" at alpha 0.01: the confidence of the detectors' intervals.</summary>

@@ -253,6 +253,8 @@ public sealed class ResultsFolder
         {
             JsonValueKind.String => v.GetString(),
             JsonValueKind.Number => v.GetRawText(),
+            JsonValueKind.True => "true",
+            JsonValueKind.False => "false",
             _ => null,
         } : null;
         DiagnosandRow r = BuildRow(Text, $"{summaryPath}: rows[{index}]");
