@@ -17,11 +17,11 @@ public static class GenerateCommand
     public static Command Build(TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken = default)
     {
         var file = new Argument<string>("file") { Description = "Scenario file (.yaml)" };
-        var seed = new Option<ulong?>("--seed", "-s") { Description = "Master seed (overrides the scenario's seed)" };
+        var seed = CommonOptions.Seed("Master seed (overrides the scenario's seed)");
         var replicate = new Option<long?>("--replicate", "-k") { Description = "Which replicate of the scenario to write (default 0); the same seed and replicate give the same file" };
         Option<string[]> sets = CliOverrides.SetOption();
-        var output = new Option<string?>("--out", "-o") { Description = $"Output CSV file (default: {DefaultOutput})" };
-        var force = new Option<bool>("--force") { Description = "Replace the --out file even if it is not a dataset BiasSim wrote" };
+        var output = CommonOptions.Output($"Output CSV file (default: {DefaultOutput})");
+        var force = CommonOptions.Force("Replace the --out file even if it is not a dataset BiasSim wrote");
         var command = new Command("generate", "Write one synthetic record-level referral dataset (one row per referral) for a replicate of the scenario")
         {
             file, seed, replicate, sets, output, force,

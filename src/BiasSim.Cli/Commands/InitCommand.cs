@@ -17,7 +17,7 @@ public static class InitCommand
         {
             Description = $"Where to write the scenario (default {DefaultFile}; '-' writes to standard output)", Arity = ArgumentArity.ZeroOrOne,
         };
-        var force = new Option<bool>("--force") { Description = "Overwrite FILE if it exists" };
+        var force = CommonOptions.Force("Overwrite FILE if it exists");
         var command = new Command("init", "Write a commented starter scenario (every choice explained) that validates and runs") { file, force };
         command.SetAction(parse =>
         {

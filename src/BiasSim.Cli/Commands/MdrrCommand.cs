@@ -20,12 +20,12 @@ public static class MdrrCommand
         direction.AcceptOnlyFromAmong("up", "down");
         var detector = new Option<string>("--detector") { Description = "Detector whose flags count", DefaultValueFactory = _ => RateRatioDetector.DetectorName };
         Option<string[]> sets = CliOverrides.SetOption();
-        var replicates = new Option<int?>("--replicates", "-r") { Description = "Simulated audits per rate ratio tried (overrides simulation.replicates)" };
-        var seed = new Option<ulong?>("--seed", "-s") { Description = "Master seed (overrides the scenario's seed); every rate ratio tried reuses the same replicate seeds" };
-        var threads = new Option<int?>("--threads", "-t") { Description = "Worker threads (default: all cores); results are identical for any value" };
-        var output = new Option<string?>("--out", "-o") { Description = "Output folder (default: out/<scenario name>-mdrr)" };
+        var replicates = CommonOptions.Replicates("Simulated audits per rate ratio tried (overrides simulation.replicates)");
+        var seed = CommonOptions.Seed("Master seed (overrides the scenario's seed); every rate ratio tried reuses the same replicate seeds");
+        var threads = CommonOptions.Threads();
+        var output = CommonOptions.Output("Output folder (default: out/<scenario name>-mdrr)");
         Option<bool> quiet = CliOverrides.QuietOption();
-        var force = new Option<bool>("--force") { Description = "Write into the output folder even if it holds files BiasSim did not write" };
+        var force = CommonOptions.Force("Write into the output folder even if it holds files BiasSim did not write");
         var command = new Command("mdrr", "Find the minimum detectable rate ratio: the smallest true over- (or under-) referral of a group that the audit detects with the target power")
         {
             file, group, power, direction, detector, sets, replicates, seed, threads, output, quiet, force,

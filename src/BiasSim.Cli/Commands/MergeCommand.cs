@@ -13,7 +13,7 @@ public static class MergeCommand
     {
         var folders = new Argument<string[]>("folders") { Description = "Shard folders written by 'run --shard k/n'", Arity = ArgumentArity.OneOrMore };
         var output = new Option<string>("--out", "-o") { Description = "Folder for the merged results", Required = true };
-        var force = new Option<bool>("--force") { Description = "Write into the output folder even if it holds files BiasSim did not write" };
+        var force = CommonOptions.Force("Write into the output folder even if it holds files BiasSim did not write");
         var command = new Command("merge", "Combine the shards of a run into its diagnosands") { folders, output, force };
         command.SetAction(parse =>
         {
