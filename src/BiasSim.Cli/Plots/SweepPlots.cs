@@ -246,7 +246,7 @@ internal static class SweepPlots
                 a.LineWidth = 1.5f;
                 a.LegendText = label + ", formula";
             }
-            alt.Append(' ').Append(label).Append(": ").AppendJoin(", ", pts.Select(r => $"{Labels.Value(path, r.Values[parameter])} gives {Num(r.Mdrr!.Value, "0.00")}")).Append('.');
+            alt.Append(' ').Append(label).Append(": ").AppendJoin(", ", pts.Select(r => $"{Labels.Value(path, r.Values[parameter])} gives {Output.MdrrOutput.Rr(r.Mdrr!.Value, Output.MdrrOutput.Decimals(r.MdrrLower, r.MdrrUpper))}")).Append('.');
         }
         var one = plot.Add.HorizontalLine(1, 1.5f, Grey, LinePattern.Dotted);
         one.LegendText = "No difference (rate ratio 1)";
