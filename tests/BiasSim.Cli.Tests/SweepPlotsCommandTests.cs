@@ -64,6 +64,10 @@ public class SweepPlotsCommandTests
             cells++;
         }
         Assert.Equal(2 * 2 * 3, cells);
+        // 12 design points x 3 parameters: the outcome bars are labelled by their values alone, one line each.
+        RenderedPlot outcomes = PlotSet.Draw(ResultsFolder.Load(outDir)).Single(p => p.FileStem == "sweep-outcomes-rate-ratio-black");
+        Assert.Contains(" 80%, 1.4, 8,000: ", outcomes.AltText);
+
         CliResult report = Cli.Run("report", outDir);
         Assert.True(report.ExitCode == 0, report.Stderr);
         Assert.Contains("plots/panels-rate-ratio-black.png", File.ReadAllText(Path.Combine(outDir, "report.md")));

@@ -70,9 +70,15 @@ internal static class SweepPlots
         var points = s.Points;
         if (varying.Count >= 1 && Numeric(points.Select(p => p.Values[varying[0]]))) points = [.. points.OrderBy(p => p.Number(varying[0]))];
         var shown = varying.Count > 0 ? varying : [.. Enumerable.Range(0, f.SweepParameters.Length)];
-        string Label(SweepPoint p) => string.Join("\n", shown.Select(i => $"{ShortParameter(f, f.SweepParameters[i])} {Labels.Value(f.SweepParameters[i], p.Values[i])}"));
+        // One line per parameter reads best, but with many bars the lines collide: then the values alone, on one line,
+        // with the parameters named once in the axis label.
+        bool compact = points.Count * shown.Count > 24;
+        string Label(SweepPoint p) => compact
+            ? string.Join(", ", shown.Select(i => Labels.Value(f.SweepParameters[i], p.Values[i])))
+            : string.Join("\n", shown.Select(i => $"{ShortParameter(f, f.SweepParameters[i])} {Labels.Value(f.SweepParameters[i], p.Values[i])}"));
+        string axis = compact ? $"Design point ({string.Join(", ", shown.Select(i => ShortParameter(f, f.SweepParameters[i]).TrimEnd(':')))})" : "Design point";
         string who = SeriesLabel(f, s, withTruth: true);
-        return OutcomePlots.Draw($"sweep-outcomes-{Slug(s.Detector)}-{Slug(s.Group)}", $"{f.ScenarioName}: what 100 audits conclude, {who}", "Design point",
+        return OutcomePlots.Draw($"sweep-outcomes-{Slug(s.Detector)}-{Slug(s.Group)}", $"{f.ScenarioName}: what 100 audits conclude, {who}", axis,
             [.. points.Select(p => (Label(p), p.Result.Row))],
             $"Stacked bar chart for scenario {f.ScenarioName}, {who}: at each design point, how many of 100 simulated audits are correct, misestimated, wrong in direction, missed, false alarms or cannot be measured.");
     }
@@ -81,7 +87,9 @@ internal static class SweepPlots
     private static string ShortParameter(ResultsFolder f, string path)
     {
         string label = Labels.Parameter(path, f.Reference).Split(" (")[0];
-        return label.Length <= 24 ? label + ":" : path.Split('.')[^1] + ":";
+        string[] parts = path.Split('.');
+        if (label.Length > 24 && parts is ["referrals", "rate_ratios", var group]) return $"true RR {group}:";
+        return label.Length <= 24 ? label + ":" : parts[^1] + ":";
     }
 
     private static bool Numeric(IEnumerable<string> values) => values.All(v => ResultsFolder.ParseNumber(v) is not null);
