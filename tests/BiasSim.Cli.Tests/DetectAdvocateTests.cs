@@ -38,7 +38,8 @@ public class DetectAdvocateTests
         var (blackLower, _) = Katz(80, 100_000, 500, 1_000_000, 1.959963984540054);
         Assert.Equal("1.26", blackLower.ToString("0.00", Inv));
         string black = Finding(r.Stdout, "Black");
-        Assert.Contains("this finding would vanish (stop being significant) if Black referrals were recorded 1.26 times as often as White ones, or more often still", black);
+        Assert.Contains("this finding would vanish (stop being significant) if Black referrals were recorded 1.26 times as often as White ones, or " +
+            "more often still", black);
 
         // Asian: RR (60/200,000)/(500/1,000,000) = 0.6, flagged down; the tipping point is the upper end,
         // 0.6 exp(1.959964 x sqrt(1/60 - 1/200,000 + 1/500 - 1/1,000,000)) = 0.7840, i.e. White recorded 1/0.7840 = 1.28 times as often.
@@ -46,10 +47,12 @@ public class DetectAdvocateTests
         Assert.Equal("0.78", asianUpper.ToString("0.00", Inv));
         string asian = Finding(r.Stdout, "Asian");
         Assert.Contains("lower than the White rate beyond chance", asian);
-        Assert.Contains($"if Asian referrals were recorded only 0.78 times as often as White ones (White referrals {(1 / asianUpper).ToString("0.00", Inv)} times as often as Asian ones), or less often still", asian);
+        Assert.Contains($"if Asian referrals were recorded only 0.78 times as often as White ones (White referrals " +
+            $"{(1 / asianUpper).ToString("0.00", Inv)} times as often as Asian ones), or less often still", asian);
 
         // The sentence's number is the tipping-point detector's own estimate, as detection.csv holds it.
-        string tippingRow = File.ReadAllLines(Path.Combine(outDir, "detection.csv")).Single(l => l.StartsWith("tipping-point,Black,", StringComparison.Ordinal));
+        string tippingRow = File.ReadAllLines(Path.Combine(outDir, "detection.csv"))
+            .Single(l => l.StartsWith("tipping-point,Black,", StringComparison.Ordinal));
         Assert.Equal(blackLower, double.Parse(tippingRow.Split(',')[2], Inv), 12);
     }
 
@@ -92,7 +95,8 @@ public class DetectAdvocateTests
     {
         using var tmp = new TempFolder();
         string data = tmp.File("counts.csv", UpAndNone), census = tmp.File("census.csv", Census), outDir = tmp.Combine("out");
-        CliResult r = Cli.Run("detect", data, "--census", census, "--reference", "White", "-d", "rate-ratio,bounds", "--alpha", "0.01", "--out", outDir, "--report");
+        CliResult r = Cli.Run("detect", data, "--census", census, "--reference", "White", "-d", "rate-ratio,bounds", "--alpha", "0.01",
+            "--out", outDir, "--report");
         Assert.True(r.ExitCode == 0, r.Stderr);
         string png = Path.Combine(outDir, "plots", "detect-estimates.png"), svg = Path.Combine(outDir, "plots", "detect-estimates.svg");
         Assert.True(File.Exists(png) && File.Exists(svg), r.Stdout);

@@ -42,7 +42,8 @@ public class MdrrTrendTests
             .OrderBy(x => x.Share).ToList();
         string headline = Headline(outDir);
         Match m = Regex.Match(headline,
-            @"^As the share of ethnicity unrecorded rises from 20% to 90%, the smallest true over-referral of Black people that audits flag as over-referral in 80 of 100 audits " +
+            @"^As the share of ethnicity unrecorded rises from 20% to 90%, the smallest true over-referral of Black people that audits flag as " +
+                @"over-referral in 80 of 100 audits " +
             @"rises from (\d\.\d+) \(95% Monte Carlo interval (\d\.\d+) to (\d\.\d+)\) to (\d\.\d+) \(95% Monte Carlo interval (\d\.\d+) to (\d\.\d+)\)\.$");
         Assert.True(m.Success, headline);
         string[] printed = [.. Enumerable.Range(1, 6).Select(i => m.Groups[i].Value)];
@@ -86,7 +87,8 @@ public class MdrrTrendTests
         Assert.True(report.ExitCode == 0, report.Stderr);
         // The first interval needs 4 decimals to show distinct ends (1.29992 and 1.30004 both print 1.30 and 1.300 at 2 and 3),
         // so the whole sentence uses 4.
-        Assert.EndsWith("in 80 of 100 audits falls from 1.3000 (95% Monte Carlo interval 1.2999 to 1.3000) to 1.2500 (95% Monte Carlo interval 1.2400 to 1.2600), " +
+        Assert.EndsWith("in 80 of 100 audits falls from 1.3000 (95% Monte Carlo interval 1.2999 to 1.3000) to 1.2500 (95% Monte Carlo interval 1.2400 " +
+            "to 1.2600), " +
                         "though not steadily (between 1.1000 and 1.3000 along the way).", Headline(outDir));
         Assert.Contains("1.3000 (1.2999 to 1.3000)", File.ReadAllText(Path.Combine(outDir, "report.md")));
     }

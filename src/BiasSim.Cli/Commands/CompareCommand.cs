@@ -26,7 +26,8 @@ public static class CompareCommand
     {
         var files = new Argument<string[]>("files") { Description = "Two or more scenario files (.yaml) to compare", Arity = ArgumentArity.OneOrMore };
         var replicates = new Option<int?>("--replicates", "-r") { Description = "Simulated audits per design (overrides each file's simulation.replicates)" };
-        var seed = new Option<ulong?>("--seed", "-s") { Description = "Master seed for every design (overrides each file's seed; the same seed gives every design the same replicate seeds)" };
+        var seed = new Option<ulong?>("--seed", "-s") { Description = "Master seed for every design (overrides each file's seed; the same seed gives " +
+            "every design the same replicate seeds)" };
         var threads = new Option<int?>("--threads", "-t") { Description = "Worker threads (default: all cores); results are identical for any value" };
         var output = new Option<string?>("--out", "-o") { Description = "Output folder (default: out/compare)" };
         Option<string[]> sets = CliOverrides.SetOption();
@@ -34,7 +35,10 @@ public static class CompareCommand
         Option<bool> quiet = CliOverrides.QuietOption();
         var noPlots = new Option<bool>("--no-plots") { Description = "Do not draw the plot (by default PNG and SVG go to DIR/plots)" };
         var force = new Option<bool>("--force") { Description = "Write into the output folder even if it holds files BiasSim did not write" };
-        var maxReplicates = new Option<long>("--max-replicates") { Description = "Refuse comparisons needing more replicates than this in all", DefaultValueFactory = _ => Limits.DefaultMaxReplicates };
+        var maxReplicates = new Option<long>("--max-replicates")
+        {
+            Description = "Refuse comparisons needing more replicates than this in all", DefaultValueFactory = _ => Limits.DefaultMaxReplicates,
+        };
         var command = new Command("compare", "Run several design files and compare how reliably audits of each get the answer right, in one table and one plot")
         {
             files, replicates, seed, threads, output, sets, quiet, noPlots, force, maxReplicates,
@@ -142,7 +146,8 @@ public static class CompareCommand
         sb.Append(inv, $"Comparison of {designs.Count} designs, {seconds:0.00} s on {threads} thread(s):\n");
         foreach (Design d in designs) sb.Append(inv, $"  {d.Label}: {d.File}, {d.Settings.Replicates:N0} replicates, seed {d.Settings.Seed}\n");
         sb.Append("\nWhat 100 audits would conclude, per design and group (the detector each verdict speaks about):\n");
-        var table = new TextTable("scenario", "detector", "group", "true RR", "correct", "misestimated", "wrong way", "missed", "false alarm", "not measurable");
+        var table = new TextTable("scenario", "detector", "group", "true RR",
+            "correct", "misestimated", "wrong way", "missed", "false alarm", "not measurable");
         for (int i = 0; i < designs.Count; i++)
         {
             foreach (DiagnosandRow r in Primary(results[i]))
@@ -163,7 +168,8 @@ public static class CompareCommand
             var words = ConsoleReport.PlainWords(s, results[i].Rows, results[i].ExpectedMissingShare);
             if (words.Count > 0) sb.Append("    ").Append(words[0]).Append('\n');
         }
-        sb.Append("All designs' diagnosands, every detector and group, are in ").Append(CsvFile).Append(" (the columns of diagnosands.csv after 'scenario').\n");
+        sb.Append("All designs' diagnosands, every detector and group, are in ").Append(CsvFile)
+          .Append(" (the columns of diagnosands.csv after 'scenario').\n");
         return sb.ToString();
     }
 
@@ -181,7 +187,8 @@ public static class CompareCommand
         }
         catch (Exception e) when (e is DllNotFoundException or TypeInitializationException or BadImageFormatException or EntryPointNotFoundException)
         {
-            stderr.WriteLine($"biassim: warning: the plot could not be drawn: the SkiaSharp graphics library did not load on this machine ({e.GetBaseException().Message}); " +
+            stderr.WriteLine($"biassim: warning: the plot could not be drawn: the SkiaSharp graphics library did not load on this machine " +
+                $"({e.GetBaseException().Message}); " +
                              "the table is written (use --no-plots to skip plots).");
             return [];
         }

@@ -31,7 +31,8 @@ public static class DetectCommand
         var output = new Option<string?>("--out", "-o") { Description = "Output folder (default: out/<data file name>-detect)" };
         var report = new Option<bool>("--report") { Description = "Also write report.html and report.md: what these data can and cannot show" };
         var force = new Option<bool>("--force") { Description = "Write into the output folder even if it holds files BiasSim did not write" };
-        var noPlots = new Option<bool>("--no-plots") { Description = "Do not draw the plot of estimates, intervals and bounds (by default PNG and SVG go to DIR/plots)" };
+        var noPlots = new Option<bool>("--no-plots") { Description = "Do not draw the plot of estimates, intervals and bounds (by default PNG and SVG " +
+            "go to DIR/plots)" };
         var command = new Command("detect", "Run detectors once on observed referral data (records or counts) and say what the data can and cannot show")
         {
             data, census, reference, detectors, matrix, alpha, groupColumn, unknownValues, by, output, report, force, noPlots,

@@ -136,7 +136,8 @@ public static class DetectionOutput
         else if (ranRr)
         {
             headline = flaggedCc.Count > 0
-                ? $"On recorded referrals alone (complete-case), {List(flaggedCc)} are referred at a different rate from {reference} people; that holds only if recording is unrelated to {Itself(attribute)} and the categories are self-defined."
+                ? $"On recorded referrals alone (complete-case), {List(flaggedCc)} are referred at a different rate from {reference} people; that " +
+                    $"holds only if recording is unrelated to {Itself(attribute)} and the categories are self-defined."
                 : $"On recorded referrals alone (complete-case), no group's rate differs from the {reference} rate beyond chance.";
         }
         else
@@ -175,10 +176,12 @@ public static class DetectionOutput
         // The tipping point is the interval end nearest 1: the lower end of an up flag, the upper end of a down flag.
         double tip = row.Detector == DetectorCatalog.TippingPoint && row.Estimate is double e ? e : row.Flagged == "up" ? row.Lower!.Value : row.Upper!.Value;
         return row.Flagged == "up"
-            ? $"this finding would vanish (stop being significant) if {group} referrals {recorded} {Ratio(tip)} times as often as {reference} ones, or more often still; " +
+            ? $"this finding would vanish (stop being significant) if {group} referrals {recorded} {Ratio(tip)} times as often as {reference} ones, or " +
+                $"more often still; " +
               "a smaller recording difference cannot explain it away"
             : $"this finding would vanish (stop being significant) if {group} referrals {recorded} only {Ratio(tip)} times as often as {reference} ones " +
-              $"({reference} referrals {Ratio(1 / tip)} times as often as {group} ones), or less often still; a smaller recording difference cannot explain it away";
+              $"({reference} referrals {Ratio(1 / tip)} times as often as {group} ones), or less often still; a smaller recording difference cannot " +
+                  $"explain it away";
     }
 
     /// <summary>A recording ratio to 2 decimals, or 3 when 2 would print 1.00 for a ratio that is not 1.</summary>
@@ -312,7 +315,8 @@ public static class DetectionOutput
             Tables = [.. Tables(r, confidence).Select(t => t.Table)],
             TableNote = string.Create(Inv, $"Estimates are rate ratios against {r.Reference} (1 = the same rate per head of population), with {confidence:0.#}% intervals; 'flagged' is up or down when the interval (or, for bounds, the whole identified range) excludes 1, and yes when a test has p < {q.Alpha}. The same numbers at full precision are in {CsvFile}."),
             Plots = plots ?? [],
-            PlotsNote = plotsNote ?? "No group has an estimable rate ratio to plot. 'biassim run' on a scenario that mimics these data draws power and interval plots.",
+            PlotsNote = plotsNote ?? "No group has an estimable rate ratio to plot. 'biassim run' on a scenario that mimics these data draws power and " +
+                "interval plots.",
             Reproducibility =
             [
                 new("Data file", q.Data),

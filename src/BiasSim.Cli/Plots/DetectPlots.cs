@@ -97,17 +97,21 @@ internal static class DetectPlots
             var marks = plot.Add.Markers(xs, ys, SeriesMarker(d), 11, SeriesColor(d));
             marks.LegendText = $"{name}: estimate and {level} interval";
             alt.Append(' ').Append(name).Append(':')
-               .AppendJoin("", dr.Select(x => $" {x.Group} {Num(x.Estimate!.Value, "0.00")} ({level} interval {Num(x.Lower!.Value, "0.00")} to {Bound(x.Upper!.Value)}" +
+               .AppendJoin("", dr.Select(x => $" {x.Group} {Num(x.Estimate!.Value, "0.00")} ({level} interval {Num(x.Lower!.Value, "0.00")} to " +
+                   $"{Bound(x.Upper!.Value)}" +
                                               $"{(x.Flagged is "up" or "down" ? $", flagged {x.Flagged}" : ", not flagged")})."));
         }
         CategoryTicks(plot.Axes.Bottom, [.. groups.Select(g => Labels.GroupTick(g, groups.Count > 6))]);
         RateRatioTicks(plot.Axes.Left, bottom, top);
         plot.Axes.SetLimits(-0.6, groups.Count - 0.4, bottom, top);
         LegendBelow(plot);
-        string caption = $"Each mark is a rate ratio vs {reference} estimated once from these data, with its {level} interval; a group is flagged when its interval " +
+        string caption = $"Each mark is a rate ratio vs {reference} estimated once from these data, with its {level} interval; a group is flagged when " +
+            $"its interval " +
                          "does not cross the dotted line at 1. " +
-                         (detectors.Contains(RateRatioDetector.DetectorName) ? "The rate ratio on recorded referrals alone assumes the unrecorded referrals are like the recorded ones. " : "") +
-                         (bounds.Count > 0 ? $"The shaded range is every rate ratio the data allow if nothing is assumed about the {Pct(r.MissingShare)} unrecorded referrals (with sampling error). " : "") +
+                         (detectors.Contains(RateRatioDetector.DetectorName) ? "The rate ratio on recorded referrals alone assumes the unrecorded " +
+                             "referrals are like the recorded ones. " : "") +
+                         (bounds.Count > 0 ? $"The shaded range is every rate ratio the data allow if nothing is assumed about the " +
+                             $"{Pct(r.MissingShare)} unrecorded referrals (with sampling error). " : "") +
                          "The true rate ratios are unknown.";
         return [Render(plot, Stem, title, alt.ToString(), caption)];
     }

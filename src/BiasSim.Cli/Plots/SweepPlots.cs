@@ -235,8 +235,10 @@ internal static class SweepPlots
         string zLabel = Labels.Parameter(zPath, f.Reference).Split(" (")[0];
         string title = $"{f.ScenarioName}: audits correct, {who}, by {Lower(zLabel)}";
         Plot plot = NewPlot(title, Labels.Parameter(xPath, f.Reference), Labels.Parameter(yPath, f.Reference));
-        var alt = new StringBuilder($"Small multiples for scenario {f.ScenarioName}, {who}: one heatmap panel per value of {Lower(zLabel)} ({zv.Length} panels), " +
-                                    $"each showing the share of simulated audits that get the answer right for every combination of {Lower(Labels.Parameter(xPath, f.Reference))} " +
+        var alt = new StringBuilder($"Small multiples for scenario {f.ScenarioName}, {who}: one heatmap panel per value of {Lower(zLabel)} " +
+            $"({zv.Length} panels), " +
+                                    $"each showing the share of simulated audits that get the answer right for every combination of " +
+                                        $"{Lower(Labels.Parameter(xPath, f.Reference))} " +
                                     $"and {Lower(Labels.Parameter(yPath, f.Reference))}; every cell is labelled with its percentage.");
         int stride = xv.Length + 1;
         int cells = xv.Length * yv.Length * zv.Length;
@@ -361,7 +363,8 @@ internal static class SweepPlots
                 a.LineWidth = 1.5f;
                 a.LegendText = label + ", formula";
             }
-            alt.Append(' ').Append(label).Append(": ").AppendJoin(", ", pts.Select(r => $"{Labels.Value(path, r.Values[parameter])} gives {Output.MdrrOutput.Rr(r.Mdrr!.Value, Output.MdrrOutput.Decimals(r.MdrrLower, r.MdrrUpper))}")).Append('.');
+            alt.Append(' ').Append(label).Append(": ").AppendJoin(", ", pts.Select(r => $"{Labels.Value(path, r.Values[parameter])} gives " +
+                $"{Output.MdrrOutput.Rr(r.Mdrr!.Value, Output.MdrrOutput.Decimals(r.MdrrLower, r.MdrrUpper))}")).Append('.');
         }
         var one = plot.Add.HorizontalLine(1, 1.5f, Grey, LinePattern.Dotted);
         one.LegendText = "No difference (rate ratio 1)";

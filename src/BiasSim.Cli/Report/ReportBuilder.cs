@@ -141,7 +141,8 @@ public static class ReportBuilder
             int d = MdrrOutput.Decimals(m.MdrrLower, m.MdrrUpper);
             return m.Mdrr is double v
                 ? $"{missing}he smallest true {kind} of {m.Group} people that audits flag as {kind} in {Audits(m)} is a rate ratio of {MdrrOutput.Rr(v, d)}" +
-                  (m.MdrrLower is double lo && m.MdrrUpper is double hi ? $" (95% Monte Carlo interval {MdrrOutput.Rr(lo, d)} to {MdrrOutput.Rr(hi, d)})." : ".")
+                  (m.MdrrLower is double lo && m.MdrrUpper is double hi ? $" (95% Monte Carlo interval {MdrrOutput.Rr(lo, d)} to " +
+                      $"{MdrrOutput.Rr(hi, d)})." : ".")
                 : $"{missing}he search found no true {kind} of {m.Group} people that audits flag as {kind} in {Audits(m)}.";
         }).ToList();
         string headline = MdrrTrend(f) ?? (sentences.Count > 0 ? sentences[0] : "The MDRR table is empty.");
@@ -164,24 +165,28 @@ public static class ReportBuilder
         if (varying.Count == 0) return null;
         int axis = varying.FirstOrDefault(p => f.MdrrParameters[p].Contains("missing", StringComparison.Ordinal), varying[0]);
         var first = f.MdrrRows[0];
-        var series = f.MdrrRows.Where(r => (r.Detector, r.Group, r.Direction, r.PowerTarget) == (first.Detector, first.Group, first.Direction, first.PowerTarget))
+        var series = f.MdrrRows
+            .Where(r => (r.Detector, r.Group, r.Direction, r.PowerTarget) == (first.Detector, first.Group, first.Direction, first.PowerTarget))
             .OrderBy(r => r.Number(axis)).ToList();
         if (series.Count < 2) return null;
         string path = f.MdrrParameters[axis];
         string param = Lower(Labels.Parameter(path, f.Reference).Split(" (")[0]);
         string from = Labels.Value(path, series[0].Values[axis]), to = Labels.Value(path, series[^1].Values[axis]);
         string kind = Kind(first);
-        string lead = $"As the {param} rises from {from} to {to}, the smallest true {kind} of {first.Group} people that audits flag as {kind} in {Audits(first)}";
+        string lead = $"As the {param} rises from {from} to {to}, the smallest true {kind} of {first.Group} people that audits flag as {kind} in " +
+            $"{Audits(first)}";
         // expected_missing_share follows from the swept settings, so it never counts as another parameter varying.
         var alsoVarying = varying.Where(p => p != axis && f.MdrrParameters[p] != "expected_missing_share").ToList();
-        string others = alsoVarying.Count > 0 ? $" (with {string.Join(" and ", alsoVarying.Select(p => Lower(Labels.Parameter(f.MdrrParameters[p], f.Reference).Split(" (")[0])))} also varying)" : "";
+        var alsoNames = alsoVarying.Select(p => Lower(Labels.Parameter(f.MdrrParameters[p], f.Reference).Split(" (")[0]));
+        string others = alsoVarying.Count > 0 ? $" (with {string.Join(" and ", alsoNames)} also varying)" : "";
         var found = series.Where(r => r.Mdrr is not null).ToList();
         if (found.Count == 0) return $"{lead}: none was found at any of the {series.Count} values{others}.";
         // One number of decimals for the whole sentence: enough that every interval quoted has distinct ends.
         MdrrRow a = series[0], b = series[^1];
         int d = new[] { a, b }.Concat(found).Max(r => MdrrOutput.Decimals(r.MdrrLower, r.MdrrUpper));
         string At(MdrrRow r) => r.Mdrr is double v
-            ? MdrrOutput.Rr(v, d) + (r.MdrrLower is double lo && r.MdrrUpper is double hi ? $" (95% Monte Carlo interval {MdrrOutput.Rr(lo, d)} to {MdrrOutput.Rr(hi, d)})" : "")
+            ? MdrrOutput.Rr(v, d) + (r.MdrrLower is double lo && r.MdrrUpper is double hi ? $" (95% Monte Carlo interval {MdrrOutput.Rr(lo, d)} to " +
+                $"{MdrrOutput.Rr(hi, d)})" : "")
             : "none found";
         if (a.Mdrr is null || b.Mdrr is null)
         {
@@ -189,7 +194,8 @@ public static class ReportBuilder
         }
         double[] values = [.. found.Select(r => r.Mdrr!.Value)];
         string trend = b.Mdrr > a.Mdrr ? "rises" : b.Mdrr < a.Mdrr ? "falls" : "stays";
-        bool steady = values.Zip(values.Skip(1)).All(p => trend == "rises" ? p.Second >= p.First : trend == "falls" ? p.Second <= p.First : p.Second == p.First);
+        bool steady = values.Zip(values.Skip(1))
+            .All(p => trend == "rises" ? p.Second >= p.First : trend == "falls" ? p.Second <= p.First : p.Second == p.First);
         string path2 = trend == "stays" ? $" at {At(a)}" : $" from {At(a)} to {At(b)}";
         string wobble = steady ? "" : $", though not steadily (between {MdrrOutput.Rr(values.Min(), d)} and {MdrrOutput.Rr(values.Max(), d)} along the way)";
         return $"{lead} {trend}{path2}{wobble}{others}.";
@@ -357,7 +363,10 @@ public static class ReportBuilder
         var rows = f.MdrrRows.Select(m => (IReadOnlyList<string>)[
             .. f.MdrrParameters.Select((path, i) => Labels.Value(path, m.Values[i])),
             m.Group, m.Detector, m.Direction, m.PowerTarget is double t ? Pct(t) : "–",
-            m.Mdrr is double v ? $"{MdrrOutput.Rr(v, Dp(m))}{(m.MdrrLower is double lo && m.MdrrUpper is double hi ? $" ({MdrrOutput.Rr(lo, Dp(m))} to {MdrrOutput.Rr(hi, Dp(m))})" : "")}" : "not reached",
+            m.Mdrr is double v
+                ? MdrrOutput.Rr(v, Dp(m)) +
+                  (m.MdrrLower is double lo && m.MdrrUpper is double hi ? $" ({MdrrOutput.Rr(lo, Dp(m))} to {MdrrOutput.Rr(hi, Dp(m))})" : "")
+                : "not reached",
             m.AnalyticMdrr is double a ? MdrrOutput.Rr(a, Dp(m)) : "–", m.Replicates?.ToString("N0", Inv) ?? "–"]).ToList();
         yield return new ReportTable("Smallest disproportionality audits would flag (MDRR)", header, rows);
 

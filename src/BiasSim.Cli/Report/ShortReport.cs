@@ -78,7 +78,8 @@ public static class ShortReport
                 }
                 var last = points[^1];
                 string where = string.Join(", ", (varying.Count > 0 ? varying : [.. Enumerable.Range(0, f.SweepParameters.Length)])
-                    .Select(i => $"{Lower(Labels.Parameter(f.SweepParameters[i], f.Reference).Split(" (")[0])} {Labels.Value(f.SweepParameters[i], last[0].Values[i])}"));
+                    .Select(i => $"{Lower(Labels.Parameter(f.SweepParameters[i], f.Reference).Split(" (")[0])} " +
+                        $"{Labels.Value(f.SweepParameters[i], last[0].Values[i])}"));
                 string verdict = Verdicts.Verdict([.. last.Select(p => p.Result.Row)]);
                 return verdict.StartsWith("Verdict: ", StringComparison.Ordinal) ? $"Verdict at {where}: {verdict["Verdict: ".Length..]}" : verdict;
             default:
@@ -96,12 +97,20 @@ public static class ShortReport
         {
             var different = s.Population.Groups.Where(g => s.Referrals.RateRatio(g.Name) != 1).ToList();
             items.Add(new ReportItem("Assumed", $"{s.Population.Groups.Length} groups compared with {s.Population.Reference} people; true rate ratios " +
-                (different.Count == 0 ? "all 1 (no disproportionality)" : string.Join(", ", different.Select(g => $"{g.Name} {s.Referrals.RateRatio(g.Name).ToString("0.###", Inv)}"))) +
-                (f.ExpectedMissingShare is double m ? $"; {(100 * m).ToString("0.#", Inv)}% of ethnicity unrecorded" : "") + " (hypothetical: the simulation's assumptions)."));
+                (different.Count == 0 ? "all 1 (no disproportionality)" : string.Join(", ", different.Select(g => $"{g.Name} " +
+                    $"{s.Referrals.RateRatio(g.Name).ToString("0.###", Inv)}"))) +
+                (f.ExpectedMissingShare is double m ? $"; {(100 * m).ToString("0.#", Inv)}% of ethnicity unrecorded" : "") +
+                " (hypothetical: the simulation's assumptions)."));
         }
-        if (full.Assumptions.Where(a => a.Term == "Swept").Select(a => a.Text).ToList() is { Count: > 0 } swept) items.Add(new ReportItem("Swept", string.Join(" ", swept)));
-        string reps = (f.CompletedReplicates ?? f.Replicates) is long n ? string.Create(Inv, $"{n:N0} simulated audits{(f.Kind == ResultsKind.Sweep ? " per design point" : "")}") : "simulated audits";
-        items.Add(new ReportItem("Simulated", $"{reps}, seed {f.Seed?.ToString(Inv) ?? "set per point"}; BiasSim {(f.Version.Length > 0 ? f.Version : VersionInfo.Version)}."));
+        if (full.Assumptions.Where(a => a.Term == "Swept").Select(a => a.Text).ToList() is { Count: > 0 } swept)
+        {
+            items.Add(new ReportItem("Swept", string.Join(" ", swept)));
+        }
+        string reps = (f.CompletedReplicates ?? f.Replicates) is long n
+            ? string.Create(Inv, $"{n:N0} simulated audits{(f.Kind == ResultsKind.Sweep ? " per design point" : "")}")
+            : "simulated audits";
+        items.Add(new ReportItem("Simulated", $"{reps}, seed {f.Seed?.ToString(Inv) ?? "set per point"}; BiasSim " +
+            $"{(f.Version.Length > 0 ? f.Version : VersionInfo.Version)}."));
         items.Add(new ReportItem("Full results", $"{ReportWriter.HtmlFile} (biassim report {f.Folder}): every table, plot and assumption."));
         return items;
     }
@@ -116,7 +125,8 @@ public static class ShortReport
          .Append("<meta name=\"generator\" content=\"").Append(E(full.Generator)).Append("\">\n")
          .Append("<title>BiasSim summary: ").Append(E(full.ScenarioName)).Append("</title>\n")
          .Append("<style>\n").Append(Css).Append("\n</style>\n</head>\n<body>\n<main>\n");
-        h.Append("<header>\n<p class=\"kicker\">BiasSim ").Append(E(full.KindInWords)).Append(" summary</p>\n<h1>").Append(E(full.ScenarioName)).Append("</h1>\n");
+        h.Append("<header>\n<p class=\"kicker\">BiasSim ").Append(E(full.KindInWords)).Append(" " +
+            "summary</p>\n<h1>").Append(E(full.ScenarioName)).Append("</h1>\n");
         if (full.Description.Length > 0) h.Append("<p class=\"description\">").Append(E(full.Description)).Append("</p>\n");
         h.Append("</header>\n");
         h.Append("<p class=\"headline\">").Append(E(full.Headline)).Append("</p>\n");
@@ -134,7 +144,8 @@ public static class ShortReport
         h.Append("<dl class=\"facts\">\n");
         foreach (ReportItem i in facts) h.Append("<dt>").Append(E(i.Term)).Append("</dt><dd>").Append(E(i.Text)).Append("</dd>\n");
         h.Append("</dl>\n<footer><p>Made with ").Append(E(full.Generator))
-         .Append(". A flag is not a finding: an audit is correct only when it flags the true direction with an interval holding the true rate ratio.</p></footer>\n")
+         .Append(". A flag is not a finding: an audit is correct only when it flags the true direction with an interval holding the true rate " +
+             "ratio.</p></footer>\n")
          .Append("</main>\n</body>\n</html>\n");
 
         var m = new StringBuilder();
@@ -142,8 +153,12 @@ public static class ShortReport
         if (full.Description.Length > 0) m.Append(full.Description).Append("\n\n");
         m.Append("**").Append(full.Headline).Append("**\n\n");
         if (verdict is not null) m.Append(verdict).Append("\n\n");
-        if (plot is not null) m.Append("![").Append(plot.AltText.Replace("]", ")", StringComparison.Ordinal)).Append("](").Append(PlotSet.FolderName).Append('/').Append(plot.FileStem).Append(".png)\n\n")
-                               .Append('*').Append(plot.Caption).Append("*\n\n");
+        if (plot is not null)
+        {
+            m.Append("![").Append(plot.AltText.Replace("]", ")", StringComparison.Ordinal)).Append("](")
+             .Append(PlotSet.FolderName).Append('/').Append(plot.FileStem).Append(".png)\n\n")
+             .Append('*').Append(plot.Caption).Append("*\n\n");
+        }
         else m.Append(plotNote ?? "No plot for this folder.").Append("\n\n");
         foreach (ReportItem i in facts) m.Append("- **").Append(i.Term).Append(":** ").Append(i.Text).Append('\n');
         m.Append("\nMade with ").Append(full.Generator).Append(".\n");
