@@ -19,6 +19,7 @@ public static class CliApp
         root.Subcommands.Add(MergeCommand.Build(stdout, stderr));
         root.Subcommands.Add(InitCommand.Build(stdout, stderr));
         root.Subcommands.Add(ExplainCommand.Build(stdout, stderr));
+        root.Subcommands.Add(CompareCommand.Build(stdout, stderr, cancellationToken));
 
         ParseResult parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)

@@ -13,7 +13,8 @@ public static class OutputFolder
 {
     /// <summary>What a run, sweep or detection writes; replaced as a set, so a reader never sees two runs' files mixed.</summary>
     private static readonly string[] ResultFiles =
-        ["diagnosands.csv", "summary.json", "sweep.csv", "mdrr.csv", "detection.csv", "report.html", "report.md"];
+        ["diagnosands.csv", "summary.json", "sweep.csv", "mdrr.csv", "detection.csv", "report.html", "report.md",
+         "report-short.html", "report-short.md", "compare.csv"];
 
     /// <summary>What lets a run resume or merge; kept by a resume, replaced by a fresh start.</summary>
     private static readonly string[] StateFiles = [RunState.MetaFile, RunState.TallyFile];
@@ -56,6 +57,8 @@ public static class OutputFolder
         ResultsAndState,
         /// <summary>The report and its plots alone (<c>biassim report</c>).</summary>
         Report,
+        /// <summary>The one-page summary alone (<c>biassim report --short</c>).</summary>
+        ShortReport,
     }
 
     /// <summary>
@@ -68,6 +71,7 @@ public static class OutputFolder
         IEnumerable<string> names = what switch
         {
             Replace.Report => ["report.html", "report.md", PlotsFolder],
+            Replace.ShortReport => ["report-short.html", "report-short.md"],
             Replace.Results => [.. ResultFiles, PlotsFolder],
             _ => [.. ResultFiles, .. StateFiles, PlotsFolder, PointsFolder],
         };

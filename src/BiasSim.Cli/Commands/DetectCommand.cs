@@ -31,9 +31,11 @@ public static class DetectCommand
         var output = new Option<string?>("--out", "-o") { Description = "Output folder (default: out/<data file name>-detect)" };
         var report = new Option<bool>("--report") { Description = "Also write report.html and report.md: what these data can and cannot show" };
         var force = new Option<bool>("--force") { Description = "Write into the output folder even if it holds files BiasSim did not write" };
+        var noPlots = new Option<bool>("--no-plots") { Description = "Do not draw the plot of estimates, intervals and bounds (by default PNG and SVG " +
+            "go to DIR/plots)" };
         var command = new Command("detect", "Run detectors once on observed referral data (records or counts) and say what the data can and cannot show")
         {
-            data, census, reference, detectors, matrix, alpha, groupColumn, unknownValues, by, output, report, force,
+            data, census, reference, detectors, matrix, alpha, groupColumn, unknownValues, by, output, report, force, noPlots,
         };
         command.SetAction(parse =>
         {
@@ -57,9 +59,11 @@ public static class DetectCommand
             string summaryPath = Path.Combine(folder, DetectionOutput.SummaryFile);
             var written = new List<string> { csvPath, summaryPath };
             string? html = null, markdown = null;
+            string? plotsNote = "The plot was left out (--no-plots).";
+            IReadOnlyList<Plots.RenderedPlot> plots = parse.GetValue(noPlots) ? [] : DetectionOutput.TryDrawPlots(result, stderr, out plotsNote);
             if (parse.GetValue(report))
             {
-                ReportDocument document = DetectionOutput.Report(result, Rerun(parse.Tokens.Select(t => t.Value), dataPath, folder));
+                ReportDocument document = DetectionOutput.Report(result, Rerun(parse.Tokens.Select(t => t.Value), dataPath, folder), plots, plotsNote);
                 html = HtmlReport.Render(document);
                 markdown = MarkdownReport.Render(document);
                 written.Add(Path.Combine(folder, ReportWriter.HtmlFile));
@@ -73,6 +77,7 @@ public static class DetectCommand
                 AtomicFile.WriteAllText(summaryPath, DetectionOutput.RenderSummary(result));
                 if (html is not null) AtomicFile.WriteAllText(Path.Combine(folder, ReportWriter.HtmlFile), html);
                 if (markdown is not null) AtomicFile.WriteAllText(Path.Combine(folder, ReportWriter.MarkdownFile), markdown);
+                if (plots.Count > 0) written.AddRange(Plots.PlotSet.Write(plots, Path.Combine(folder, Plots.PlotSet.FolderName)));
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {

@@ -13,9 +13,11 @@ public static class ReportCommand
         var output = new Option<string?>("--out", "-o") { Description = "Where to write report.html, report.md and plots/ (default: the results folder)" };
         var noPlots = new Option<bool>("--no-plots") { Description = "Leave the plots out of the report" };
         var force = new Option<bool>("--force") { Description = "Write into the --out folder even if it holds files BiasSim did not write" };
+        var brief = new Option<bool>("--short") { Description = $"Write a printable one-page summary instead ({ShortReport.HtmlFile} and " +
+            $"{ShortReport.MarkdownFile}): headline, verdict, one plot" };
         var command = new Command("report", "Write a shareable report (report.html and report.md, with plots) from a run or sweep folder")
         {
-            folder, output, noPlots, force,
+            folder, output, noPlots, force, brief,
         };
         command.SetAction(parse =>
         {
@@ -24,6 +26,16 @@ public static class ReportCommand
             ResultsFolder results = ResultsFolder.Load(dir);
             OutputFolder.EnsureWritable(outFolder, parse.GetValue(force));
             using FolderLock folderLock = FolderLock.Acquire(outFolder);
+            if (parse.GetValue(brief))
+            {
+                // Only the summary is replaced: the full report and the other plots beside it stay.
+                OutputFolder.Clear(outFolder, OutputFolder.Replace.ShortReport);
+                string? why = "The plot was left out (--no-plots).";
+                IReadOnlyList<RenderedPlot> drawn = parse.GetValue(noPlots) ? [] : ReportWriter.TryDrawPlots(results, stderr, out why);
+                var (shortHtml, shortMarkdown) = ShortReport.Write(results, outFolder, drawn, why);
+                stdout.WriteLine($"Wrote {shortHtml} and {shortMarkdown}");
+                return ExitCodes.Success;
+            }
             // The previous report and plots go first, so a stale plot never sits beside the new report.
             OutputFolder.Clear(outFolder, OutputFolder.Replace.Report);
             IReadOnlyList<RenderedPlot> plots = [];

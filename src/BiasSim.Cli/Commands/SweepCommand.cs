@@ -29,9 +29,11 @@ public static class SweepCommand
         var shard = new Option<string?>("--shard") { Description = "Run only slice k of n of the design points (k/n, 0-based; 'auto' reads Slurm or Kubernetes); combine with 'biassim merge'" };
         var maxReplicates = new Option<long>("--max-replicates") { Description = "Refuse sweeps needing more replicates than this in all (design points x replicates)", DefaultValueFactory = _ => Limits.DefaultMaxReplicates };
         var resume = new Option<string?>("--resume") { Description = "Continue the interrupted sweep in this folder: finished points are read back, the rest run from their checkpoints" };
+        var noPlots = new Option<bool>("--no-plots") { Description = "Do not draw plots (by default PNG and SVG plots go to DIR/plots, as 'biassim " +
+            "report' draws them)" };
         var command = new Command("sweep", "Run the audit at every combination of scenario values (common random numbers) and write one table of diagnosands")
         {
-            file, sets, replicates, seed, threads, output, quiet, force, maxReplicates, shard, resume,
+            file, sets, replicates, seed, threads, output, quiet, force, maxReplicates, shard, resume, noPlots,
         };
         command.SetAction(parse =>
         {
@@ -166,6 +168,7 @@ public static class SweepCommand
                 stderr.WriteLine($"Interrupted (Ctrl+C): {folder}/sweep.csv holds the {results.Count:N0} finished design points of {plan.PointCount:N0} (partial: true). Continue with: biassim sweep --resume {folder}");
                 return ExitCodes.Interrupted;
             }
+            if (!parse.GetValue(noPlots)) Plots.SweepPlots.WriteFor(folder, stdout, stderr);
             return ExitCodes.Success;
         });
         return command;

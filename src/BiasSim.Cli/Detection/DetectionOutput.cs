@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using BiasSim.Cli.Output;
+using BiasSim.Cli.Plots;
 using BiasSim.Cli.Report;
 using BiasSim.Core.Detectors;
 using BiasSim.Core.Scenarios;
@@ -144,6 +145,7 @@ public static class DetectionOutput
                 else if (b.Upper < 1) { underBounds.Add(group); parts.Add(string.Create(Inv, $"assuming nothing about the unrecorded referrals, between {b.Lower:0.00} and {Fmt(b.Upper)}: lower than the {reference} rate even in the best case")); }
                 else parts.Add(string.Create(Inv, $"assuming nothing about the unrecorded referrals, anywhere from {b.Lower:0.00} to {Fmt(b.Upper)}, so these data alone cannot show whether {group} people are over- or under-referred"));
             }
+            if (TippingPoint(r, group, Find) is string tipping) parts.Add(tipping);
             if (parts.Count > 0) findings.Add($"{group}: {string.Join("; ", parts)}.");
         }
         if (r.Rows.FirstOrDefault(x => x.Detector == ChiSquareDetector.DetectorName) is { Estimable: true } chi)
@@ -163,14 +165,15 @@ public static class DetectionOutput
         else if (ranBounds)
         {
             var said = new List<string>();
-            if (overBounds.Count > 0) said.Add($"{List(overBounds)} {(overBounds.Count == 1 ? "is" : "are")} referred at a higher rate than {reference} people");
-            if (underBounds.Count > 0) said.Add($"{List(underBounds)} {(underBounds.Count == 1 ? "is" : "are")} referred at a lower rate");
+            if (overBounds.Count > 0) said.Add($"{List(overBounds)} are referred at a higher rate than {reference} people");
+            if (underBounds.Count > 0) said.Add($"{List(underBounds)} are referred at a lower rate");
             headline = string.Create(Inv, $"Even assuming nothing about the {r.Unknown:N0} unrecorded referrals, {string.Join(", and ", said)}.");
         }
         else if (ranRr)
         {
             headline = flaggedCc.Count > 0
-                ? $"On recorded referrals alone (complete-case), {List(flaggedCc)} {(flaggedCc.Count == 1 ? "is" : "are")} referred at a different rate from {reference} people; that holds only if recording is unrelated to {Itself(attribute)} and the categories are self-defined."
+                ? $"On recorded referrals alone (complete-case), {List(flaggedCc)} are referred at a different rate from {reference} people; that " +
+                    $"holds only if recording is unrelated to {Itself(attribute)} and the categories are self-defined."
                 : $"On recorded referrals alone (complete-case), no group's rate differs from the {reference} rate beyond chance.";
         }
         else
@@ -187,6 +190,38 @@ public static class DetectionOutput
         cannot.Add("The true rate ratios are unknown, so a single analysis cannot say how often an audit like this one would find a disproportionality that exists. 'biassim run' on a scenario that mimics these data (their missing share, who assigns the categories) measures exactly that.");
         return (headline, findings, cannot);
     }
+
+    /// <summary>
+    /// The tipping-point sentence for one group: the recording ratio (the group's recording rate over the reference's) at
+    /// which the complete-case finding stops being significant, from the tipping-point row when that detector ran, else
+    /// from the rate-ratio row's Katz interval, which is the same number (its end nearest 1: docs/detectors.md). Flagged up,
+    /// the finding survives recording ratios below the tipping point; flagged down, above it. Not significant: no recording
+    /// difference is needed, and nothing more is said.
+    /// </summary>
+    internal static string? TippingPoint(DetectionResult r, string group, Func<string, string, DetectionRow?> find)
+    {
+        DetectionRow? row = find(DetectorCatalog.TippingPoint, group) is { Estimable: true } tp ? tp
+            : find(RateRatioDetector.DetectorName, group) is { Estimable: true } rr ? rr : null;
+        if (row is null) return null;
+        string attribute = Attribute(r), reference = r.Reference;
+        string recorded = attribute == "group" ? "were recorded" : $"had their {attribute} recorded";
+        if (row.Flagged is not ("up" or "down"))
+        {
+            return $"no difference in recording between {group} and {reference} referrals is needed to explain why nothing was flagged";
+        }
+        // The tipping point is the interval end nearest 1: the lower end of an up flag, the upper end of a down flag.
+        double tip = row.Detector == DetectorCatalog.TippingPoint && row.Estimate is double e ? e : row.Flagged == "up" ? row.Lower!.Value : row.Upper!.Value;
+        return row.Flagged == "up"
+            ? $"this finding would vanish (stop being significant) if {group} referrals {recorded} {Ratio(tip)} times as often as {reference} ones, or " +
+                $"more often still; " +
+              "a smaller recording difference cannot explain it away"
+            : $"this finding would vanish (stop being significant) if {group} referrals {recorded} only {Ratio(tip)} times as often as {reference} ones " +
+              $"({reference} referrals {Ratio(1 / tip)} times as often as {group} ones), or less often still; a smaller recording difference cannot " +
+                  $"explain it away";
+    }
+
+    /// <summary>A recording ratio to 2 decimals, or 3 when 2 would print 1.00 for a ratio that is not 1.</summary>
+    private static string Ratio(double v) => v.ToString(v.ToString("0.00", Inv) == "1.00" ? "0.000" : "0.00", Inv);
 
     /// <summary>"ethnicity", or "the group" when the attribute has no better name.</summary>
     private static string Itself(string attribute) => attribute == "group" ? "the group" : attribute;
@@ -272,7 +307,24 @@ public static class DetectionOutput
     }
 
     /// <summary>The report document: the same kind of report as a simulation's, framed as what these data can and cannot show.</summary>
-    public static ReportDocument Report(DetectionResult r, string rerun)
+    /// <summary>The plot of the estimates, intervals and bounds (none when nothing is estimable, or when the graphics library
+    /// cannot load: then <paramref name="failure"/> says why and a warning goes to <paramref name="stderr"/>).</summary>
+    public static IReadOnlyList<RenderedPlot> TryDrawPlots(DetectionResult r, TextWriter stderr, out string? failure)
+    {
+        try
+        {
+            failure = null;
+            return DetectPlots.Build(r);
+        }
+        catch (Exception e) when (e is DllNotFoundException or TypeInitializationException or BadImageFormatException or EntryPointNotFoundException)
+        {
+            failure = $"the plot could not be drawn: the SkiaSharp graphics library did not load on this machine ({e.GetBaseException().Message})";
+            stderr.WriteLine($"biassim: warning: {failure}; the other results are written (use --no-plots to skip plots).");
+            return [];
+        }
+    }
+
+    public static ReportDocument Report(DetectionResult r, string rerun, IReadOnlyList<RenderedPlot>? plots = null, string? plotsNote = null)
     {
         var (headline, findings, cannot) = Words(r);
         DetectRequest q = r.Request;
@@ -298,7 +350,9 @@ public static class DetectionOutput
             Assumptions = assumptions,
             Tables = [.. Tables(r, confidence).Select(t => t.Table)],
             TableNote = string.Create(Inv, $"Estimates are rate ratios against {r.Reference} (1 = the same rate per head of population), with {confidence:0.#}% intervals; 'flagged' is up or down when the interval (or, for bounds, the whole identified range) excludes 1, and yes when a test has p < {q.Alpha}. The same numbers at full precision are in {CsvFile}."),
-            PlotsNote = "A single analysis of observed data has no simulated distributions to plot. 'biassim run' on a scenario that mimics these data draws power and interval plots.",
+            Plots = plots ?? [],
+            PlotsNote = plotsNote ?? "No group has an estimable rate ratio to plot. 'biassim run' on a scenario that mimics these data draws power and " +
+                "interval plots.",
             Reproducibility =
             [
                 new("Data file", q.Data),

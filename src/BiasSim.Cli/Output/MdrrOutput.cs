@@ -171,9 +171,27 @@ public static class MdrrOutput
         return $"{lead}, the smallest true {kind} of {r.Group} people that audits flag as {kind} in {per100} of 100 is a rate ratio of {Rr(mdrr, decimals)}{interval}.";
     }
 
-    /// <summary>Enough decimals that the ends of the Monte Carlo interval differ when printed: 2, or 3 for a tight interval.</summary>
-    private static int Decimals(MdrrResult r) =>
-        r.MdrrLower is double lo && r.MdrrUpper is double hi && Rr(lo, 2) == Rr(hi, 2) ? 3 : 2;
+    /// <summary>Enough decimals that the ends of the Monte Carlo interval differ when printed.</summary>
+    private static int Decimals(MdrrResult r) => Decimals(r.MdrrLower, r.MdrrUpper);
+
+    /// <summary>
+    /// The decimals an MDRR and both ends of its interval are printed with, everywhere (console, report, plots' alt text):
+    /// 2, or the fewest up to 4 at which the two ends print differently, so a reader never sees "1.14 (1.14 to 1.14)".
+    /// </summary>
+    public static int Decimals(double? lower, double? upper)
+    {
+        if (lower is not double lo || upper is not double hi) return 2;
+        for (int d = 2; d < MaxDecimals; d++)
+        {
+            if (Rr(lo, d) != Rr(hi, d)) return d;
+        }
+        return MaxDecimals;
+    }
+
+    private const int MaxDecimals = 4;
+
+    /// <summary>An MDRR (or an interval end) to <paramref name="decimals"/> places; "-" when there is none.</summary>
+    public static string Rr(double? v, int decimals) => v is double d ? d.ToString("0." + new string('0', decimals), Inv) : "-";
 
     private static string Format(object? value) => value switch
     {
@@ -182,6 +200,5 @@ public static class MdrrOutput
         _ => Convert.ToString(value, Inv) ?? "",
     };
 
-    private static string Rr(double? v, int decimals = 2) => v is double d ? d.ToString("0." + new string('0', decimals), Inv) : "-";
     private static string Pct(double v) => (100 * v).ToString("0.0", Inv) + "%";
 }

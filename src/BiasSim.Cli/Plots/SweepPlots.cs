@@ -20,6 +20,17 @@ internal static class SweepPlots
         return [.. Enumerable.Range(0, parameters.Count).Where(p => list.Select(v => v[p]).Distinct().Count() > 1)];
     }
 
+    /// <summary>Draws a finished sweep folder's plots into DIR/plots, as <c>biassim report</c> would; a graphics library
+    /// that cannot load is a warning, since the results are already written.</summary>
+    public static void WriteFor(string folder, TextWriter stdout, TextWriter stderr)
+    {
+        IReadOnlyList<RenderedPlot> plots = ReportWriter.TryDrawPlots(ResultsFolder.Load(folder), stderr, out _);
+        if (plots.Count == 0) return;
+        string plotsFolder = Path.Combine(folder, PlotSet.FolderName);
+        PlotSet.Write(plots, plotsFolder);
+        stdout.WriteLine($"Wrote {plots.Count} plot(s) to {plotsFolder} (PNG and SVG)");
+    }
+
     public static IEnumerable<RenderedPlot> Build(ResultsFolder f)
     {
         if (f.SweepPoints.Length > 0)
@@ -40,6 +51,10 @@ internal static class SweepPlots
             {
                 foreach (Series s in series) yield return Heatmap(f, varying[0], varying[1], s);
             }
+            else if (varying.Count == 3 && Numeric(f.SweepPoints.Select(p => p.Values[varying[0]])) && Numeric(f.SweepPoints.Select(p => p.Values[varying[1]])))
+            {
+                foreach (Series s in series) yield return SmallMultiples(f, varying[0], varying[1], varying[2], s);
+            }
         }
         if (f.MdrrRows.Length > 0 && MdrrAxis(f) is int axis) yield return Mdrr(f, axis);
     }
@@ -55,9 +70,15 @@ internal static class SweepPlots
         var points = s.Points;
         if (varying.Count >= 1 && Numeric(points.Select(p => p.Values[varying[0]]))) points = [.. points.OrderBy(p => p.Number(varying[0]))];
         var shown = varying.Count > 0 ? varying : [.. Enumerable.Range(0, f.SweepParameters.Length)];
-        string Label(SweepPoint p) => string.Join("\n", shown.Select(i => $"{ShortParameter(f, f.SweepParameters[i])} {Labels.Value(f.SweepParameters[i], p.Values[i])}"));
+        // One line per parameter reads best, but with many bars the lines collide: then the values alone, on one line,
+        // with the parameters named once in the axis label.
+        bool compact = points.Count * shown.Count > 24;
+        string Label(SweepPoint p) => compact
+            ? string.Join(", ", shown.Select(i => Labels.Value(f.SweepParameters[i], p.Values[i])))
+            : string.Join("\n", shown.Select(i => $"{ShortParameter(f, f.SweepParameters[i])} {Labels.Value(f.SweepParameters[i], p.Values[i])}"));
+        string axis = compact ? $"Design point ({string.Join(", ", shown.Select(i => ShortParameter(f, f.SweepParameters[i]).TrimEnd(':')))})" : "Design point";
         string who = SeriesLabel(f, s, withTruth: true);
-        return OutcomePlots.Draw($"sweep-outcomes-{Slug(s.Detector)}-{Slug(s.Group)}", $"{f.ScenarioName}: what 100 audits conclude, {who}", "Design point",
+        return OutcomePlots.Draw($"sweep-outcomes-{Slug(s.Detector)}-{Slug(s.Group)}", $"{f.ScenarioName}: what 100 audits conclude, {who}", axis,
             [.. points.Select(p => (Label(p), p.Result.Row))],
             $"Stacked bar chart for scenario {f.ScenarioName}, {who}: at each design point, how many of 100 simulated audits are correct, misestimated, wrong in direction, missed, false alarms or cannot be measured.");
     }
@@ -66,7 +87,9 @@ internal static class SweepPlots
     private static string ShortParameter(ResultsFolder f, string path)
     {
         string label = Labels.Parameter(path, f.Reference).Split(" (")[0];
-        return label.Length <= 24 ? label + ":" : path.Split('.')[^1] + ":";
+        string[] parts = path.Split('.');
+        if (label.Length > 24 && parts is ["referrals", "rate_ratios", var group]) return $"true RR {group}:";
+        return label.Length <= 24 ? label + ":" : parts[^1] + ":";
     }
 
     private static bool Numeric(IEnumerable<string> values) => values.All(v => ResultsFolder.ParseNumber(v) is not null);
@@ -195,6 +218,100 @@ internal static class SweepPlots
         return Render(plot, $"heatmap-{Slug(s.Detector)}-{Slug(s.Group)}{(s.Attribute.Length > 0 && s.Attribute != Core.Scenarios.Population.Ethnicity ? "-" + Slug(s.Attribute) : "")}", title, alt.ToString(), caption);
     }
 
+    /// <summary>
+    /// A sweep over three parameters: one heatmap panel per value of the third, side by side in one figure with a shared
+    /// y axis and colour scale, so the panels compare at a glance. Panels sit one empty column apart on a common x axis.
+    /// </summary>
+    private static RenderedPlot SmallMultiples(ResultsFolder f, int px, int py, int pz, Series s)
+    {
+        string xPath = f.SweepParameters[px], yPath = f.SweepParameters[py], zPath = f.SweepParameters[pz];
+        double[] xv = [.. s.Points.Select(p => p.Number(px)!.Value).Distinct().Order()];
+        double[] yv = [.. s.Points.Select(p => p.Number(py)!.Value).Distinct().Order()];
+        bool zNumeric = Numeric(s.Points.Select(p => p.Values[pz]));
+        string[] zv = zNumeric
+            ? [.. s.Points.Select(p => p.Values[pz]).Distinct().OrderBy(v => ResultsFolder.ParseNumber(v))]
+            : [.. s.Points.Select(p => p.Values[pz]).Distinct()];
+        string who = SeriesLabel(f, s, withTruth: false);
+        string zLabel = Labels.Parameter(zPath, f.Reference).Split(" (")[0];
+        string title = $"{f.ScenarioName}: audits correct, {who}, by {Lower(zLabel)}";
+        Plot plot = NewPlot(title, Labels.Parameter(xPath, f.Reference), Labels.Parameter(yPath, f.Reference));
+        var alt = new StringBuilder($"Small multiples for scenario {f.ScenarioName}, {who}: one heatmap panel per value of {Lower(zLabel)} " +
+            $"({zv.Length} panels), " +
+                                    $"each showing the share of simulated audits that get the answer right for every combination of " +
+                                        $"{Lower(Labels.Parameter(xPath, f.Reference))} " +
+                                    $"and {Lower(Labels.Parameter(yPath, f.Reference))}; every cell is labelled with its percentage.");
+        int stride = xv.Length + 1;
+        int cells = xv.Length * yv.Length * zv.Length;
+        var xTicks = new ScottPlot.TickGenerators.NumericManual();
+        ScottPlot.Plottables.Heatmap? last = null;
+        for (int k = 0; k < zv.Length; k++)
+        {
+            double left = k * stride;
+            var values = new double[yv.Length, xv.Length];
+            for (int r = 0; r < yv.Length; r++) for (int c = 0; c < xv.Length; c++) values[r, c] = double.NaN;
+            var here = s.Points.Where(p => p.Values[pz] == zv[k]).ToList();
+            var unmeasured = new HashSet<(int, int)>();
+            foreach (SweepPoint p in here)
+            {
+                int c = Array.IndexOf(xv, p.Number(px)!.Value), r = Array.IndexOf(yv, p.Number(py)!.Value);
+                if (p.Result.Row.NotEstimableRate >= 0.5) unmeasured.Add((c, r));
+                else values[yv.Length - 1 - r, c] = 100 * p.Result.Row.CorrectRate!.Value;
+            }
+            var map = plot.Add.Heatmap(values);
+            map.Colormap = new ScottPlot.Colormaps.Viridis();
+            map.ManualRange = new ScottPlot.Range(0, 100);
+            map.Rectangle = new CoordinateRect(left - 0.5, left + xv.Length - 0.5, -0.5, yv.Length - 0.5);
+            map.NaNCellColor = Colors.White;
+            last = map;
+            var head = plot.Add.Text($"{zLabel}: {Labels.Value(zPath, zv[k])}", left + (xv.Length - 1) / 2.0, yv.Length - 0.45);
+            head.Alignment = Alignment.LowerCenter;
+            head.LabelFontSize = 12;
+            head.LabelBold = true;
+            alt.Append($" Panel {Labels.Value(zPath, zv[k])}:");
+            for (int r = 0; r < yv.Length; r++)
+            {
+                for (int c = 0; c < xv.Length; c++)
+                {
+                    double v = values[yv.Length - 1 - r, c];
+                    string at = $" {Labels.Value(xPath, Raw(xv[c]))} and {Labels.Value(yPath, Raw(yv[r]))}";
+                    if (unmeasured.Contains((c, r)))
+                    {
+                        var none = plot.Add.Text("n/m", left + c, r);
+                        none.Alignment = Alignment.MiddleCenter;
+                        none.LabelFontColor = Grey;
+                        alt.Append(at).Append(": cannot be measured.");
+                        continue;
+                    }
+                    if (double.IsNaN(v)) continue;
+                    var text = plot.Add.Text($"{v:0}", left + c, r);
+                    text.Alignment = Alignment.MiddleCenter;
+                    text.LabelFontSize = cells > 60 ? 9 : 11;
+                    text.LabelBold = true;
+                    // Viridis is dark below about 55%: white text there, black above.
+                    text.LabelFontColor = v < 55 ? Colors.White : Colors.Black;
+                    alt.Append(at).Append(Inv, $": {v:0}%.");
+                }
+            }
+            for (int c = 0; c < xv.Length; c++) xTicks.AddMajor(left + c, Labels.Value(xPath, Raw(xv[c])));
+        }
+        if (last is not null)
+        {
+            var bar = plot.Add.ColorBar(last);
+            bar.Label = "Audits that are correct (%)";
+        }
+        plot.Axes.Bottom.TickGenerator = xTicks;
+        CategoryTicks(plot.Axes.Left, [.. yv.Select(y => Labels.Value(yPath, Raw(y)))]);
+        plot.Axes.SetLimits(-0.5, zv.Length * stride - 1.5, -0.5, yv.Length - 0.15); // room above the cells for the panel titles
+        plot.HideGrid();
+        string caption = $"One panel per value of {Lower(zLabel)}; in each, a cell is the share of simulated audits (%) that get the answer right for {who} " +
+                         "(right direction with an interval holding the truth, or no flag where there is no difference). Darker cells are right less often; " +
+                         "\"n/m\" marks a cell the audit cannot measure in most replicates. All panels share the colour scale.";
+        string attribute = s.Attribute.Length > 0 && s.Attribute != Core.Scenarios.Population.Ethnicity ? "-" + Slug(s.Attribute) : "";
+        return Render(plot, $"panels-{Slug(s.Detector)}-{Slug(s.Group)}{attribute}", title, alt.ToString(), caption);
+    }
+
+    private static string Lower(string text) => text.Length == 0 ? text : char.ToLowerInvariant(text[0]) + text[1..];
+
     private static string Raw(double v) => v.ToString("R", Inv);
 
     /// <summary>The numeric parameter MDRR is plotted against (the missing share when swept), or null.</summary>
@@ -246,7 +363,8 @@ internal static class SweepPlots
                 a.LineWidth = 1.5f;
                 a.LegendText = label + ", formula";
             }
-            alt.Append(' ').Append(label).Append(": ").AppendJoin(", ", pts.Select(r => $"{Labels.Value(path, r.Values[parameter])} gives {Num(r.Mdrr!.Value, "0.00")}")).Append('.');
+            alt.Append(' ').Append(label).Append(": ").AppendJoin(", ", pts.Select(r => $"{Labels.Value(path, r.Values[parameter])} gives " +
+                $"{Output.MdrrOutput.Rr(r.Mdrr!.Value, Output.MdrrOutput.Decimals(r.MdrrLower, r.MdrrUpper))}")).Append('.');
         }
         var one = plot.Add.HorizontalLine(1, 1.5f, Grey, LinePattern.Dotted);
         one.LegendText = "No difference (rate ratio 1)";

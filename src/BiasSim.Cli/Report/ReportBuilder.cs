@@ -137,14 +137,68 @@ public static class ReportBuilder
             string missing = m.ExpectedMissingShare is double share
                 ? (share > 0 ? $"With {Percent(share)} of ethnicity unrecorded, t" : "With every referral's ethnicity recorded, t")
                 : "T";
-            string kind = m.Direction == "down" ? "under-referral" : "over-referral";
-            string audits = m.PowerTarget is double p ? $"{Per100(p)} of 100 audits" : "the target share of audits";
+            string kind = Kind(m);
+            int d = MdrrOutput.Decimals(m.MdrrLower, m.MdrrUpper);
             return m.Mdrr is double v
-                ? $"{missing}he smallest true {kind} of {m.Group} people that audits flag as {kind} in {audits} is a rate ratio of {Num(v, "0.00")}" +
-                  (m.MdrrLower is double lo && m.MdrrUpper is double hi ? $" (95% Monte Carlo interval {Num(lo, "0.00")} to {Num(hi, "0.00")})." : ".")
-                : $"{missing}he search found no true {kind} of {m.Group} people that audits flag as {kind} in {audits}.";
+                ? $"{missing}he smallest true {kind} of {m.Group} people that audits flag as {kind} in {Audits(m)} is a rate ratio of {MdrrOutput.Rr(v, d)}" +
+                  (m.MdrrLower is double lo && m.MdrrUpper is double hi ? $" (95% Monte Carlo interval {MdrrOutput.Rr(lo, d)} to " +
+                      $"{MdrrOutput.Rr(hi, d)})." : ".")
+                : $"{missing}he search found no true {kind} of {m.Group} people that audits flag as {kind} in {Audits(m)}.";
         }).ToList();
-        return (sentences.Count > 0 ? sentences[0] : "The MDRR table is empty.", sentences);
+        string headline = MdrrTrend(f) ?? (sentences.Count > 0 ? sentences[0] : "The MDRR table is empty.");
+        return (headline, sentences);
+    }
+
+    private static string Kind(MdrrRow m) => m.Direction == "down" ? "under-referral" : "over-referral";
+
+    private static string Audits(MdrrRow m) => m.PowerTarget is double p ? $"{Per100(p)} of 100 audits" : "the target share of audits";
+
+    /// <summary>
+    /// The headline of an MDRR grid: how the first series (detector, group, direction, power) moves along the swept
+    /// parameter (the missing share when swept), from its smallest value to its largest, not the first point alone. MDRR
+    /// counts flags in the right direction, so the words say "flag", never "detect". Null when nothing is swept.
+    /// </summary>
+    private static string? MdrrTrend(ResultsFolder f)
+    {
+        var varying = SweepPlots.Varying(f.MdrrParameters, f.MdrrRows.Select(r => r.Values))
+            .Where(p => f.MdrrRows.All(r => r.Number(p) is not null)).ToList();
+        if (varying.Count == 0) return null;
+        int axis = varying.FirstOrDefault(p => f.MdrrParameters[p].Contains("missing", StringComparison.Ordinal), varying[0]);
+        var first = f.MdrrRows[0];
+        var series = f.MdrrRows
+            .Where(r => (r.Detector, r.Group, r.Direction, r.PowerTarget) == (first.Detector, first.Group, first.Direction, first.PowerTarget))
+            .OrderBy(r => r.Number(axis)).ToList();
+        if (series.Count < 2) return null;
+        string path = f.MdrrParameters[axis];
+        string param = Lower(Labels.Parameter(path, f.Reference).Split(" (")[0]);
+        string from = Labels.Value(path, series[0].Values[axis]), to = Labels.Value(path, series[^1].Values[axis]);
+        string kind = Kind(first);
+        string lead = $"As the {param} rises from {from} to {to}, the smallest true {kind} of {first.Group} people that audits flag as {kind} in " +
+            $"{Audits(first)}";
+        // expected_missing_share follows from the swept settings, so it never counts as another parameter varying.
+        var alsoVarying = varying.Where(p => p != axis && f.MdrrParameters[p] != "expected_missing_share").ToList();
+        var alsoNames = alsoVarying.Select(p => Lower(Labels.Parameter(f.MdrrParameters[p], f.Reference).Split(" (")[0]));
+        string others = alsoVarying.Count > 0 ? $" (with {string.Join(" and ", alsoNames)} also varying)" : "";
+        var found = series.Where(r => r.Mdrr is not null).ToList();
+        if (found.Count == 0) return $"{lead}: none was found at any of the {series.Count} values{others}.";
+        // One number of decimals for the whole sentence: enough that every interval quoted has distinct ends.
+        MdrrRow a = series[0], b = series[^1];
+        int d = new[] { a, b }.Concat(found).Max(r => MdrrOutput.Decimals(r.MdrrLower, r.MdrrUpper));
+        string At(MdrrRow r) => r.Mdrr is double v
+            ? MdrrOutput.Rr(v, d) + (r.MdrrLower is double lo && r.MdrrUpper is double hi ? $" (95% Monte Carlo interval {MdrrOutput.Rr(lo, d)} to " +
+                $"{MdrrOutput.Rr(hi, d)})" : "")
+            : "none found";
+        if (a.Mdrr is null || b.Mdrr is null)
+        {
+            return $"{lead} goes from {At(a)} to {At(b)}{others}" + (b.Mdrr is null ? $": at {to} no rate ratio tried was flagged that often." : ".");
+        }
+        double[] values = [.. found.Select(r => r.Mdrr!.Value)];
+        string trend = b.Mdrr > a.Mdrr ? "rises" : b.Mdrr < a.Mdrr ? "falls" : "stays";
+        bool steady = values.Zip(values.Skip(1))
+            .All(p => trend == "rises" ? p.Second >= p.First : trend == "falls" ? p.Second <= p.First : p.Second == p.First);
+        string path2 = trend == "stays" ? $" at {At(a)}" : $" from {At(a)} to {At(b)}";
+        string wobble = steady ? "" : $", though not steadily (between {MdrrOutput.Rr(values.Min(), d)} and {MdrrOutput.Rr(values.Max(), d)} along the way)";
+        return $"{lead} {trend}{path2}{wobble}{others}.";
     }
 
     private static List<string> Notes(ResultsFolder f)
@@ -300,9 +354,15 @@ public static class ReportBuilder
         var rows = f.MdrrRows.Select(m => (IReadOnlyList<string>)[
             .. f.MdrrParameters.Select((path, i) => Labels.Value(path, m.Values[i])),
             m.Group, m.Detector, m.Direction, m.PowerTarget is double t ? Pct(t) : "–",
-            m.Mdrr is double v ? $"{Num(v, "0.000")}{(m.MdrrLower is double lo && m.MdrrUpper is double hi ? $" ({Num(lo, "0.000")} to {Num(hi, "0.000")})" : "")}" : "not reached",
-            Num(m.AnalyticMdrr, "0.000"), m.Replicates?.ToString("N0", Inv) ?? "–"]).ToList();
+            m.Mdrr is double v
+                ? MdrrOutput.Rr(v, Dp(m)) +
+                  (m.MdrrLower is double lo && m.MdrrUpper is double hi ? $" ({MdrrOutput.Rr(lo, Dp(m))} to {MdrrOutput.Rr(hi, Dp(m))})" : "")
+                : "not reached",
+            m.AnalyticMdrr is double a ? MdrrOutput.Rr(a, Dp(m)) : "–", m.Replicates?.ToString("N0", Inv) ?? "–"]).ToList();
         yield return new ReportTable("Smallest disproportionality audits would flag (MDRR)", header, rows);
+
+        // MDRR, its interval and the formula share one number of decimals, enough that the interval's ends differ.
+        static int Dp(MdrrRow m) => MdrrOutput.Decimals(m.MdrrLower, m.MdrrUpper);
     }
 
     // ---- Reproducibility -------------------------------------------------------------------------------------------
