@@ -65,13 +65,14 @@ public static class ExploreCommand
             stdout.WriteLine("Press Ctrl+C to stop.");
             stdout.Flush();
             if (!noBrowser && !OpenBrowser(server.Url)) stdout.WriteLine($"Could not open a browser; open {server.Url} yourself.");
+            using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, server.Stopping);
             try
             {
-                Task.Delay(Timeout.Infinite, cancellationToken).GetAwaiter().GetResult();
+                Task.Delay(Timeout.Infinite, stop.Token).GetAwaiter().GetResult();
             }
             catch (OperationCanceledException)
             {
-                // Ctrl+C is how a server is meant to stop: nothing is left half-done, so it is a normal exit.
+                // Ctrl+C (or SIGTERM) is how a server is meant to stop: nothing is left half-done, so it is a normal exit.
             }
             stdout.WriteLine("Explorer stopped.");
             return Success;

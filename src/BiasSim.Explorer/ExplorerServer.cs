@@ -29,6 +29,9 @@ public sealed class ExplorerServer : IAsyncDisposable
     /// <summary>The page's address, with the port the system chose when asked for port 0.</summary>
     public Uri Url { get; }
 
+    /// <summary>Cancelled when the host stops on its own: SIGTERM (kill, a service manager) or Ctrl+C seen by ASP.NET Core.</summary>
+    public CancellationToken Stopping => _app.Lifetime.ApplicationStopping;
+
     private static readonly (string Path, string Resource, string ContentType)[] Assets =
     [
         ("/", "index.html", "text/html; charset=utf-8"),
@@ -88,15 +91,17 @@ public sealed class ExplorerServer : IAsyncDisposable
         }
 
         var engine = new ExplorerEngine(hooks, Environment.ProcessorCount);
-        // One computation at a time: each already uses every core, and a queue keeps a held-down arrow key from piling up work.
-        var gate = new SemaphoreSlim(1, 1);
+        // One computation of each kind at a time: each already uses every core, and a queue keeps a held-down arrow key from
+        // piling up work. The power curve (nine runs) has its own queue so that it never delays the results of the next change.
+        var runGate = new SemaphoreSlim(1, 1);
+        var powerGate = new SemaphoreSlim(1, 1);
         app.MapGet("/api/scenarios", (RequestDelegate)(context =>
         {
             IReadOnlyList<ScenarioListItem> items = [.. BundledScenarios.All.Select(p => new ScenarioListItem(p.Key, DescriptionOf(hooks, p.Key, p.Value)))];
             return Json(context, StatusCodes.Status200OK, items, ExplorerJson.Default.IReadOnlyListScenarioListItem);
         }));
-        app.MapGet("/api/run", (RequestDelegate)(context => Compute(context, engine, gate, (r, ct) => engine.Run(r, ct), ExplorerJson.Default.RunResponse)));
-        app.MapGet("/api/power", (RequestDelegate)(context => Compute(context, engine, gate, (r, ct) => engine.Power(r, ct), ExplorerJson.Default.PowerResponse)));
+        app.MapGet("/api/run", (RequestDelegate)(context => Compute(context, engine, runGate, (r, ct) => engine.Run(r, ct), ExplorerJson.Default.RunResponse)));
+        app.MapGet("/api/power", (RequestDelegate)(context => Compute(context, engine, powerGate, (r, ct) => engine.Power(r, ct), ExplorerJson.Default.PowerResponse)));
         app.MapGet("/api/scenario.yaml", (RequestDelegate)(async context =>
         {
             if (Resolve(context, engine) is not { } resolved)

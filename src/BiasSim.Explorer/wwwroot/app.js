@@ -19,6 +19,9 @@ let facts = null;
 let runController = null;
 let powerController = null;
 let changedAt = 0;
+let powerTimer = 0;
+// The power curve (nine runs) waits until the controls rest, so it never competes with the results of the next change.
+const POWER_DELAY_MS = 400;
 
 function readAddress() {
   const q = new URLSearchParams(location.search);
@@ -76,6 +79,7 @@ function changed() {
 async function compute() {
   if (runController) runController.abort();
   if (powerController) powerController.abort();
+  clearTimeout(powerTimer);
   runController = new AbortController();
   const signal = runController.signal;
   const q = query();
@@ -94,7 +98,8 @@ async function compute() {
   if (signal.aborted) return;
   if (!response.ok) return showErrors(body.errors || ["The request failed (HTTP " + response.status + ")."]);
   render(body);
-  loadPower(q);
+  $("power").dataset.state = "waiting";
+  powerTimer = setTimeout(() => loadPower(q), POWER_DELAY_MS);
 }
 
 function showErrors(errors) {
@@ -261,7 +266,7 @@ async function loadPower(q) {
 }
 
 function drawPower(p) {
-  const W = 680, H = 320, L = 56, R = 120, T = 16, B = 46;
+  const W = 720, H = 320, L = 56, R = 150, T = 16, B = 46;
   const x = (s) => L + s * (W - L - R);
   const y = (v) => T + (1 - v) * (H - T - B);
   const chart = svg("svg", { viewBox: `0 0 ${W} ${H}`, width: "100%", role: "img",
@@ -305,7 +310,7 @@ function drawPower(p) {
     for (const pt of pts) g.append(marker(MARKERS[i % MARKERS.length], x(pt.missingShare), y(pt.correct), shade));
     if (pts.length > 0) {
       const last = pts[pts.length - 1];
-      labels.push({ y: y(last.correct), text: s.group + (s.hasEffect ? " (RR " + s.trueRateRatio + ")" : " (no difference)"), shade });
+      labels.push({ y: y(last.correct), text: s.group + " (RR " + s.trueRateRatio + ")", shade });
     }
     chart.append(g);
   });
