@@ -16,7 +16,11 @@ public static class ExploreCommand
 
     public static Command Build(TextWriter stdout, TextWriter stderr, ExplorerHooks hooks, CancellationToken cancellationToken)
     {
-        var port = new Option<int>("--port", "-p") { Description = $"Port to serve on (default {DefaultPort}; 0 picks a free one)", DefaultValueFactory = _ => DefaultPort };
+        var port = new Option<int>("--port", "-p")
+        {
+            Description = $"Port to serve on (default {DefaultPort}; 0 picks a free one)",
+            DefaultValueFactory = _ => DefaultPort,
+        };
         var host = new Option<string>("--host")
         {
             Description = "Address to listen on (default 127.0.0.1: this machine only; 0.0.0.0 exposes the explorer to your network)",
@@ -31,7 +35,8 @@ public static class ExploreCommand
         return command;
     }
 
-    private static int Serve(TextWriter stdout, TextWriter stderr, ExplorerHooks hooks, string hostText, int port, bool noBrowser, CancellationToken cancellationToken)
+    private static int Serve(
+        TextWriter stdout, TextWriter stderr, ExplorerHooks hooks, string hostText, int port, bool noBrowser, CancellationToken cancellationToken)
     {
         if (port is < 0 or > 65535)
         {
@@ -41,7 +46,8 @@ public static class ExploreCommand
         IPAddress? address = hostText == "localhost" ? IPAddress.Loopback : IPAddress.TryParse(hostText, out IPAddress? ip) ? ip : null;
         if (address is null)
         {
-            stderr.WriteLine($"--host: found '{hostText}', expected an IP address of this machine such as 127.0.0.1 (the default) or 0.0.0.0 (every interface)");
+            stderr.WriteLine($"--host: found '{hostText}', expected an IP address of this machine such as 127.0.0.1 (the default) " +
+                             "or 0.0.0.0 (every interface)");
             return BadInput;
         }
         ExplorerServer server;
@@ -51,7 +57,8 @@ public static class ExploreCommand
         }
         catch (Exception e) when (e is IOException or SocketException || e.InnerException is SocketException)
         {
-            stderr.WriteLine($"--port {port} --host {hostText}: cannot listen there ({e.Message}); expected a free port (choose another with --port, or 0 for any)");
+            stderr.WriteLine($"--port {port} --host {hostText}: cannot listen there ({e.Message}); " +
+                             "expected a free port (choose another with --port, or 0 for any)");
             return BadInput;
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)

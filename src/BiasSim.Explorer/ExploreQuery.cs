@@ -44,7 +44,8 @@ public sealed record ExploreQuery(string Scenario, ulong? Seed, int? Replicates,
         if (!string.IsNullOrEmpty(replicates))
         {
             if (int.TryParse(replicates, NumberStyles.None, CultureInfo.InvariantCulture, out int r) && r is >= 1 and <= MaxReplicates) replicateValue = r;
-            else errors.Add($"replicates={replicates}: expected a whole number from 1 to {MaxReplicates:N0} (the explorer's limit per request; use biassim run for more)");
+            else errors.Add($"replicates={replicates}: expected a whole number from 1 to {MaxReplicates:N0} " +
+                            "(the explorer's limit per request; use biassim run for more)");
         }
 
         var overrides = new List<ScenarioOverride>();
@@ -76,5 +77,7 @@ public sealed record ExploreQuery(string Scenario, ulong? Seed, int? Replicates,
     }
 
     private static string ShellQuote(string s) =>
-        s.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or '-' or '=' or '/' or ',') ? s : "'" + s.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
+        s.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or '-' or '=' or '/' or ',')
+            ? s
+            : "'" + s.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
 }

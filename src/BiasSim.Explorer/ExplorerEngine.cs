@@ -41,7 +41,8 @@ public sealed class ExplorerEngine(ExplorerHooks hooks, int threads)
         int replicates = query.Replicates ?? scenario.Simulation.Replicates;
         if (replicates > ExploreQuery.MaxReplicates)
         {
-            return (null, [$"replicates: the scenario asks for {replicates:N0}, expected at most {ExploreQuery.MaxReplicates:N0} here (use biassim run for more)"]);
+            return (null, [$"replicates: the scenario asks for {replicates:N0}, expected at most {ExploreQuery.MaxReplicates:N0} here " +
+                           "(use biassim run for more)"]);
         }
         return (new Resolved(query, text, scenario, query.Seed ?? scenario.Seed, replicates), []);
     }
@@ -56,7 +57,8 @@ public sealed class ExplorerEngine(ExplorerHooks hooks, int threads)
             row.CorrectRate is null ? null : Outcomes(row), hooks.RowSentence(row, r.Scenario, expected))).ToList();
         watch.Stop();
         return new RunResponse(Facts(r.Scenario, expected), r.Seed, r.Replicates, r.Query.Command(r.Seed, r.Replicates), hooks.Columns, rows,
-            hooks.Verdict(result.Rows), hooks.PlainWords(r.Scenario, result.Rows, expected), [.. r.Scenario.Warnings], expected, watch.Elapsed.TotalMilliseconds);
+            hooks.Verdict(result.Rows), hooks.PlainWords(r.Scenario, result.Rows, expected), [.. r.Scenario.Warnings], expected,
+            watch.Elapsed.TotalMilliseconds);
     }
 
     private List<OutcomeCount> Outcomes(DiagnosandRow row)

@@ -15,7 +15,8 @@ public sealed record ScenarioFacts(
 public sealed record OutcomeCount(string Outcome, string Label, int Per100);
 
 /// <summary>A diagnosands.csv row: its cells exactly as the CSV holds them, and its plain words.</summary>
-public sealed record ResultRow(string Detector, string Group, string Attribute, IReadOnlyList<string> Cells, IReadOnlyList<OutcomeCount>? Outcomes, string? Sentence);
+public sealed record ResultRow(
+    string Detector, string Group, string Attribute, IReadOnlyList<string> Cells, IReadOnlyList<OutcomeCount>? Outcomes, string? Sentence);
 
 public sealed record RunResponse(
     ScenarioFacts Scenario, ulong Seed, int Replicates, string Command, IReadOnlyList<string> Columns, IReadOnlyList<ResultRow> Rows,

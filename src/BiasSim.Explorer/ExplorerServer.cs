@@ -100,8 +100,10 @@ public sealed class ExplorerServer : IAsyncDisposable
             IReadOnlyList<ScenarioListItem> items = [.. BundledScenarios.All.Select(p => new ScenarioListItem(p.Key, DescriptionOf(hooks, p.Key, p.Value)))];
             return Json(context, StatusCodes.Status200OK, items, ExplorerJson.Default.IReadOnlyListScenarioListItem);
         }));
-        app.MapGet("/api/run", (RequestDelegate)(context => Compute(context, engine, runGate, (r, ct) => engine.Run(r, ct), ExplorerJson.Default.RunResponse)));
-        app.MapGet("/api/power", (RequestDelegate)(context => Compute(context, engine, powerGate, (r, ct) => engine.Power(r, ct), ExplorerJson.Default.PowerResponse)));
+        app.MapGet("/api/run", (RequestDelegate)(context =>
+            Compute(context, engine, runGate, (r, ct) => engine.Run(r, ct), ExplorerJson.Default.RunResponse)));
+        app.MapGet("/api/power", (RequestDelegate)(context =>
+            Compute(context, engine, powerGate, (r, ct) => engine.Power(r, ct), ExplorerJson.Default.PowerResponse)));
         app.MapGet("/api/scenario.yaml", (RequestDelegate)(async context =>
         {
             if (Resolve(context, engine) is not { } resolved)
@@ -153,7 +155,8 @@ public sealed class ExplorerServer : IAsyncDisposable
     private const string ErrorsKey = "biassim.errors";
 
     private static Task Errors(HttpContext context) =>
-        Json(context, StatusCodes.Status400BadRequest, new ErrorResponse((IReadOnlyList<string>?)context.Items[ErrorsKey] ?? []), ExplorerJson.Default.ErrorResponse);
+        Json(context, StatusCodes.Status400BadRequest, new ErrorResponse((IReadOnlyList<string>?)context.Items[ErrorsKey] ?? []),
+            ExplorerJson.Default.ErrorResponse);
 
     private static async Task Compute<T>(HttpContext context, ExplorerEngine engine, SemaphoreSlim gate,
         Func<ExplorerEngine.Resolved, CancellationToken, T> work, JsonTypeInfo<T> type)

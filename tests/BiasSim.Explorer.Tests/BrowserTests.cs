@@ -63,14 +63,21 @@ public sealed class BrowserTests(ExplorerHost host, ITestOutputHelper output) : 
         // 3. The bundled Prevent scenario at its 10,000 replicates: time the redraw after each keyboard step of the missing share.
         await page.GotoAsync(new Uri(host.Url, "?scenario=prevent-2015-2023").ToString());
         await page.WaitForSelectorAsync("#app[data-state=ready]", new PageWaitForSelectorOptions { Timeout = 60_000 });
-        Assert.Equal("10000", await page.GetAttributeAsync("#results tbody tr[data-detector=rate-ratio][data-group=Black] td[data-col=replicates]", "textContent")
-            ?? await page.TextContentAsync("#results tbody tr[data-detector=rate-ratio][data-group=Black] td[data-col=replicates]"));
+        Assert.Equal("10000", await page.TextContentAsync("#results tbody tr[data-detector=rate-ratio][data-group=Black] td[data-col=replicates]"));
         await page.FocusAsync("#missing");
         var times = new List<double>();
-        for (int i = 0; i < 7; i++) times.Add(await PressAndWait(page, i % 2 == 0 ? "ArrowLeft" : "ArrowRight"));
+        var server = new List<double>();
+        for (int i = 0; i < 7; i++)
+        {
+            times.Add(await PressAndWait(page, i % 2 == 0 ? "ArrowLeft" : "ArrowRight"));
+            server.Add(double.Parse(await page.GetAttributeAsync("#app", "data-compute-ms") ?? "NaN", System.Globalization.CultureInfo.InvariantCulture));
+        }
         times.Sort();
+        server.Sort();
         double median = times[times.Count / 2];
-        output.WriteLine($"Prevent, 10,000 replicates: key press to redrawn results, ms: {string.Join(", ", times.Select(t => t.ToString("0")))}; median {median:0} ms");
+        output.WriteLine($"of which the server's run (10,000 replicates and the response), median {server[server.Count / 2]:0} ms");
+        output.WriteLine($"Prevent, 10,000 replicates: key press to redrawn results, ms: {string.Join(", ", times.Select(t => t.ToString("0")))}; " +
+                         $"median {median:0} ms");
         // Speed belongs in the benchmarks; this bound only catches a page that hangs.
         Assert.True(median < 5_000, $"redraw median {median:0} ms");
 
@@ -93,7 +100,8 @@ public sealed class BrowserTests(ExplorerHost host, ITestOutputHelper output) : 
         int before = int.Parse(await page.GetAttributeAsync("#app", "data-generation") ?? "0", System.Globalization.CultureInfo.InvariantCulture);
         var watch = Stopwatch.StartNew();
         await page.Keyboard.PressAsync(key);
-        await page.WaitForFunctionAsync("g => { const a = document.getElementById('app'); return a.dataset.state === 'ready' && Number(a.dataset.generation) > g; }",
+        await page.WaitForFunctionAsync(
+            "g => { const a = document.getElementById('app'); return a.dataset.state === 'ready' && Number(a.dataset.generation) > g; }",
             before, new PageWaitForFunctionOptions { Timeout = 60_000, PollingInterval = 5 });
         return watch.Elapsed.TotalMilliseconds;
     }
@@ -122,7 +130,10 @@ public sealed class BrowserTests(ExplorerHost host, ITestOutputHelper output) : 
         foreach (string[] row in cli.Skip(1))
         {
             Assert.True(page.TryGetValue((row[0], row[1], row[attribute]), out var cells), $"no page row for {row[0]}/{row[1]}");
-            for (int c = 0; c < header.Length; c++) Assert.True(cells[header[c]] == row[c], $"{row[0]}/{row[1]} {header[c]}: page {cells[header[c]]}, CLI {row[c]}");
+            for (int c = 0; c < header.Length; c++)
+            {
+                Assert.True(cells[header[c]] == row[c], $"{row[0]}/{row[1]} {header[c]}: page {cells[header[c]]}, CLI {row[c]}");
+            }
         }
     }
 
@@ -143,6 +154,7 @@ public sealed class BrowserTests(ExplorerHost host, ITestOutputHelper output) : 
             }
         }
         double share = differing / (double)((bitmap.Height + 1) / 2 * ((bitmap.Width + 1) / 2));
-        Assert.True(share > 0.03 && colours.Count > 50, $"the screenshot looks blank: {share:P1} of pixels differ from the background, {colours.Count} colours");
+        Assert.True(share > 0.03 && colours.Count > 50,
+            $"the screenshot looks blank: {share:P1} of pixels differ from the background, {colours.Count} colours");
     }
 }

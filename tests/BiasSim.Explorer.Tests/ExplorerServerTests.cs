@@ -49,7 +49,8 @@ public sealed class ExplorerServerTests(ExplorerHost host) : IClassFixture<Explo
             run.GetProperty("command").GetString());
         // The plain words are the CLI's: the verdict line starts as the console's does, and a flag is never called "detected".
         Assert.StartsWith("Verdict: ", run.GetProperty("verdict").GetString());
-        Assert.Contains(run.GetProperty("rows").EnumerateArray(), r => r.GetProperty("sentence").GetString()?.Contains("of 100 audits", StringComparison.Ordinal) == true);
+        Assert.Contains(run.GetProperty("rows").EnumerateArray(),
+            r => r.GetProperty("sentence").GetString()?.Contains("of 100 audits", StringComparison.Ordinal) == true);
         foreach (JsonElement row in run.GetProperty("rows").EnumerateArray().Where(r => r.GetProperty("outcomes").ValueKind == JsonValueKind.Array))
         {
             Assert.Equal(100, row.GetProperty("outcomes").EnumerateArray().Sum(o => o.GetProperty("per100").GetInt32()));
@@ -60,7 +61,8 @@ public sealed class ExplorerServerTests(ExplorerHost host) : IClassFixture<Explo
     public async Task Downloaded_scenario_run_by_the_cli_alone_reproduces_the_view()
     {
         // Mechanism, officer share and detectors changed as the page changes them.
-        string view = View + "&set=" + Uri.EscapeDataString("recording.missing={mechanism: mnar, recording_ratio: {Asian: 0.8, Black: 0.6}, target_share: 0.5}") +
+        string view = View +
+                      "&set=" + Uri.EscapeDataString("recording.missing={mechanism: mnar, recording_ratio: {Asian: 0.8, Black: 0.6}, target_share: 0.5}") +
                       "&set=" + Uri.EscapeDataString("recording.misclassification={matrix: officer-stop-search-2021, assigned_by: {officer: 0.4}}") +
                       "&set=" + Uri.EscapeDataString("detectors=[rate-ratio, chi-square, bounds]");
         var (status, run) = await Get("/api/run?" + view);
@@ -181,7 +183,8 @@ public sealed class ExplorerServerTests(ExplorerHost host) : IClassFixture<Explo
     {
         var (_, list) = await Get("/api/scenarios");
         string[] names = [.. list.EnumerateArray().Select(s => s.GetProperty("name").GetString()!)];
-        string[] files = [.. Directory.GetFiles(Path.Combine(Cli.RepoRoot, "scenarios"), "*.yaml").Select(f => Path.GetFileNameWithoutExtension(f)!).Order(StringComparer.Ordinal)];
+        string[] files = [.. Directory.GetFiles(Path.Combine(Cli.RepoRoot, "scenarios"), "*.yaml")
+            .Select(f => Path.GetFileNameWithoutExtension(f)!).Order(StringComparer.Ordinal)];
         Assert.Equal(files, names);
         foreach (string name in names)
         {

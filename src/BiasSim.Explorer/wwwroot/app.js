@@ -128,6 +128,7 @@ function render(data) {
   $("status").textContent = data.replicates.toLocaleString("en-GB") + " replicates computed in " + Math.round(data.elapsedMs) + " ms" +
     (since === null ? "" : ", shown " + since + " ms after the change") + " (drawing took " + Math.round(drawn - started) + " ms).";
   if (since !== null) app.dataset.redrawMs = String(since);
+  app.dataset.computeMs = String(Math.round(data.elapsedMs));
   app.dataset.generation = String(Number(app.dataset.generation) + 1);
   app.setAttribute("aria-busy", "false");
   app.dataset.state = "ready";
@@ -332,8 +333,11 @@ function marker(kind, cx, cy, shade) {
   switch (kind) {
     case "square": return svg("rect", { x: cx - r, y: cy - r, width: 2 * r, height: 2 * r, fill: shade });
     case "triangle": return svg("path", { d: `M${cx} ${cy - r - 1}L${cx + r + 1} ${cy + r}L${cx - r - 1} ${cy + r}Z`, fill: shade });
-    case "diamond": return svg("path", { d: `M${cx} ${cy - r - 1}L${cx + r + 1} ${cy}L${cx} ${cy + r + 1}L${cx - r - 1} ${cy}Z`, fill: "#fff", stroke: shade, "stroke-width": 2 });
-    case "cross": return svg("path", { d: `M${cx - r} ${cy - r}L${cx + r} ${cy + r}M${cx - r} ${cy + r}L${cx + r} ${cy - r}`, stroke: shade, "stroke-width": 2 });
+    case "diamond":
+      return svg("path", { d: `M${cx} ${cy - r - 1}L${cx + r + 1} ${cy}L${cx} ${cy + r + 1}L${cx - r - 1} ${cy}Z`,
+        fill: "#fff", stroke: shade, "stroke-width": 2 });
+    case "cross":
+      return svg("path", { d: `M${cx - r} ${cy - r}L${cx + r} ${cy + r}M${cx - r} ${cy + r}L${cx + r} ${cy - r}`, stroke: shade, "stroke-width": 2 });
     default: return svg("circle", { cx, cy, r, fill: "#fff", stroke: shade, "stroke-width": 2 });
   }
 }
