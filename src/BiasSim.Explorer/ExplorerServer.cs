@@ -149,21 +149,31 @@ public sealed class ExplorerServer : IAsyncDisposable
         }
         var (resolved, loadErrors) = engine.Resolve(query);
         context.Items[ErrorsKey] = loadErrors;
+        context.Items[ScenarioErrorsKey] = resolved is null;
         return resolved;
     }
 
-    private const string ErrorsKey = "biassim.errors";
+    private const string ErrorsKey = "biassim.errors", ScenarioErrorsKey = "biassim.scenario-errors";
 
-    private static Task Errors(HttpContext context) =>
-        Json(context, StatusCodes.Status400BadRequest, new ErrorResponse((IReadOnlyList<string>?)context.Items[ErrorsKey] ?? []),
-            ExplorerJson.Default.ErrorResponse);
+    /// <summary>
+    /// A malformed request (no such scenario, a file path, too many replicates, an override without '=') is a 400. A
+    /// well-formed request for a scenario the loader refuses (an edit the page made, such as a missing share that a recording
+    /// ratio cannot reach) is answered 200 with the loader's messages on the computing endpoints: the page shows them, and
+    /// the browser logs no failed request for an edit that is the user's to correct. The download is a 400 either way.
+    /// </summary>
+    private static Task Errors(HttpContext context, bool scenarioErrorsAreAnswers = false)
+    {
+        bool answer = scenarioErrorsAreAnswers && context.Items[ScenarioErrorsKey] is true;
+        return Json(context, answer ? StatusCodes.Status200OK : StatusCodes.Status400BadRequest,
+            new ErrorResponse((IReadOnlyList<string>?)context.Items[ErrorsKey] ?? []), ExplorerJson.Default.ErrorResponse);
+    }
 
     private static async Task Compute<T>(HttpContext context, ExplorerEngine engine, SemaphoreSlim gate,
         Func<ExplorerEngine.Resolved, CancellationToken, T> work, JsonTypeInfo<T> type)
     {
         if (Resolve(context, engine) is not { } resolved)
         {
-            await Errors(context);
+            await Errors(context, scenarioErrorsAreAnswers: true);
             return;
         }
         CancellationToken aborted = context.RequestAborted;

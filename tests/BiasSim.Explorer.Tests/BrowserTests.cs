@@ -90,6 +90,20 @@ public sealed class BrowserTests(ExplorerHost host, ITestOutputHelper output) : 
         AssertNotBlank(shot);
         Assert.True(await page.Locator("#bars .bar-row").CountAsync() >= 4, "outcome bars drawn");
 
+        // 5. An edit the loader refuses shows its message, logs nothing to the console, and the next edit recovers: by keyboard,
+        // MNAR by recording ratio, then a 1% missing share that those ratios cannot reach, then 95%.
+        await page.FocusAsync("#mechanism");
+        await page.SelectOptionAsync("#mechanism", "mnar");
+        await page.WaitForFunctionAsync("() => document.getElementById('app').dataset.state === 'ready' && location.search.includes('recording_ratio')",
+            null, new PageWaitForFunctionOptions { Timeout = 60_000 });
+        await page.FocusAsync("#missing");
+        await page.Keyboard.PressAsync("Home");
+        await page.WaitForSelectorAsync("#app[data-state=error]", new PageWaitForSelectorOptions { Timeout = 60_000 });
+        Assert.Contains("target_share", await page.TextContentAsync("#errors"));
+        Assert.True(await page.IsHiddenAsync("#download"), "no download of a view that cannot be computed");
+        await PressAndWait(page, "End");
+        Assert.True(await page.IsHiddenAsync("#errors"));
+
         await page.CloseAsync();
         lock (problems) Assert.True(problems.Count == 0, string.Join("\n", problems));
     }

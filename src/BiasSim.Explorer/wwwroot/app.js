@@ -96,13 +96,14 @@ async function compute() {
     return showErrors(["The explorer did not answer (" + e.message + "). Is biassim explore still running?"]);
   }
   if (signal.aborted) return;
-  if (!response.ok) return showErrors(body.errors || ["The request failed (HTTP " + response.status + ")."]);
+  if (!response.ok || body.errors) return showErrors(body.errors || ["The request failed (HTTP " + response.status + ")."]);
   render(body);
   $("power").dataset.state = "waiting";
   powerTimer = setTimeout(() => loadPower(q), POWER_DELAY_MS);
 }
 
 function showErrors(errors) {
+  $("download").hidden = true;
   const box = $("errors");
   box.hidden = false;
   box.textContent = "This view cannot be computed:\n" + errors.join("\n");
@@ -115,6 +116,7 @@ function render(data) {
   const started = performance.now();
   facts = data.scenario;
   $("errors").hidden = true;
+  $("download").hidden = false;
   fillControls(data);
   $("verdict").textContent = data.verdict;
   drawBars(data.rows);
@@ -257,7 +259,7 @@ async function loadPower(q) {
     return;
   }
   if (signal.aborted) return;
-  if (!response.ok) {
+  if (!response.ok || body.errors) {
     $("power-note").textContent = "The power curve could not be computed: " + (body.errors || []).join(" ");
     box.dataset.state = "error";
     return;
