@@ -379,6 +379,8 @@ function wire() {
   });
   for (const id of ["replicates", "seed"]) {
     $(id).addEventListener("change", (e) => {
+      // Out-of-range input is caught here, so the server is never asked for what it would refuse.
+      if (!e.target.checkValidity()) return showErrors([e.target.labels[0].textContent + ": " + e.target.validationMessage]);
       state[id] = e.target.value.trim();
       changed();
     });
@@ -401,6 +403,8 @@ async function start() {
     const pick = $("scenario");
     for (const s of list) pick.append(el("option", { value: s.name, title: s.description, text: s.name }));
     pick.value = state.scenario || "prevent-2015-2023";
+    // The address always names its scenario, so a shared link keeps meaning the same view.
+    if (!state.scenario) state.scenario = pick.value;
   } catch (e) {
     return showErrors(["The explorer did not answer (" + e.message + ")."]);
   }
