@@ -1,5 +1,9 @@
 using System.CommandLine;
 using BiasSim.Cli.Commands;
+using BiasSim.Cli.Output;
+using BiasSim.Core.Detectors;
+using BiasSim.Core.Scenarios;
+using BiasSim.Explorer;
 
 namespace BiasSim.Cli;
 
@@ -20,6 +24,7 @@ public static class CliApp
         root.Subcommands.Add(InitCommand.Build(stdout, stderr));
         root.Subcommands.Add(ExplainCommand.Build(stdout, stderr));
         root.Subcommands.Add(CompareCommand.Build(stdout, stderr, cancellationToken));
+        root.Subcommands.Add(ExploreCommand.Build(stdout, stderr, ExplorerHooks, cancellationToken));
 
         ParseResult parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)
@@ -59,6 +64,19 @@ public static class CliApp
             return ExitCodes.InternalError;
         }
     }
+
+    /// <summary>The explorer's view of the CLI: its guarded loader, the diagnosands.csv columns and the plain words, so the page
+    /// formats and words every number exactly as <c>biassim run</c> does.</summary>
+    public static readonly ExplorerHooks ExplorerHooks = new(
+        (text, file, overrides) => ScenarioFile.PointAtOverrides(ScenarioLoader.Load(text, file, overrides), file, overrides),
+        [.. DiagnosandColumns.All.Select(c => c.Name)],
+        row => [.. DiagnosandColumns.All.Select(c => DiagnosandColumns.Format(c.Value(row)))],
+        (row, scenario, missing) => row.Detector == ChiSquareDetector.DetectorName ? Verdicts.TestSentence(row, "")
+            : Verdicts.IsJudged(row) || row.Group == Core.Engine.MonteCarloRunner.FamilyWiseTarget ? Verdicts.Sentence(row, scenario, missing) : null,
+        ConsoleReport.PlainWords,
+        Verdicts.Verdict,
+        Verdicts.PrimaryRows,
+        Verdicts.Per100);
 
     /// <summary>Where to report internal errors.</summary>
     public const string ReportTo = "the BiasSim issue tracker";
