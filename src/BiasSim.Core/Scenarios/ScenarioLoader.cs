@@ -42,7 +42,7 @@ public static partial class ScenarioLoader
 
     /// <summary>The guarded parse every reading of scenario text goes through: the text is checked before YamlDotNet
     /// sees it, and the tree before anything walks it. Null (errors reported) when the text is unusable.</summary>
-    private static YamlNode? Parse(string text, YamlNodeReader reader)
+    internal static YamlNode? Parse(string text, YamlNodeReader reader)
     {
         if (YamlGuard.Check(text) is var (line, column, problem))
         {
