@@ -152,7 +152,7 @@ public static partial class ScenarioLoader
             Defaulted = defaulted.ToImmutable(),
         };
         scenario = ResolveValidationShare(scenario, root, r);
-        return scenario is null ? null : Calibrate(scenario, root, r);
+        return scenario is null ? null : Calibrate(DegenerateDetectorWarnings(scenario, root, r), root, r);
     }
 
     /// <summary>Resolves what depends on the whole scenario: the trend's year covariate and the target-share shifts.</summary>
