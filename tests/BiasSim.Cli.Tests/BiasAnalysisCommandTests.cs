@@ -21,13 +21,15 @@ public class BiasAnalysisCommandTests
         string[] black = lines.Single(l => l.StartsWith("Black,", StringComparison.Ordinal)).Split(',');
         double observed = double.Parse(black[1], CultureInfo.InvariantCulture), median = double.Parse(black[2], CultureInfo.InvariantCulture);
         Assert.Equal(80.0 / 100_000 / (500.0 / 1_000_000), observed, 12);
-        // Median of observed x exp(SE Z) / 0.5 with SE = 0.1204 on the log scale: 4 SD of a median of 4,000 draws is 4 x 0.1204 x sqrt(0.25 / 4000) / phi(0) = 0.0095.
+        // Median of observed x exp(SE Z) / 0.5 with SE = 0.1204 on the log scale: 4 SD of a median of 4,000 draws is
+        // 4 x 0.1204 x sqrt(0.25 / 4000) / phi(0) = 0.0095.
         Assert.InRange(Math.Log(median / (observed / 0.5)), -0.0095, 0.0095);
         Assert.Equal("4000", black[6]);
         Assert.Contains(lines, l => l.StartsWith("Asian,", StringComparison.Ordinal));
         Assert.True(File.Exists(tmp.Combine("o", "plots", "bias-analysis.png")));
         Assert.True(File.Exists(tmp.Combine("o", "plots", "bias-analysis.svg")));
-        Assert.Contains("Black: recorded referrals alone give a rate ratio of 1.60 against White; assuming Black referrals have a recorded group exactly 0.5 times", r.Stdout);
+        Assert.Contains("Black: recorded referrals alone give a rate ratio of 1.60 against White; "
+            + "assuming Black referrals have a recorded group exactly 0.5 times", r.Stdout);
         Assert.Contains("Asian: recorded referrals alone give a rate ratio of 1.20 against White; with no prior given", r.Stdout);
         Assert.DoesNotContain("detected", r.Stdout);
     }
@@ -64,7 +66,8 @@ public class BiasAnalysisCommandTests
     public void Draws_without_a_bias_analysis_are_refused()
     {
         using var tmp = new TempFolder();
-        CliResult r = Cli.Run("detect", tmp.File("c.csv", Counts), "--census", tmp.File("census.csv", Census), "--reference", "White", "--draws", "10", "-o", tmp.Combine("o"));
+        CliResult r = Cli.Run("detect", tmp.File("c.csv", Counts), "--census", tmp.File("census.csv", Census), "--reference", "White",
+            "--draws", "10", "-o", tmp.Combine("o"));
         Assert.Equal(2, r.ExitCode);
         Assert.Contains("--bias-analysis", r.Stderr);
     }

@@ -35,7 +35,11 @@ public static class DetectCommand
         {
             Description = "Probabilistic bias analysis: priors file (.yaml) declaring each group's recording ratio; writes DIR/bias_analysis.csv and a plot",
         };
-        var draws = new Option<int?>("--draws") { Description = $"Bias analysis: number of draws (default: the priors file's draws, else {Core.BiasAnalysis.ProbabilisticBiasAnalysis.DefaultDraws:N0})" };
+        var draws = new Option<int?>("--draws")
+        {
+            Description = "Bias analysis: number of draws (default: the priors file's draws, else "
+                + $"{Core.BiasAnalysis.ProbabilisticBiasAnalysis.DefaultDraws:N0})",
+        };
         var seed = new Option<ulong?>("--seed", "-s") { Description = $"Bias analysis: seed of the draws (default {Core.Scenarios.ScenarioDefaults.Seed})" };
         var command = new Command("detect", "Run detectors once on observed referral data (records or counts) and say what the data can and cannot show")
         {

@@ -72,7 +72,9 @@ public static class RunCommand
                         $"--save-replicates: replicates.csv would hold {rows:N0} rows, about {Size(bytes)}, more than the limit of {Size(limit)}; "
                         + $"expected fewer replicates, or raise the limit with --max-replicates-bytes {bytes}");
                 }
-                stdout.WriteLine($"{ReplicatesCsv.FileName}: {request.Replicates:N0} replicates x {replicateSlots.Length} rows = {rows:N0} rows, at most about {Size(bytes)}");
+                stdout.WriteLine(
+                    $"{ReplicatesCsv.FileName}: {request.Replicates:N0} replicates x {replicateSlots.Length} rows = {rows:N0} rows, "
+                    + $"at most about {Size(bytes)}");
             }
             var state = new RunState(request.Fingerprint, request.ScenarioFile, request.OverrideTexts, request.Seed, request.Replicates, slice?.Shard ?? 0, slice?.Shards ?? 1);
             var (first, end) = RunState.SegmentRange(request.Replicates, state.Shard, state.Shards);

@@ -48,11 +48,12 @@ public static class BiasAnalysisOutput
             var info = new FileInfo(path);
             if (Directory.Exists(path)) Fail("is a folder, expected a priors file (.yaml)");
             if (!info.Exists) Fail("no such file, expected a priors file (.yaml)");
-            if (info.Length > ScenarioFile.MaxBytes) Fail($"the file is {info.Length:N0} bytes, expected a priors file of at most {ScenarioFile.MaxBytes:N0} bytes");
+            string limit = $"expected a priors file of at most {ScenarioFile.MaxBytes:N0} bytes";
+            if (info.Length > ScenarioFile.MaxBytes) Fail($"the file is {info.Length:N0} bytes, {limit}");
             using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read);
             var buffer = new byte[ScenarioFile.MaxBytes + 1];
             int read = stream.ReadAtLeast(buffer, buffer.Length, throwOnEndOfStream: false);
-            if (read > ScenarioFile.MaxBytes) Fail($"the file is more than {ScenarioFile.MaxBytes:N0} bytes, expected a priors file of at most {ScenarioFile.MaxBytes:N0} bytes");
+            if (read > ScenarioFile.MaxBytes) Fail($"the file is more than {ScenarioFile.MaxBytes:N0} bytes, {limit}");
             string text = new StreamReader(new MemoryStream(buffer, 0, read), detectEncodingFromByteOrderMarks: true).ReadToEnd();
             if (text.Contains('\0')) Fail("holds binary data (a NUL byte), expected a YAML text file");
             return text;
@@ -69,7 +70,8 @@ public static class BiasAnalysisOutput
         sb.Append(string.Join(',', Columns)).Append('\n');
         foreach (BiasAdjustedRow r in result.Rows)
         {
-            Csv.AppendRow(sb, [r.Group, N(r.ObservedRateRatio), N(r.Median), N(r.Lower), N(r.Upper), N(r.ShareAbove1), r.Draws.ToString(CultureInfo.InvariantCulture)]);
+            Csv.AppendRow(sb,
+                [r.Group, N(r.ObservedRateRatio), N(r.Median), N(r.Lower), N(r.Upper), N(r.ShareAbove1), r.Draws.ToString(CultureInfo.InvariantCulture)]);
         }
         return sb.ToString();
     }

@@ -20,7 +20,8 @@ public static class BiasAnalysisPlot
         string title = $"{dataName}: rate ratios adjusted for differential recording";
         Plot plot = NewPlot(title, $"Rate ratio against {result.Reference} (log scale; 1 = no difference)", "Group");
         string level = Num(100 * (1 - result.Alpha), "0.##") + "%";
-        var alt = new StringBuilder($"Histograms, one per group, of {result.Draws:N0} bias-adjusted rate ratios against {result.Reference}, with the observed rate ratio and the {level} simulation interval marked.");
+        var alt = new StringBuilder($"Histograms, one per group, of {result.Draws:N0} bias-adjusted rate ratios against {result.Reference}, "
+            + $"with the observed rate ratio and the {level} simulation interval marked.");
 
         // Show the central 99.8% of every group's draws, the observed ratios and 1.
         double minLog = 0, maxLog = 0;
@@ -63,10 +64,23 @@ public static class BiasAnalysisPlot
                .Append($"{level} between {Num(r.Lower.Value, "0.00")} and {Num(r.Upper.Value, "0.00")}, {Pct(r.ShareAbove1!.Value)} above 1.");
         }
         plot.Add.VerticalLine(0, 1.5f, Grey, LinePattern.Dotted);
-        plot.Legend.ManualItems.Add(new LegendItem { LabelText = "Bias-adjusted draws (scaled to each group's peak)", FillColor = LightGrey, OutlineColor = Grey, OutlineWidth = 0.5f });
-        plot.Legend.ManualItems.Add(new LegendItem { LabelText = $"Median and {level} simulation interval", LineColor = OkabeIto[1], LineWidth = 2.5f, MarkerShape = MarkerShape.FilledCircle, MarkerColor = OkabeIto[1] });
-        plot.Legend.ManualItems.Add(new LegendItem { LabelText = "Observed (recorded referrals only)", MarkerShape = TruthMarker, MarkerColor = OkabeIto[2], MarkerSize = 12 });
-        plot.Legend.ManualItems.Add(new LegendItem { LabelText = "No difference (rate ratio 1)", LineColor = Grey, LineWidth = 1.5f, LinePattern = LinePattern.Dotted });
+        plot.Legend.ManualItems.Add(new LegendItem
+        {
+            LabelText = "Bias-adjusted draws (scaled to each group's peak)", FillColor = LightGrey, OutlineColor = Grey, OutlineWidth = 0.5f,
+        });
+        plot.Legend.ManualItems.Add(new LegendItem
+        {
+            LabelText = $"Median and {level} simulation interval", LineColor = OkabeIto[1], LineWidth = 2.5f,
+            MarkerShape = MarkerShape.FilledCircle, MarkerColor = OkabeIto[1],
+        });
+        plot.Legend.ManualItems.Add(new LegendItem
+        {
+            LabelText = "Observed (recorded referrals only)", MarkerShape = TruthMarker, MarkerColor = OkabeIto[2], MarkerSize = 12,
+        });
+        plot.Legend.ManualItems.Add(new LegendItem
+        {
+            LabelText = "No difference (rate ratio 1)", LineColor = Grey, LineWidth = 1.5f, LinePattern = LinePattern.Dotted,
+        });
         var groupTicks = new ScottPlot.TickGenerators.NumericManual();
         for (int k = 0; k < rows.Count; k++) groupTicks.AddMajor(rows.Count - 1 - k + 0.35, rows[k].Group);
         plot.Axes.Left.TickGenerator = groupTicks;
@@ -74,7 +88,8 @@ public static class BiasAnalysisPlot
         RateRatioTicks(plot.Axes.Bottom, minLog - padLog, maxLog + padLog);
         plot.Axes.SetLimits(minLog - padLog, maxLog + padLog, -0.1, rows.Count);
         LegendBelow(plot);
-        string caption = "Each row is one group's histogram of bias-adjusted rate ratios: recording ratios drawn from the priors, with the sampling error of the "
+        string caption = "Each row is one group's histogram of bias-adjusted rate ratios: recording ratios drawn from the priors, "
+                         + "with the sampling error of the "
                          + "observed counts added. The diamond is what the recorded referrals alone say; the blue line holds the middle of the draws. "
                          + "The spread shows what the counts allow one to say once the assumptions about recording are stated.";
         return Render(plot, Stem, title, alt.ToString(), caption);

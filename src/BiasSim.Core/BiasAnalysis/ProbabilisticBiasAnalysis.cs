@@ -8,7 +8,8 @@ namespace BiasSim.Core.BiasAnalysis;
 /// <summary>One group's bias-adjusted rate ratio: the complete-case (observed) rate ratio, and the median and
 /// (alpha/2, 1 - alpha/2) quantiles of the draws, with the share of draws above 1. Null where the observed counts
 /// cannot give a rate ratio (a zero count).</summary>
-public sealed record BiasAdjustedRow(string Group, double? ObservedRateRatio, double? Median, double? Lower, double? Upper, double? ShareAbove1, int Draws, Prior Prior)
+public sealed record BiasAdjustedRow(
+    string Group, double? ObservedRateRatio, double? Median, double? Lower, double? Upper, double? ShareAbove1, int Draws, Prior Prior)
 {
     /// <summary>The adjusted draws, sorted, for plots (empty when not estimable).</summary>
     public ImmutableArray<double> Sorted { get; init; } = [];

@@ -23,7 +23,8 @@ public class BiasPriorsLoaderTests
         Assert.Equal(new TriangularPrior(0.67, 1.1, 2.0), r.Priors.RecordingRatios["Asian"]);
         Assert.Equal(new LogNormalPrior(1.0, 1.5), r.Priors.RecordingRatios["Other"]);
         Assert.Equal(5000, r.Priors.Draws);
-        BiasPriorsLoadResult points = BiasPriorsLoader.Load("recording_ratios: {Black: 0.5, Asian: {distribution: point, value: 2}, Other: {distribution: uniform, min: 1, max: 2}}",
+        BiasPriorsLoadResult points = BiasPriorsLoader.Load(
+            "recording_ratios: {Black: 0.5, Asian: {distribution: point, value: 2}, Other: {distribution: uniform, min: 1, max: 2}}",
             "p.yaml", Groups, "White");
         Assert.Empty(points.Errors);
         Assert.Equal(new PointPrior(0.5), points.Priors!.RecordingRatios["Black"]);
@@ -43,9 +44,11 @@ public class BiasPriorsLoaderTests
             draws: 0
             """;
         var errors = BiasPriorsLoader.Load(text, "p.yaml", Groups, "White").Errors.Select(e => e.ToString()).ToList();
-        Assert.Contains(errors, e => e.StartsWith("p.yaml:2:", StringComparison.Ordinal) && e.Contains("recording_ratios.Blak") && e.Contains("did you mean 'Black'"));
+        Assert.Contains(errors, e => e.StartsWith("p.yaml:2:", StringComparison.Ordinal) && e.Contains("recording_ratios.Blak")
+            && e.Contains("did you mean 'Black'"));
         Assert.Contains(errors, e => e.StartsWith("p.yaml:3:", StringComparison.Ordinal) && e.Contains("is the reference"));
-        Assert.Contains(errors, e => e.StartsWith("p.yaml:4:", StringComparison.Ordinal) && e.Contains("recording_ratios.Asian") && e.Contains("min <= mode <= max"));
+        Assert.Contains(errors, e => e.StartsWith("p.yaml:4:", StringComparison.Ordinal) && e.Contains("recording_ratios.Asian")
+            && e.Contains("min <= mode <= max"));
         Assert.Contains(errors, e => e.StartsWith("p.yaml:5:", StringComparison.Ordinal) && e.Contains("recording_ratios.Other.gsd"));
         Assert.Contains(errors, e => e.StartsWith("p.yaml:6:", StringComparison.Ordinal) && e.Contains("draws"));
     }
