@@ -225,15 +225,16 @@ public static class Glossary
         // bias_analysis.csv (detect --bias-analysis).
         Add("bias-analysis", Kind.Concept, "detect --bias-analysis PRIORS.yaml: probabilistic bias analysis of observed counts (Fox, MacLehose and "
             + "Lash, ch. 8; episensr probsens). Each draw takes each group's recording ratio from its prior (point, uniform, triangular, "
-            + "trapezoidal, log-normal), draws the log rate ratio from its Katz sampling distribution, and divides. The draws' quantiles are a "
+            + "trapezoidal, log-normal), optionally corrects the counts by a misclassification matrix drawn row by row from Dirichlet priors, "
+            + "draws the log rate ratio from its Katz sampling distribution, and divides. The draws' quantiles are a "
             + "simulation interval: it holds the stated assumptions, not just chance.", "observed_rr", "share_above_1", "recording_ratio");
         Add("observed_rr", Kind.OutputColumn, "bias_analysis.csv: the complete-case rate ratio of the recorded referrals (census denominators), "
             + "the rate-ratio detector's estimate; it assumes every group is recorded as often as the reference.", "bias-analysis");
         Add("median", Kind.OutputColumn, "bias_analysis.csv: the median of the bias-adjusted rate ratios.", "lower", "upper");
         Add("share_above_1", Kind.OutputColumn, "bias_analysis.csv: the share of bias-adjusted draws above 1 (the group referred more often than "
             + "the reference, under the priors).", "bias-analysis");
-        Add("draws", Kind.OutputColumn, "bias_analysis.csv: how many draws (default 10,000; the priors file's draws: or --draws). The quantiles' "
-            + "Monte Carlo error shrinks as 1 / sqrt(draws).", "bias-analysis");
+        Add("draws", Kind.OutputColumn, "bias_analysis.csv: how many draws (default 10,000; the priors file's draws: or --draws), less those "
+            + "a drawn misclassification matrix corrected to no referrals. The quantiles' Monte Carlo error shrinks as 1 / sqrt(draws).", "bias-analysis");
         return e;
     }
 

@@ -72,3 +72,22 @@ public class BiasAnalysisCommandTests
         Assert.Contains("--bias-analysis", r.Stderr);
     }
 }
+
+/// <summary>A priors file with a misclassification matrix: draws left out are counted in the sentence and in draws.</summary>
+public class BiasAnalysisMisclassificationCommandTests
+{
+    [Fact]
+    public void Left_out_draws_are_said_and_draws_counts_the_rest()
+    {
+        using var tmp = new TempFolder();
+        string priors = tmp.File("p.yaml", "recording_ratios: {Black: 1}\nmisclassification:\n  White: {White: 1, Black: 1}\n  Black: {White: 1, Black: 1}\n");
+        CliResult r = Cli.Run("detect", tmp.File("c.csv", "group,referrals\nWhite,1860\nBlack,440\nUnknown,10\n"),
+            "--census", tmp.File("census.csv", "group,population\nWhite,1000000\nBlack,100000\n"), "--reference", "White",
+            "--bias-analysis", priors, "--draws", "1000", "-o", tmp.Combine("o"));
+        Assert.True(r.ExitCode == 0, r.Stderr);
+        Assert.Contains("corrects the recorded categories by a misclassification matrix", r.Stdout);
+        Assert.Matches(@"Black: .* [\d,]+ of 1,000 draws were left out", r.Stdout);
+        string[] black = File.ReadAllLines(tmp.Combine("o", "bias_analysis.csv"))[1].Split(',');
+        Assert.True(int.Parse(black[6], System.Globalization.CultureInfo.InvariantCulture) < 1000);
+    }
+}

@@ -8,7 +8,11 @@ using BiasSim.Core.Scenarios;
 namespace BiasSim.Cli.Detection;
 
 /// <summary>What <c>detect --bias-analysis</c> computed: the priors file, the settings and one row per group.</summary>
-public sealed record BiasAnalysisResult(string PriorsFile, string Reference, int Draws, ulong Seed, double Alpha, ImmutableArray<BiasAdjustedRow> Rows);
+public sealed record BiasAnalysisResult(string PriorsFile, string Reference, int Draws, ulong Seed, double Alpha, ImmutableArray<BiasAdjustedRow> Rows)
+{
+    /// <summary>Whether the priors file drew misclassification matrices too.</summary>
+    public bool Misclassification { get; init; }
+}
 
 /// <summary>
 /// Probabilistic bias analysis of the counts <c>detect</c> read: loads the priors file (the scenario loader's guarded
@@ -36,7 +40,10 @@ public static class BiasAnalysisOutput
         long[] census = [.. detection.Population.Groups.Select(g => g.Census)];
         ImmutableArray<BiasAdjustedRow> rows = ProbabilisticBiasAnalysis.Run(groups, detection.Recorded, census, detection.Reference, priors, n, seed,
             detection.Request.Alpha);
-        return new BiasAnalysisResult(priorsFile, detection.Reference, n, seed, detection.Request.Alpha, rows);
+        return new BiasAnalysisResult(priorsFile, detection.Reference, n, seed, detection.Request.Alpha, rows)
+        {
+            Misclassification = priors.Misclassification is not null,
+        };
     }
 
     /// <summary>Reads the priors file with the limits a scenario file has (size, no binary data), in the same words.</summary>
@@ -84,7 +91,9 @@ public static class BiasAnalysisOutput
         var sb = new StringBuilder();
         sb.Append('\n').Append("Probabilistic bias analysis (").Append(result.PriorsFile).Append(", ")
           .Append(result.Draws.ToString("N0", CultureInfo.InvariantCulture)).Append(" draws, seed ").Append(result.Seed.ToString(CultureInfo.InvariantCulture))
-          .Append("): each draw takes a recording ratio from its prior and adds the sampling error of the observed rate ratio.\n");
+          .Append("): each draw takes a recording ratio from its prior")
+          .Append(result.Misclassification ? ", corrects the recorded categories by a misclassification matrix drawn from its Dirichlet prior," : "")
+          .Append(" and adds the sampling error of the observed rate ratio.\n");
         foreach (string sentence in Sentences(result, level)) sb.Append("  ").Append(sentence).Append('\n');
         return sb.ToString();
     }
@@ -99,6 +108,11 @@ public static class BiasAnalysisOutput
                 yield return $"{r.Group}: cannot be measured (no recorded referrals for {r.Group} or {reference}).";
                 continue;
             }
+            if (r.Median is null)
+            {
+                yield return $"{r.Group}: cannot be measured: every drawn misclassification matrix corrected {r.Group} or {reference} to no referrals at all.";
+                continue;
+            }
             string shape = r.Prior.Describe() is { Length: > 0 } d ? $" ({d})" : "";
             string assumption = r.PriorGiven
                 ? $"assuming {r.Group} referrals have a recorded group {r.Prior.Span()} times as often as {reference} ones{shape}"
@@ -111,9 +125,13 @@ public static class BiasAnalysisOutput
                 : $"under this assumption the counts cannot tell whether {r.Group} people are referred more or less often than {reference} people";
             yield return string.Create(CultureInfo.InvariantCulture,
                 $"{r.Group}: recorded referrals alone give a rate ratio of {observed:0.00} against {reference}; {assumption}, the bias-adjusted rate ratio is "
-                + $"{r.Median:0.00} ({level} simulation interval {r.Lower:0.00} to {r.Upper:0.00}; {above}): {conclusion}.");
+                + $"{r.Median:0.00} ({level} simulation interval {r.Lower:0.00} to {r.Upper:0.00}; {above}): {conclusion}.{Dropped(r, reference)}");
         }
     }
+
+    private static string Dropped(BiasAdjustedRow r, string reference) => r.DroppedDraws == 0 ? "" : string.Format(CultureInfo.InvariantCulture,
+        " {0:N0} of {1:N0} draws were left out: their matrix corrected {2} or {3} to no referrals, "
+        + "so the rest condition on a correction that leaves both.", r.DroppedDraws, r.Draws + r.DroppedDraws, r.Group, reference);
 
     private static string N(double? v) => v is double d ? d.ToString("R", CultureInfo.InvariantCulture) : "";
 }

@@ -8,7 +8,12 @@ namespace BiasSim.Core.BiasAnalysis;
 /// A priors file for <c>detect --bias-analysis</c>: per census group, a prior on its recording ratio (how often its
 /// referrals have a recorded group, relative to the reference's), and optionally how many draws to take.
 /// </summary>
-public sealed record BiasPriors(ImmutableDictionary<string, Prior> RecordingRatios, int? Draws);
+public sealed record BiasPriors(ImmutableDictionary<string, Prior> RecordingRatios, int? Draws)
+{
+    /// <summary>Optional Dirichlet prior on the misclassification matrix: row g (self-defined group, in census order) holds the
+    /// concentrations of P(recorded as h | g) over the census groups h. Null: categories taken as self-defined.</summary>
+    public ImmutableArray<ImmutableArray<double>>? Misclassification { get; init; }
+}
 
 public sealed record BiasPriorsLoadResult(BiasPriors? Priors, IReadOnlyList<ScenarioError> Errors);
 
@@ -32,7 +37,9 @@ public static class BiasPriorsLoader
         ["log-normal"] = ["median", "gsd"],
     }.ToImmutableDictionary();
 
-    private static readonly string[] TopKeys = [RecordingRatiosKey, "draws"];
+    public const string MisclassificationKey = "misclassification";
+
+    private static readonly string[] TopKeys = [RecordingRatiosKey, "draws", MisclassificationKey];
 
     /// <param name="groups">The census groups (the counts' categories); <paramref name="reference"/> among them.</param>
     public static BiasPriorsLoadResult Load(string text, string fileName, IReadOnlyCollection<string> groups, string reference)
@@ -75,7 +82,45 @@ public static class BiasPriorsLoader
         {
             r.Error(ratiosNode!, RecordingRatiosKey, $"found no groups, expected a prior for at least one of: {string.Join(", ", others)}");
         }
-        return r.Errors.Count > 0 ? new BiasPriorsLoadResult(null, r.Errors) : new BiasPriorsLoadResult(new BiasPriors(priors.ToImmutable(), draws), r.Errors);
+        ImmutableArray<ImmutableArray<double>>? matrix = YamlNodeReader.Child(root, MisclassificationKey) is { } mNode
+            ? ReadMatrix(mNode, [.. groups], r) : null;
+        return r.Errors.Count > 0
+            ? new BiasPriorsLoadResult(null, r.Errors)
+            : new BiasPriorsLoadResult(new BiasPriors(priors.ToImmutable(), draws) { Misclassification = matrix }, r.Errors);
+    }
+
+    /// <summary>Every census group's row, each a mapping of recorded categories (census groups) to Dirichlet concentrations
+    /// (pseudo-counts, at least 0; unlisted categories 0), with a positive total.</summary>
+    private static ImmutableArray<ImmutableArray<double>>? ReadMatrix(YamlNode node, string[] groups, YamlNodeReader r)
+    {
+        const string Expected = "a Dirichlet concentration (a pseudo-count of at least 0, such as 95 for 95 of 100 validated records)";
+        YamlMappingNode? map = r.Mapping(node, MisclassificationKey, groups);
+        if (map is null) return null;
+        var rows = new ImmutableArray<double>[groups.Length];
+        bool valid = true;
+        for (int g = 0; g < groups.Length; g++)
+        {
+            string path = YamlNodeReader.Join(MisclassificationKey, groups[g]);
+            YamlNode? rowNode = r.Required(map, node, MisclassificationKey, groups[g],
+                "the row of that self-defined group: recorded category -> Dirichlet concentration");
+            YamlMappingNode? row = r.Mapping(rowNode, path, groups);
+            if (row is null) { valid = false; continue; }
+            var values = new double[groups.Length];
+            foreach (var (category, _, value) in YamlNodeReader.Entries(row))
+            {
+                int h = Array.IndexOf(groups, category);
+                if (h < 0) { valid = false; continue; }
+                if (r.Ranged(value, YamlNodeReader.Join(path, category), Expected, v => v >= 0) is double v) values[h] = v;
+                else valid = false;
+            }
+            if (values.Sum() <= 0)
+            {
+                r.Error(rowNode!, path, "found no positive concentration, expected at least one recorded category with a concentration above 0");
+                valid = false;
+            }
+            rows[g] = [.. values];
+        }
+        return valid ? [.. rows] : null;
     }
 
     private static Prior? ReadPrior(YamlNode node, string path, YamlNodeReader r)

@@ -15,6 +15,9 @@ public sealed record BiasAdjustedRow(
     public ImmutableArray<double> Sorted { get; init; } = [];
     /// <summary>Whether the prior came from the file (false: none given, taken as exactly 1).</summary>
     public bool PriorGiven { get; init; } = true;
+    /// <summary>Draws left out because the drawn misclassification matrix gave this group or the reference a corrected
+    /// count at or below 0 (or could not be inverted); <see cref="Draws"/> counts the rest.</summary>
+    public int DroppedDraws { get; init; }
 }
 
 /// <summary>
@@ -39,6 +42,9 @@ public static class ProbabilisticBiasAnalysis
         int refIndex = groups.ToList().IndexOf(reference);
         if (refIndex < 0) throw new ArgumentException($"reference '{reference}' is not among the groups", nameof(reference));
         var rows = ImmutableArray.CreateBuilder<BiasAdjustedRow>();
+        double[][]? corrected = priors.Misclassification is { } concentrations
+            ? CorrectedCounts(concentrations, recorded, draws, SeedSequence.Derive(seed, (ulong)groups.Count, 0, SeedSequence.Stage.Detection))
+            : null;
         for (int g = 0; g < groups.Count; g++)
         {
             if (g == refIndex) continue;
@@ -53,22 +59,79 @@ public static class ProbabilisticBiasAnalysis
             double logRr = Math.Log(x) - Math.Log(census[g]) - Math.Log(xRef) + Math.Log(census[refIndex]);
             double se = Math.Sqrt(1.0 / x - 1.0 / census[g] + 1.0 / xRef - 1.0 / census[refIndex]);
             var random = new SeededRandom(SeedSequence.Derive(seed, (ulong)g, 0, SeedSequence.Stage.Detection));
-            var adjusted = new double[draws];
+            var kept = new List<double>(draws);
             int above = 0;
             for (int i = 0; i < draws; i++)
             {
                 double ratio = prior.Sample(random);
-                double logStar = logRr + se * Normal.Sample(random, 0, 1);
-                adjusted[i] = Math.Exp(logStar - Math.Log(ratio));
-                if (adjusted[i] > 1) above++;
+                double z = Normal.Sample(random, 0, 1);
+                double logCenter = logRr, seDraw = se;
+                if (corrected is not null)
+                {
+                    // The matrix draw's corrected counts replace the recorded ones (Fox et al. ch. 6 and 8): a count at or below
+                    // zero has no rate, so the draw is left out and counted, as probsens does.
+                    double cg = corrected[i][g], cRef = corrected[i][refIndex];
+                    if (!(cg > 0 && cRef > 0)) continue;
+                    logCenter = Math.Log(cg) - Math.Log(census[g]) - Math.Log(cRef) + Math.Log(census[refIndex]);
+                    seDraw = Math.Sqrt(Math.Max(0, 1.0 / cg - 1.0 / census[g] + 1.0 / cRef - 1.0 / census[refIndex]));
+                }
+                double value = Math.Exp(logCenter + seDraw * z - Math.Log(ratio));
+                kept.Add(value);
+                if (value > 1) above++;
             }
+            double[] adjusted = [.. kept];
             Array.Sort(adjusted);
+            if (adjusted.Length == 0)
+            {
+                rows.Add(new BiasAdjustedRow(groups[g], Math.Exp(logRr), null, null, null, null, 0, prior) { PriorGiven = given, DroppedDraws = draws });
+                continue;
+            }
             rows.Add(new BiasAdjustedRow(groups[g], Math.Exp(logRr),
                 SortedArrayStatistics.Quantile(adjusted, 0.5),
                 SortedArrayStatistics.Quantile(adjusted, alpha / 2),
                 SortedArrayStatistics.Quantile(adjusted, 1 - alpha / 2),
-                (double)above / draws, draws, prior) { Sorted = [.. adjusted], PriorGiven = given });
+                (double)above / adjusted.Length, adjusted.Length, prior) { Sorted = [.. adjusted], PriorGiven = given, DroppedDraws = draws - adjusted.Length });
         }
         return rows.ToImmutable();
+    }
+
+    /// <summary>
+    /// Per draw, the counts by self-defined group: each row of the matrix M[g, h] = P(recorded h | self-defined g) drawn
+    /// from its Dirichlet, then T = (M^T)^-1 X, since the recorded counts are X = M^T T in expectation. A singular draw
+    /// gives NaN counts (left out by the caller).
+    /// </summary>
+    public static double[][] CorrectedCounts(ImmutableArray<ImmutableArray<double>> concentrations, IReadOnlyList<long> recorded, int draws, ulong seed)
+    {
+        int k = concentrations.Length;
+        var random = new SeededRandom(seed);
+        var x = MathNet.Numerics.LinearAlgebra.Vector<double>.Build.Dense([.. recorded.Select(v => (double)v)]);
+        var result = new double[draws][];
+        var m = MathNet.Numerics.LinearAlgebra.Matrix<double>.Build.Dense(k, k);
+        for (int i = 0; i < draws; i++)
+        {
+            for (int g = 0; g < k; g++)
+            {
+                double[] row = DirichletRow(concentrations[g], random);
+                for (int h = 0; h < k; h++) m[g, h] = row[h];
+            }
+            var lu = m.Transpose().LU();
+            result[i] = Math.Abs(lu.Determinant) < 1e-12 ? [.. Enumerable.Repeat(double.NaN, k)] : lu.Solve(x).ToArray();
+        }
+        return result;
+    }
+
+    /// <summary>A Dirichlet draw as normalised Gamma(alpha_h, 1) draws; a concentration of 0 is a category never used
+    /// (MathNet's Dirichlet needs every alpha above 0).</summary>
+    private static double[] DirichletRow(ImmutableArray<double> alpha, Random random)
+    {
+        var row = new double[alpha.Length];
+        double sum = 0;
+        for (int h = 0; h < alpha.Length; h++)
+        {
+            row[h] = alpha[h] > 0 ? Gamma.Sample(random, alpha[h], 1) : 0;
+            sum += row[h];
+        }
+        for (int h = 0; h < alpha.Length; h++) row[h] /= sum;
+        return row;
     }
 }

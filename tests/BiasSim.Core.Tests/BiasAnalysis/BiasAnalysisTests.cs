@@ -137,3 +137,59 @@ public class BiasAnalysisTests
         Assert.True(Math.Abs(actual - expected) <= McTolerance.Sigmas * sd,
             FormattableString.Invariant($"{what}: {actual:F5} vs {expected:F5}, 4 SD {McTolerance.Sigmas * sd:E2}"));
 }
+
+/// <summary>Misclassification priors: a near-point Dirichlet recovers the self-defined counts by hand, and draws whose
+/// correction leaves no referrals are counted, not hidden.</summary>
+public class BiasAnalysisMisclassificationTests
+{
+    private static readonly string[] Groups = ["White", "Black"];
+    private static readonly long[] Census = [1_000_000, 100_000];
+
+    [Fact]
+    public void A_near_point_matrix_recovers_the_self_defined_rate_ratio()
+    {
+        // By hand: self-defined White 2,000 and Black 300, recorded through M = [[0.9, 0.1], [0.2, 0.8]] (rows self-defined):
+        // recorded White = 0.9 x 2000 + 0.2 x 300 = 1,860, recorded Black = 0.1 x 2000 + 0.8 x 300 = 440.
+        long[] recorded = [1_860, 440];
+        ImmutableArray<ImmutableArray<double>> concentrations = [[0.9e9, 0.1e9], [0.2e9, 0.8e9]]; // matrix SD about 1e-5: a point
+        var priors = new BiasPriors(ImmutableDictionary<string, Prior>.Empty, null) { Misclassification = concentrations };
+        const int draws = 20_000;
+        BiasAdjustedRow row = ProbabilisticBiasAnalysis.Run(Groups, recorded, Census, "White", priors, draws, 5, 0.05).Single();
+        Assert.Equal(0, row.DroppedDraws);
+        double logTruth = Math.Log(300.0 / 100_000) - Math.Log(2_000.0 / 1_000_000); // 1.5
+        double se = Math.Sqrt(1.0 / 300 - 1.0 / 100_000 + 1.0 / 2_000 - 1.0 / 1_000_000);
+        // 4 SDs of a sample median of normal draws on the log scale: sqrt(0.25 / n) / phi(0) x SE.
+        double tolerance = McTolerance.Sigmas * se * Math.Sqrt(0.25 / draws) / Normal.PDF(0, 1, 0);
+        Assert.InRange(Math.Log(row.Median!.Value) - logTruth, -tolerance, tolerance);
+        Assert.Equal(440.0 / 100_000 / (1_860.0 / 1_000_000), row.ObservedRateRatio!.Value, 12); // the observed ratio stays uncorrected
+    }
+
+    [Fact]
+    public void Draws_whose_correction_leaves_no_referrals_are_counted()
+    {
+        long[] recorded = [1_860, 440];
+        ImmutableArray<ImmutableArray<double>> vague = [[1, 1], [1, 1]]; // flat rows: many draws over-correct
+        var priors = new BiasPriors(ImmutableDictionary<string, Prior>.Empty, null) { Misclassification = vague };
+        BiasAdjustedRow row = ProbabilisticBiasAnalysis.Run(Groups, recorded, Census, "White", priors, 2_000, 5, 0.05).Single();
+        Assert.True(row.DroppedDraws > 0);
+        Assert.Equal(2_000, row.Draws + row.DroppedDraws);
+        Assert.Equal(row.Draws, row.Sorted.Length);
+    }
+
+    [Fact]
+    public void The_loader_reads_a_matrix_and_names_a_bad_row()
+    {
+        const string text = """
+            recording_ratios: {Black: 1}
+            misclassification:
+              White: {White: 90, Black: 10}
+              Black: {White: 0, Black: 0}
+            """;
+        var errors = BiasPriorsLoader.Load(text, "p.yaml", Groups, "White").Errors;
+        Assert.Contains(errors, e => e.ToString().StartsWith("p.yaml:4:", StringComparison.Ordinal) && e.Path == "misclassification.Black");
+        var ok = BiasPriorsLoader.Load(text.Replace("{White: 0, Black: 0}", "{White: 20, Black: 80}"), "p.yaml", Groups, "White");
+        Assert.Empty(ok.Errors);
+        Assert.Equal([90.0, 10.0], ok.Priors!.Misclassification!.Value[0].ToArray());
+        Assert.Equal([20.0, 80.0], ok.Priors.Misclassification.Value[1].ToArray());
+    }
+}
