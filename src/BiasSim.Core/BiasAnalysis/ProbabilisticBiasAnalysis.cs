@@ -90,7 +90,10 @@ public static class ProbabilisticBiasAnalysis
                 SortedArrayStatistics.Quantile(adjusted, 0.5),
                 SortedArrayStatistics.Quantile(adjusted, alpha / 2),
                 SortedArrayStatistics.Quantile(adjusted, 1 - alpha / 2),
-                (double)above / adjusted.Length, adjusted.Length, prior) { Sorted = [.. adjusted], PriorGiven = given, DroppedDraws = draws - adjusted.Length });
+                (double)above / adjusted.Length, adjusted.Length, prior)
+            {
+                Sorted = [.. adjusted], PriorGiven = given, DroppedDraws = draws - adjusted.Length,
+            });
         }
         return rows.ToImmutable();
     }
