@@ -9,7 +9,7 @@ namespace BiasSim.Cli;
 /// </summary>
 public static class Glossary
 {
-    public enum Kind { Column, Detector, Mechanism, ScenarioKey, Concept }
+    public enum Kind { Column, Detector, Mechanism, ScenarioKey, Concept, OutputColumn }
 
     public sealed record Entry(string Term, Kind Kind, string Text, IReadOnlyList<string> SeeAlso);
 
@@ -22,6 +22,7 @@ public static class Glossary
         Kind.Detector => "Detectors",
         Kind.Mechanism => "Missingness mechanisms (recording.missing.mechanism)",
         Kind.ScenarioKey => "Scenario keys and detector options",
+        Kind.OutputColumn => "Columns of replicates.csv (run --save-replicates) and bias_analysis.csv (detect --bias-analysis)",
         _ => "Concepts",
     };
 
@@ -31,6 +32,7 @@ public static class Glossary
         Kind.Detector => "detector (scenario key detectors:, or detect --detectors)",
         Kind.Mechanism => "missingness mechanism (recording.missing.mechanism)",
         Kind.ScenarioKey => "scenario key",
+        Kind.OutputColumn => "replicates.csv or bias_analysis.csv column",
         _ => "concept",
     };
 
@@ -181,6 +183,39 @@ public static class Glossary
             + "(--power, default 0.8) of audits.", "missed_rate");
         Add("power", Kind.Concept, "The share of audits that flag a real disproportionality: flag_rate at a true rate ratio other than 1.",
             "flag_rate", "mdrr");
+
+        // replicates.csv (run --save-replicates): one row per replicate and diagnosands.csv row, family-wise rows left out.
+        Add("replicate", Kind.OutputColumn, "replicates.csv: the replicate's index, from 0. Replicate r draws from streams seeded by (seed, r), so "
+            + "it is the same audit on any thread count.", "save-replicates");
+        Add("estimate", Kind.OutputColumn, "replicates.csv: the detector's estimate in this replicate (a rate ratio; for a test such as chi-square, its "
+            + "statistic); empty when not estimable.", "lower", "upper");
+        Add("lower", Kind.OutputColumn, "replicates.csv: the lower end of the replicate's interval (1 - alpha). bias_analysis.csv: the alpha/2 "
+            + "quantile of the bias-adjusted draws (with median and upper, the simulation interval).", "upper", "alpha");
+        Add("upper", Kind.OutputColumn, "replicates.csv: the upper end of the replicate's interval. bias_analysis.csv: the 1 - alpha/2 quantile of "
+            + "the bias-adjusted draws.", "lower");
+        Add("flag", Kind.OutputColumn, "replicates.csv: up or down (flagged above or below 1), flagged (a test with no direction, such as "
+            + "chi-square), none, or not_estimable. Counting them per detector and group gives diagnosands.csv's flag_rate, flag_up_rate and "
+            + "flag_down_rate exactly.", "flag_rate");
+        Add("outcome", Kind.OutputColumn, "replicates.csv: how the replicate was judged against the truth: correct, misestimated, wrong_direction, "
+            + "missed, false_alarm or not_estimable; empty where replicates are not judged (tipping-point). Counting them gives the outcome rates "
+            + "exactly. A family-wise row is any null group's false_alarm in the same replicate.", "correct_rate", "family-wise");
+        Add("save-replicates", Kind.Concept, "run --save-replicates writes replicates.csv, streamed in replicate order (identical on any thread "
+            + "count). Its size is printed before the run; above --max-replicates-bytes (default 1 GB) the run is refused. Not with --resume or "
+            + "--shard: the file must hold every replicate.", "replicate", "flag", "outcome");
+
+        // bias_analysis.csv (detect --bias-analysis).
+        Add("bias-analysis", Kind.Concept, "detect --bias-analysis PRIORS.yaml: probabilistic bias analysis of observed counts (Fox, MacLehose and "
+            + "Lash, ch. 8; episensr probsens). Each draw takes each group's recording ratio from its prior (point, uniform, triangular, "
+            + "trapezoidal, log-normal), optionally corrects the counts by a misclassification matrix drawn row by row from Dirichlet priors, "
+            + "draws the log rate ratio from its Katz sampling distribution, and divides. The draws' quantiles are a "
+            + "simulation interval: it holds the stated assumptions, not just chance.", "observed_rr", "share_above_1", "recording_ratio");
+        Add("observed_rr", Kind.OutputColumn, "bias_analysis.csv: the complete-case rate ratio of the recorded referrals (census denominators), "
+            + "the rate-ratio detector's estimate; it assumes every group is recorded as often as the reference.", "bias-analysis");
+        Add("median", Kind.OutputColumn, "bias_analysis.csv: the median of the bias-adjusted rate ratios.", "lower", "upper");
+        Add("share_above_1", Kind.OutputColumn, "bias_analysis.csv: the share of bias-adjusted draws above 1 (the group referred more often than "
+            + "the reference, under the priors).", "bias-analysis");
+        Add("draws", Kind.OutputColumn, "bias_analysis.csv: how many draws (default 10,000; the priors file's draws: or --draws), less those "
+            + "a drawn misclassification matrix corrected to no referrals. The quantiles' Monte Carlo error shrinks as 1 / sqrt(draws).", "bias-analysis");
         return e;
     }
 

@@ -14,7 +14,7 @@ public static class OutputFolder
     /// <summary>What a run, sweep or detection writes; replaced as a set, so a reader never sees two runs' files mixed.</summary>
     private static readonly string[] ResultFiles =
         ["diagnosands.csv", "summary.json", "sweep.csv", "mdrr.csv", "detection.csv", "report.html", "report.md",
-         "report-short.html", "report-short.md", "compare.csv"];
+         "report-short.html", "report-short.md", "compare.csv", "replicates.csv", "bias_analysis.csv"];
 
     /// <summary>What lets a run resume or merge; kept by a resume, replaced by a fresh start.</summary>
     private static readonly string[] StateFiles = [RunState.MetaFile, RunState.TallyFile];

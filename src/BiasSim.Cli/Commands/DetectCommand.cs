@@ -33,9 +33,19 @@ public static class DetectCommand
         var force = new Option<bool>("--force") { Description = "Write into the output folder even if it holds files BiasSim did not write" };
         var noPlots = new Option<bool>("--no-plots") { Description = "Do not draw the plot of estimates, intervals and bounds (by default PNG and SVG " +
             "go to DIR/plots)" };
+        var biasAnalysis = new Option<string?>("--bias-analysis")
+        {
+            Description = "Probabilistic bias analysis: priors file (.yaml) declaring each group's recording ratio; writes DIR/bias_analysis.csv and a plot",
+        };
+        var draws = new Option<int?>("--draws")
+        {
+            Description = "Bias analysis: number of draws (default: the priors file's draws, else "
+                + $"{Core.BiasAnalysis.ProbabilisticBiasAnalysis.DefaultDraws:N0})",
+        };
+        var seed = new Option<ulong?>("--seed", "-s") { Description = $"Bias analysis: seed of the draws (default {Core.Scenarios.ScenarioDefaults.Seed})" };
         var command = new Command("detect", "Run detectors once on observed referral data (records or counts) and say what the data can and cannot show")
         {
-            data, census, reference, detectors, matrix, alpha, groupColumn, unknownValues, by, output, report, force, noPlots,
+            data, census, reference, detectors, matrix, alpha, groupColumn, unknownValues, by, output, report, force, noPlots, biasAnalysis, draws, seed,
         };
         command.SetAction(parse =>
         {
@@ -52,6 +62,14 @@ public static class DetectCommand
             var request = new DetectRequest(dataPath, parse.GetValue(census), parse.GetValue(reference)!, parse.GetValue(detectors),
                 parse.GetValue(matrix), parse.GetValue(alpha) ?? 0.05, options);
             DetectionResult result = DetectionAnalysis.Run(request);
+            if (parse.GetValue(biasAnalysis) is null && (parse.GetValue(draws) is not null || parse.GetValue(seed) is not null))
+            {
+                throw new UserInputException("--draws and --seed: set the bias analysis, expected --bias-analysis PRIORS.yaml with them");
+            }
+            BiasAnalysisResult? bias = parse.GetValue(biasAnalysis) is string priors
+                ? BiasAnalysisOutput.Run(result, priors, parse.GetValue(draws), parse.GetValue(seed) ?? Core.Scenarios.ScenarioDefaults.Seed)
+                : null;
+            Plots.RenderedPlot? biasPlot = bias is null || parse.GetValue(noPlots) ? null : Plots.BiasAnalysisPlot.Draw(bias, Path.GetFileNameWithoutExtension(dataPath));
 
             string folder = parse.GetValue(output) ?? Path.Combine("out", Path.GetFileNameWithoutExtension(dataPath) + "-detect");
             OutputFolder.EnsureWritable(folder, parse.GetValue(force));
@@ -78,12 +96,20 @@ public static class DetectCommand
                 if (html is not null) AtomicFile.WriteAllText(Path.Combine(folder, ReportWriter.HtmlFile), html);
                 if (markdown is not null) AtomicFile.WriteAllText(Path.Combine(folder, ReportWriter.MarkdownFile), markdown);
                 if (plots.Count > 0) written.AddRange(Plots.PlotSet.Write(plots, Path.Combine(folder, Plots.PlotSet.FolderName)));
+                if (bias is not null) AtomicFile.WriteAllText(Path.Combine(folder, BiasAnalysisOutput.CsvFile), BiasAnalysisOutput.RenderCsv(bias));
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
                 throw new UserInputException($"{folder}: cannot write the results there ({e.Message})");
             }
+            if (biasPlot is not null) Plots.PlotSet.Write([biasPlot], Path.Combine(folder, Plots.PlotSet.FolderName));
             stdout.Write(DetectionOutput.RenderConsole(result, folder, written));
+            if (bias is not null)
+            {
+                stdout.Write(BiasAnalysisOutput.RenderConsole(bias));
+                stdout.WriteLine($"Wrote {Path.Combine(folder, BiasAnalysisOutput.CsvFile)}"
+                    + (biasPlot is null ? "" : $" and {Path.Combine(folder, Plots.PlotSet.FolderName, Plots.BiasAnalysisPlot.Stem)}.png/.svg"));
+            }
             return ExitCodes.Success;
         });
         return command;

@@ -58,7 +58,8 @@ public static class MergeCommand
             }
 
             OutputFolder.EnsureWritable(outDir, parse.GetValue(force));
-            var info = new SummaryJson.RunInfo(first.ScenarioFile, first.Seed, first.Replicates, Threads: 1, ElapsedSeconds: 0, Warnings: [])
+            var info = new SummaryJson.RunInfo(first.ScenarioFile, first.Seed, first.Replicates, Threads: 1, ElapsedSeconds: 0,
+                Warnings: [.. scenario.Warnings])
             {
                 Overrides = first.Overrides,
             };

@@ -26,13 +26,29 @@ public static class RunCommand
         var shard = new Option<string?>("--shard") { Description = "Run only slice k of n of the replicates (k/n, 0-based; 'auto' or 'auto/n' reads SLURM_ARRAY_TASK_ID/COUNT or JOB_COMPLETION_INDEX); combine slices with 'biassim merge'" };
         var force = new Option<bool>("--force") { Description = "Write into the output folder even if it holds files BiasSim did not write" };
         var maxReplicates = new Option<long>("--max-replicates") { Description = "Refuse runs larger than this many replicates (a guard against typos)", DefaultValueFactory = _ => Limits.DefaultMaxReplicates };
+        var saveReplicates = new Option<bool>("--save-replicates")
+        {
+            Description = "Also write DIR/replicates.csv: every replicate's estimate, interval, flag and outcome per detector and group (streamed)",
+        };
+        var maxReplicatesBytes = new Option<long>("--max-replicates-bytes")
+        {
+            Description = "Refuse --save-replicates when replicates.csv would be larger than this many bytes (estimated before the run)",
+            DefaultValueFactory = _ => ReplicatesCsv.DefaultMaxBytes,
+        };
         var command = new Command("run", "Simulate the scenario many times and report how reliably each detector finds the true disproportionality")
         {
-            file, replicates, seed, threads, output, sets, quiet, noPlots, report, resume, shard, force, maxReplicates,
+            file, replicates, seed, threads, output, sets, quiet, noPlots, report, resume, shard, force, maxReplicates, saveReplicates, maxReplicatesBytes,
         };
         command.SetAction(parse =>
         {
             int threadCount = Threads.Resolve(parse.GetValue(threads));
+            bool keepReplicates = parse.GetValue(saveReplicates);
+            if (keepReplicates && (parse.GetValue(shard) is not null || parse.GetValue(resume) is not null))
+            {
+                // A resumed run or a shard sees only part of the replicates; a file missing some would pass for a whole run.
+                throw new UserInputException($"--save-replicates with {(parse.GetValue(shard) is not null ? "--shard" : "--resume")}: not supported, "
+                    + "expected a whole run in one go (replicates.csv must hold every replicate in order)");
+            }
             RunRequest request = parse.GetValue(resume) is string resumeFolder
                 ? RunRequest.Resume(resumeFolder, parse.GetValue(file), parse.GetValue(sets), parse.GetValue(seed), parse.GetValue(replicates), parse.GetValue(output))
                 : RunRequest.Fresh(parse.GetValue(file), parse.GetValue(sets), parse.GetValue(seed), parse.GetValue(replicates), parse.GetValue(output), parse.GetValue(force));
@@ -41,10 +57,25 @@ public static class RunCommand
             if (slice is not null && parse.GetValue(resume) is not null) throw new UserInputException("--shard and --resume: found both, expected at most one (resume a shard by running it again)");
 
             Scenario scenario = request.Scenario;
-            foreach (string warning in scenario.Warnings) stderr.WriteLine($"warning: {warning}");
             string folder = request.Folder;
             var settings = new RunSettings(request.Replicates, request.Seed, threadCount);
             var model = new CountModel(scenario);
+            var replicateSlots = MonteCarloRunner.ReplicateSlots(scenario, model);
+            if (keepReplicates)
+            {
+                long bytes = ReplicatesCsv.EstimateBytes(replicateSlots, request.Replicates);
+                long rows = (long)replicateSlots.Length * request.Replicates;
+                long limit = parse.GetValue(maxReplicatesBytes);
+                if (bytes > limit)
+                {
+                    throw new UserInputException(
+                        $"--save-replicates: replicates.csv would hold {rows:N0} rows, about {Size(bytes)}, more than the limit of {Size(limit)}; "
+                        + $"expected fewer replicates, or raise the limit with --max-replicates-bytes {bytes}");
+                }
+                stdout.WriteLine(
+                    $"{ReplicatesCsv.FileName}: {request.Replicates:N0} replicates x {replicateSlots.Length} rows = {rows:N0} rows, "
+                    + $"at most about {Size(bytes)}");
+            }
             var state = new RunState(request.Fingerprint, request.ScenarioFile, request.OverrideTexts, request.Seed, request.Replicates, slice?.Shard ?? 0, slice?.Shards ?? 1);
             var (first, end) = RunState.SegmentRange(request.Replicates, state.Shard, state.Shards);
             List<SegmentTally> done;
@@ -76,8 +107,15 @@ public static class RunCommand
             }
 
             var stopwatch = Stopwatch.StartNew();
-            IReadOnlyList<SegmentTally> segments = ProgressDisplay.Run(ProgressDisplay.ShouldShow(stderr, parse.GetValue(quiet)), scenario.Name, request.Replicates,
-                progress => MonteCarloRunner.RunSegments(model, scenario, settings, first, end, done, tally => RunState.Append(folder, tally), progress, cancellationToken));
+            IReadOnlyList<SegmentTally> segments;
+            using (var replicateFile = keepReplicates ? new ReplicateFile(folder, replicateSlots) : null)
+            {
+                segments = ProgressDisplay.Run(ProgressDisplay.ShouldShow(stderr, parse.GetValue(quiet)), scenario.Name, request.Replicates,
+                    progress => MonteCarloRunner.RunSegments(model, scenario, settings, first, end, done, tally => RunState.Append(folder, tally), progress,
+                        cancellationToken, replicateFile?.Writer));
+                // An interrupted run leaves no replicates.csv: it would hold only the first replicates and look whole.
+                if (!cancellationToken.IsCancellationRequested) replicateFile?.Commit();
+            }
             stopwatch.Stop();
 
             if (slice is not null)
@@ -90,7 +128,8 @@ public static class RunCommand
             }
 
             SimulationResult result = MonteCarloRunner.Combine(model, scenario, settings, segments);
-            var info = new SummaryJson.RunInfo(request.ScenarioFile, request.Seed, request.Replicates, threadCount, stopwatch.Elapsed.TotalSeconds, Warnings(result))
+            var info = new SummaryJson.RunInfo(request.ScenarioFile, request.Seed, request.Replicates, threadCount, stopwatch.Elapsed.TotalSeconds,
+                [.. scenario.Warnings, .. Warnings(result)])
             {
                 Overrides = request.OverrideTexts,
             };
@@ -109,6 +148,58 @@ public static class RunCommand
             return ExitCodes.Success;
         });
         return command;
+    }
+
+    private static string Size(long bytes) => bytes switch
+    {
+        >= 1_000_000_000 => (bytes / 1e9).ToString("0.0 GB", CultureInfo.InvariantCulture),
+        >= 1_000_000 => (bytes / 1e6).ToString("0.0 MB", CultureInfo.InvariantCulture),
+        _ => (bytes / 1e3).ToString("0.0 kB", CultureInfo.InvariantCulture),
+    };
+
+    /// <summary>replicates.csv streamed into a temporary file and moved into place only when the run completes.</summary>
+    private sealed class ReplicateFile : IDisposable
+    {
+        private readonly string _path;
+        private readonly string _temporary;
+        private readonly FileStream _stream;
+
+        public ReplicateFile(string folder, System.Collections.Immutable.ImmutableArray<ReplicateSlot> slots)
+        {
+            _path = Path.Combine(folder, ReplicatesCsv.FileName);
+            try
+            {
+                _temporary = TemporaryFiles.Create(_path, out _stream);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                throw new UserInputException($"{folder}: cannot write {ReplicatesCsv.FileName} there ({e.Message})");
+            }
+            Writer = new ReplicatesCsv(slots, _stream);
+        }
+
+        public ReplicatesCsv Writer { get; }
+
+        public void Commit()
+        {
+            try
+            {
+                Writer.Flush();
+                _stream.Dispose();
+                File.Move(_temporary, _path, overwrite: true);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                throw new UserInputException($"{_path}: cannot write it ({e.Message})");
+            }
+        }
+
+        public void Dispose()
+        {
+            _stream.Dispose();
+            // Removes an uncommitted file and unregisters the name either way (a committed one has already moved).
+            TemporaryFiles.Delete(_temporary);
+        }
     }
 
     /// <summary>Flags results too noisy to trust, as SimDesign and DeclareDesign do.</summary>

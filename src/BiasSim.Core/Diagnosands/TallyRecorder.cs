@@ -26,13 +26,15 @@ public readonly struct TallyRecorder
         _effect = effect;
     }
 
-    public void Record(ref TargetTally tally, in DetectorOutcome o)
+    /// <summary>Tallies one replicate and returns how it was judged (null when the target is not judged as outcomes),
+    /// so a per-replicate observer sees exactly the classification the tallies count.</summary>
+    public AuditOutcome? Record(ref TargetTally tally, in DetectorOutcome o)
     {
         tally.Replicates++;
         if (!o.Estimable)
         {
             tally.NotEstimableReasons[(int)o.Reason]++;
-            return;
+            return _effect is null ? null : AuditOutcome.NotEstimable;
         }
         tally.Estimable++;
         if (o.DroppedDraws > 0)
@@ -46,9 +48,11 @@ public readonly struct TallyRecorder
             if (o.Flag > 0) tally.FlagsUp++; else tally.FlagsDown++;
         }
         bool covered = _hasInterval && o.Lower <= _truth && _truth <= o.Upper;
+        AuditOutcome? judged = null;
         if (_effect is bool effect)
         {
-            switch (AuditJudgement.Judge(effect, _truthSign, o.Flag, _hasInterval ? covered : null))
+            judged = AuditJudgement.Judge(effect, _truthSign, o.Flag, _hasInterval ? covered : null);
+            switch (judged)
             {
                 case AuditOutcome.Correct: tally.Correct++; break;
                 case AuditOutcome.Misestimated: tally.Misestimated++; break;
@@ -57,7 +61,7 @@ public readonly struct TallyRecorder
                 case AuditOutcome.FalseAlarm: tally.FalseAlarms++; break;
             }
         }
-        if (!_hasInterval) return;
+        if (!_hasInterval) return judged;
 
         double logEstimate = o.LogEstimate;
         double d = logEstimate - _logTruth;
@@ -83,6 +87,7 @@ public readonly struct TallyRecorder
             tally.SumAbsLogFlagged += a;
             tally.SumAbsLogFlaggedSquared += a * a;
         }
+        return judged;
     }
 
     /// <summary>A family-wise row: did any group truly at rate ratio 1 get flagged, and which way. Both directions can

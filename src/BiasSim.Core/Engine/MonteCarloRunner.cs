@@ -77,10 +77,17 @@ public static class MonteCarloRunner
     private static int BlocksIn(int segment, int replicates) =>
         Math.Min(SegmentBlocks, BlockCount(replicates) - segment * SegmentBlocks);
 
-    public static SimulationResult Run(Scenario scenario, RunSettings settings, IProgress<long>? progress = null, CancellationToken cancellationToken = default)
+    /// <summary>The slots an <see cref="IReplicateObserver"/> sees, in the order it sees them: every row of
+    /// diagnosands.csv except the family-wise ones.</summary>
+    public static System.Collections.Immutable.ImmutableArray<ReplicateSlot> ReplicateSlots(Scenario scenario, CountModel model) =>
+        new DetectorPlan(scenario, model).Delivered;
+
+    public static SimulationResult Run(Scenario scenario, RunSettings settings, IProgress<long>? progress = null, CancellationToken cancellationToken = default,
+        IReplicateObserver? observer = null)
     {
         var model = new CountModel(scenario);
-        IReadOnlyList<SegmentTally> segments = RunSegments(model, scenario, settings, 0, SegmentCount(settings.Replicates), [], null, progress, cancellationToken);
+        IReadOnlyList<SegmentTally> segments = RunSegments(model, scenario, settings, 0, SegmentCount(settings.Replicates), [], null, progress,
+            cancellationToken, observer);
         return Combine(model, scenario, settings, segments);
     }
 
@@ -88,12 +95,13 @@ public static class MonteCarloRunner
     /// Runs segments [<paramref name="firstSegment"/>, <paramref name="endSegment"/>) and returns their tallies in
     /// order. Segments in <paramref name="resume"/> are taken as done (a last one with fewer blocks than its size is
     /// continued from where it stopped). <paramref name="onSegment"/> sees each segment as it completes, and the
-    /// interrupted one on cancellation, so a caller can checkpoint.
+    /// interrupted one on cancellation, so a caller can checkpoint. <paramref name="observer"/> sees every replicate
+    /// run here (not the resumed ones); it changes no tally.
     /// </summary>
     public static IReadOnlyList<SegmentTally> RunSegments(
         CountModel model, Scenario scenario, RunSettings settings, int firstSegment, int endSegment,
         IReadOnlyList<SegmentTally> resume, Action<SegmentTally>? onSegment,
-        IProgress<long>? progress = null, CancellationToken cancellationToken = default)
+        IProgress<long>? progress = null, CancellationToken cancellationToken = default, IReplicateObserver? observer = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(settings.Replicates, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(settings.Threads, 1);
@@ -154,6 +162,7 @@ public static class MonteCarloRunner
                     for (int s = 0; s < plan.Slots; s++) slots[s].Add(waveTallies[i][s]);
                     data.Add(waveData[i]);
                     completed += waveData[i].Replicates;
+                    observer?.BlockCompleted(start + i);
                 }
                 blocksDone += count;
                 progress?.Report(completed);
@@ -174,6 +183,7 @@ public static class MonteCarloRunner
             var observed = new ObservedCounts(model);
             Span<DetectorOutcome> outcomes = plan.MaxTargets <= StackBudget.Elements
                 ? stackalloc DetectorOutcome[plan.MaxTargets] : new DetectorOutcome[plan.MaxTargets];
+            SlotOutcome[] delivered = observer is null ? [] : new SlotOutcome[plan.Delivered.Length];
             for (int r = from; r < to; r++)
             {
                 var rng = SeedSequence.Generator(settings.Seed, settings.DesignPoint, (ulong)r, SeedSequence.Stage.Data);
@@ -187,7 +197,8 @@ public static class MonteCarloRunner
                 blockData.SumMissingShareSquared += share * share;
                 // Every replicate gets its detection seed, whether or not a detector draws: a new random detector can never run on seed 0.
                 ulong detectionSeed = SeedSequence.Derive(settings.Seed, settings.DesignPoint, (ulong)r, SeedSequence.Stage.Detection);
-                plan.Evaluate(observed, detectionSeed, outcomes, tallies);
+                plan.Evaluate(observed, detectionSeed, outcomes, tallies, delivered);
+                observer?.Observe(block, r, delivered);
             }
         }
     }
@@ -283,14 +294,19 @@ public static class MonteCarloRunner
             _entries = [.. entries];
             _slots = [.. slots];
             _recorders = [.. slots.Select(x => new TallyRecorder(x.Truth, x.HasInterval, x.Effect))];
+            Delivered = [.. slots.Where(x => x.Kind != SlotKind.FamilyWise)
+                .Select(x => new ReplicateSlot(x.Attribute, x.Detector, x.Target, x.Kind != SlotKind.Test,
+                    x.Kind == SlotKind.Group && x.HasInterval && x.Truth is not null && x.Effect == false))];
         }
 
         public int Slots => _slots.Length;
+        public ImmutableArray<ReplicateSlot> Delivered { get; }
         public int MaxTargets { get; }
 
-        public void Evaluate(ObservedCounts observed, ulong detectionSeed, Span<DetectorOutcome> outcomes, TargetTally[] tallies)
+        /// <param name="delivered">Empty, or one entry per <see cref="Delivered"/> slot to fill for an observer.</param>
+        public void Evaluate(ObservedCounts observed, ulong detectionSeed, Span<DetectorOutcome> outcomes, TargetTally[] tallies, Span<SlotOutcome> delivered)
         {
-            int slot = 0;
+            int slot = 0, next = 0;
             for (int d = 0; d < _entries.Length; d++)
             {
                 var (k, detector, adjust, family, isNull) = _entries[d];
@@ -307,7 +323,8 @@ public static class MonteCarloRunner
                 bool anyEstimable = false, anyUp = false, anyDown = false;
                 for (int t = 0; t < n; t++, slot++)
                 {
-                    _recorders[slot].Record(ref tallies[slot], o[t]);
+                    AuditOutcome? judged = _recorders[slot].Record(ref tallies[slot], o[t]);
+                    if (!delivered.IsEmpty) delivered[next++] = new SlotOutcome(o[t], judged);
                     if (isNull[t] && o[t].Estimable)
                     {
                         anyEstimable = true;

@@ -42,7 +42,7 @@ public static partial class ScenarioLoader
 
     /// <summary>The guarded parse every reading of scenario text goes through: the text is checked before YamlDotNet
     /// sees it, and the tree before anything walks it. Null (errors reported) when the text is unusable.</summary>
-    private static YamlNode? Parse(string text, YamlNodeReader reader)
+    internal static YamlNode? Parse(string text, YamlNodeReader reader)
     {
         if (YamlGuard.Check(text) is var (line, column, problem))
         {
@@ -152,7 +152,7 @@ public static partial class ScenarioLoader
             Defaulted = defaulted.ToImmutable(),
         };
         scenario = ResolveValidationShare(scenario, root, r);
-        return scenario is null ? null : Calibrate(scenario, root, r);
+        return scenario is null ? null : Calibrate(DegenerateDetectorWarnings(scenario, root, r), root, r);
     }
 
     /// <summary>Resolves what depends on the whole scenario: the trend's year covariate and the target-share shifts.</summary>
