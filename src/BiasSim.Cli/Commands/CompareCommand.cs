@@ -25,16 +25,16 @@ public static class CompareCommand
     public static Command Build(TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
     {
         var files = new Argument<string[]>("files") { Description = "Two or more scenario files (.yaml) to compare", Arity = ArgumentArity.OneOrMore };
-        var replicates = new Option<int?>("--replicates", "-r") { Description = "Simulated audits per design (overrides each file's simulation.replicates)" };
-        var seed = new Option<ulong?>("--seed", "-s") { Description = "Master seed for every design (overrides each file's seed; the same seed gives " +
-            "every design the same replicate seeds)" };
-        var threads = new Option<int?>("--threads", "-t") { Description = "Worker threads (default: all cores); results are identical for any value" };
-        var output = new Option<string?>("--out", "-o") { Description = "Output folder (default: out/compare)" };
+        var replicates = CommonOptions.Replicates("Simulated audits per design (overrides each file's simulation.replicates)");
+        var seed = CommonOptions.Seed("Master seed for every design (overrides each file's seed; the same seed gives " +
+            "every design the same replicate seeds)");
+        var threads = CommonOptions.Threads();
+        var output = CommonOptions.Output("Output folder (default: out/compare)");
         Option<string[]> sets = CliOverrides.SetOption();
         sets.Description = "Override a scenario key in every design, e.g. --set recording.missing.share=0.35 (repeatable)";
         Option<bool> quiet = CliOverrides.QuietOption();
         var noPlots = new Option<bool>("--no-plots") { Description = "Do not draw the plot (by default PNG and SVG go to DIR/plots)" };
-        var force = new Option<bool>("--force") { Description = "Write into the output folder even if it holds files BiasSim did not write" };
+        var force = CommonOptions.Force("Write into the output folder even if it holds files BiasSim did not write");
         var maxReplicates = new Option<long>("--max-replicates")
         {
             Description = "Refuse comparisons needing more replicates than this in all", DefaultValueFactory = _ => Limits.DefaultMaxReplicates,

@@ -28,9 +28,9 @@ public static class DetectCommand
         var groupColumn = new Option<string?>("--group-column") { Description = $"Records: the column with the recorded group (default {DataReadOptions.DefaultGroupColumn})" };
         var unknownValues = new Option<string?>("--unknown-values") { Description = $"Comma-separated values meaning 'not recorded', besides an empty value (default \"{string.Join(",", DataReadOptions.DefaultUnknownValues)}\"; matched ignoring case)" };
         var by = new Option<string?>("--by") { Description = $"Column to stratify by for ipw and missing-share (default: {DataReader.DefaultRecordsStratifier} in records, the one extra column in counts)" };
-        var output = new Option<string?>("--out", "-o") { Description = "Output folder (default: out/<data file name>-detect)" };
+        var output = CommonOptions.Output("Output folder (default: out/<data file name>-detect)");
         var report = new Option<bool>("--report") { Description = "Also write report.html and report.md: what these data can and cannot show" };
-        var force = new Option<bool>("--force") { Description = "Write into the output folder even if it holds files BiasSim did not write" };
+        var force = CommonOptions.Force("Write into the output folder even if it holds files BiasSim did not write");
         var noPlots = new Option<bool>("--no-plots") { Description = "Do not draw the plot of estimates, intervals and bounds (by default PNG and SVG " +
             "go to DIR/plots)" };
         var biasAnalysis = new Option<string?>("--bias-analysis")
@@ -42,7 +42,7 @@ public static class DetectCommand
             Description = "Bias analysis: number of draws (default: the priors file's draws, else "
                 + $"{Core.BiasAnalysis.ProbabilisticBiasAnalysis.DefaultDraws:N0})",
         };
-        var seed = new Option<ulong?>("--seed", "-s") { Description = $"Bias analysis: seed of the draws (default {Core.Scenarios.ScenarioDefaults.Seed})" };
+        var seed = CommonOptions.Seed($"Bias analysis: seed of the draws (default {Core.Scenarios.ScenarioDefaults.Seed})");
         var command = new Command("detect", "Run detectors once on observed referral data (records or counts) and say what the data can and cannot show")
         {
             data, census, reference, detectors, matrix, alpha, groupColumn, unknownValues, by, output, report, force, noPlots, biasAnalysis, draws, seed,

@@ -10,9 +10,9 @@ public static class ReportCommand
     public static Command Build(TextWriter stdout, TextWriter stderr)
     {
         var folder = new Argument<string>("folder") { Description = "A results folder written by 'biassim run' or 'biassim sweep'" };
-        var output = new Option<string?>("--out", "-o") { Description = "Where to write report.html, report.md and plots/ (default: the results folder)" };
+        var output = CommonOptions.Output("Where to write report.html, report.md and plots/ (default: the results folder)");
         var noPlots = new Option<bool>("--no-plots") { Description = "Leave the plots out of the report" };
-        var force = new Option<bool>("--force") { Description = "Write into the --out folder even if it holds files BiasSim did not write" };
+        var force = CommonOptions.Force("Write into the --out folder even if it holds files BiasSim did not write");
         var brief = new Option<bool>("--short") { Description = $"Write a printable one-page summary instead ({ShortReport.HtmlFile} and " +
             $"{ShortReport.MarkdownFile}): headline, verdict, one plot" };
         var command = new Command("report", "Write a shareable report (report.html and report.md, with plots) from a run or sweep folder")

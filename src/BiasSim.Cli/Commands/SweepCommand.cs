@@ -20,12 +20,12 @@ public static class SweepCommand
         Option<string[]> sets = CliOverrides.SetOption();
         sets.Description = "Swept values path=v1,v2,... or path=start:stop:step (stop included), e.g. --set recording.missing.share=0:0.9:0.1; " +
                            "a single value is a plain override applied to every point (repeatable; the grid is every combination)";
-        var replicates = new Option<int?>("--replicates", "-r") { Description = "Simulated audits per design point (overrides simulation.replicates)" };
-        var seed = new Option<ulong?>("--seed", "-s") { Description = "Master seed (overrides the scenario's seed); every point reuses the same replicate seeds" };
-        var threads = new Option<int?>("--threads", "-t") { Description = "Worker threads (default: all cores); results are identical for any value" };
-        var output = new Option<string?>("--out", "-o") { Description = "Output folder (default: out/<scenario name>-sweep)" };
+        var replicates = CommonOptions.Replicates("Simulated audits per design point (overrides simulation.replicates)");
+        var seed = CommonOptions.Seed("Master seed (overrides the scenario's seed); every point reuses the same replicate seeds");
+        var threads = CommonOptions.Threads();
+        var output = CommonOptions.Output("Output folder (default: out/<scenario name>-sweep)");
         Option<bool> quiet = CliOverrides.QuietOption();
-        var force = new Option<bool>("--force") { Description = "Write into the output folder even if it holds files BiasSim did not write" };
+        var force = CommonOptions.Force("Write into the output folder even if it holds files BiasSim did not write");
         var shard = new Option<string?>("--shard") { Description = "Run only slice k of n of the design points (k/n, 0-based; 'auto' reads Slurm or Kubernetes); combine with 'biassim merge'" };
         var maxReplicates = new Option<long>("--max-replicates") { Description = "Refuse sweeps needing more replicates than this in all (design points x replicates)", DefaultValueFactory = _ => Limits.DefaultMaxReplicates };
         var resume = new Option<string?>("--resume") { Description = "Continue the interrupted sweep in this folder: finished points are read back, the rest run from their checkpoints" };
