@@ -20,6 +20,9 @@ public static class CliApp
         root.Subcommands.Add(InitCommand.Build(stdout, stderr));
         root.Subcommands.Add(ExplainCommand.Build(stdout, stderr));
 
+        // --version prints the commit and runtime too, so a bug report names exactly what ran.
+        if (root.Options.OfType<VersionOption>().FirstOrDefault() is { } version) version.Action = new PrintVersion();
+
         ParseResult parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)
         {
@@ -56,6 +59,15 @@ public static class CliApp
             stderr.WriteLine($"biassim {command}: internal error ({cause.GetType().Name}: {cause.Message.ReplaceLineEndings(" ")}); " +
                 $"a bug in BiasSim {VersionInfo.Version}, not in your input: please report it with the command line and scenario to {ReportTo}");
             return ExitCodes.InternalError;
+        }
+    }
+
+    private sealed class PrintVersion : System.CommandLine.Invocation.SynchronousCommandLineAction
+    {
+        public override int Invoke(ParseResult parseResult)
+        {
+            parseResult.InvocationConfiguration.Output.WriteLine(VersionInfo.Describe());
+            return ExitCodes.Success;
         }
     }
 
