@@ -26,6 +26,9 @@ public static class CliApp
         root.Subcommands.Add(CompareCommand.Build(stdout, stderr, cancellationToken));
         root.Subcommands.Add(ExploreCommand.Build(stdout, stderr, ExplorerHooks, cancellationToken));
 
+        // --version prints the commit and runtime too, so a bug report names exactly what ran.
+        if (root.Options.OfType<VersionOption>().FirstOrDefault() is { } version) version.Action = new PrintVersion();
+
         ParseResult parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)
         {
@@ -77,6 +80,15 @@ public static class CliApp
         Verdicts.Verdict,
         Verdicts.PrimaryRows,
         Verdicts.Per100);
+
+    private sealed class PrintVersion : System.CommandLine.Invocation.SynchronousCommandLineAction
+    {
+        public override int Invoke(ParseResult parseResult)
+        {
+            parseResult.InvocationConfiguration.Output.WriteLine(VersionInfo.Describe());
+            return ExitCodes.Success;
+        }
+    }
 
     /// <summary>Where to report internal errors.</summary>
     public const string ReportTo = "the BiasSim issue tracker";

@@ -144,7 +144,11 @@ public static class RunCommand
                 stderr.WriteLine($"Interrupted: results cover {result.CompletedReplicates:N0} of {request.Replicates:N0} replicates (partial: true). Continue with: biassim run --resume {folder}");
                 return ExitCodes.Interrupted;
             }
-            PlotsAndReport(folder, !parse.GetValue(noPlots), parse.GetValue(report), stdout, stderr);
+            if (PlotsAndReport(folder, !parse.GetValue(noPlots), parse.GetValue(report), stdout, stderr) is double plotSeconds)
+            {
+                // summary.json was written before the plots (they are drawn from it): write it again with their time.
+                WriteOutputs(folder, scenario, result, info with { PlotSeconds = plotSeconds }, summaryOnly: true);
+            }
             return ExitCodes.Success;
         });
         return command;
@@ -215,21 +219,25 @@ public static class RunCommand
         return warnings;
     }
 
-    /// <summary>Plots (into DIR/plots) and the report, drawn from the folder just written, as <c>biassim report</c> would.</summary>
-    private static void PlotsAndReport(string folder, bool drawPlots, bool writeReport, TextWriter stdout, TextWriter stderr)
+    /// <summary>Plots (into DIR/plots) and the report, drawn from the folder just written, as <c>biassim report</c> would.
+    /// Returns the seconds the plots took (drawing and writing), or null when none were drawn.</summary>
+    private static double? PlotsAndReport(string folder, bool drawPlots, bool writeReport, TextWriter stdout, TextWriter stderr)
     {
-        if (!drawPlots && !writeReport) return;
+        if (!drawPlots && !writeReport) return null;
+        double? plotSeconds = null;
         Report.ResultsFolder results = Report.ResultsFolder.Load(folder);
         IReadOnlyList<Plots.RenderedPlot> plots = [];
         string? note = "Plots were left out (--no-plots).";
         if (drawPlots)
         {
+            var clock = Stopwatch.StartNew();
             plots = Report.ReportWriter.TryDrawPlots(results, stderr, out note);
             if (plots.Count > 0)
             {
                 string plotsFolder = Path.Combine(folder, Plots.PlotSet.FolderName);
                 Plots.PlotSet.Write(plots, plotsFolder);
-                stdout.WriteLine($"Wrote {plots.Count} plot(s) to {plotsFolder} (PNG and SVG)");
+                plotSeconds = clock.Elapsed.TotalSeconds;
+                stdout.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Wrote {plots.Count} plot(s) to {plotsFolder} (PNG and SVG) in {plotSeconds:0.00} s"));
             }
         }
         if (writeReport)
@@ -237,14 +245,15 @@ public static class RunCommand
             var (html, markdown) = Report.ReportWriter.Write(results, folder, plots, note);
             stdout.WriteLine($"Wrote {html} and {markdown}");
         }
+        return plotSeconds;
     }
 
-    private static void WriteOutputs(string folder, Scenario scenario, SimulationResult result, SummaryJson.RunInfo info)
+    private static void WriteOutputs(string folder, Scenario scenario, SimulationResult result, SummaryJson.RunInfo info, bool summaryOnly = false)
     {
         try
         {
             Directory.CreateDirectory(folder);
-            AtomicFile.WriteAllText(Path.Combine(folder, "diagnosands.csv"), DiagnosandCsv.Render(result.Rows));
+            if (!summaryOnly) AtomicFile.WriteAllText(Path.Combine(folder, "diagnosands.csv"), DiagnosandCsv.Render(result.Rows));
             AtomicFile.WriteAllText(Path.Combine(folder, "summary.json"), SummaryJson.Render(scenario, result, info));
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)

@@ -15,6 +15,10 @@ public static class SummaryJson
     {
         /// <summary>The <c>--set path=value</c> overrides applied on top of the scenario file, in order.</summary>
         public IReadOnlyList<string> Overrides { get; init; } = [];
+
+        /// <summary>Seconds spent drawing and writing the plots, apart from <see cref="ElapsedSeconds"/> (the simulation);
+        /// null until they are drawn, and under <c>--no-plots</c>.</summary>
+        public double? PlotSeconds { get; init; }
     }
 
     public static string Render(Scenario scenario, SimulationResult result, RunInfo info)
@@ -36,6 +40,8 @@ public static class SummaryJson
             w.WriteBoolean("partial", result.Partial);
             w.WriteNumber("threads", info.Threads);
             w.WriteNumber("elapsed_seconds", Math.Round(info.ElapsedSeconds, 3));
+            if (info.PlotSeconds is double plotSeconds) w.WriteNumber("plot_seconds", Math.Round(plotSeconds, 3));
+            else w.WriteNull("plot_seconds");
             w.WriteStartObject("data");
             w.WriteNumber("expected_missing_share", result.ExpectedMissingShare);
             w.WriteNumber("mean_missing_share", result.MeanMissingShare);
