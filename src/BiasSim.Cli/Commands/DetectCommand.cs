@@ -31,8 +31,11 @@ public static class DetectCommand
         var output = CommonOptions.Output("Output folder (default: out/<data file name>-detect)");
         var report = new Option<bool>("--report") { Description = "Also write report.html and report.md: what these data can and cannot show" };
         var force = CommonOptions.Force("Write into the output folder even if it holds files BiasSim did not write");
-        var noPlots = new Option<bool>("--no-plots") { Description = "Do not draw the plot of estimates, intervals and bounds (by default PNG and SVG " +
-            "go to DIR/plots)" };
+        var noPlots = new Option<bool>("--no-plots")
+        {
+            Description = "Do not draw the plot of estimates, intervals and bounds (by default PNG and SVG " +
+            "go to DIR/plots)"
+        };
         var biasAnalysis = new Option<string?>("--bias-analysis")
         {
             Description = "Probabilistic bias analysis: priors file (.yaml) declaring each group's recording ratio; writes DIR/bias_analysis.csv and a plot",

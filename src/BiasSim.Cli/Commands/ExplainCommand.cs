@@ -10,8 +10,11 @@ public static class ExplainCommand
 
     public static Command Build(TextWriter stdout, TextWriter stderr)
     {
-        var term = new Argument<string?>("term") { Description = "A diagnosands.csv column, detector, missingness mechanism or scenario key (none: "
-            + "list them all)", Arity = ArgumentArity.ZeroOrOne };
+        var term = new Argument<string?>("term")
+        {
+            Description = "A diagnosands.csv column, detector, missingness mechanism or scenario key (none: "
+            + "list them all)", Arity = ArgumentArity.ZeroOrOne
+        };
         var command = new Command("explain", "Explain a term of BiasSim's output or scenario files: a column (coverage), a detector (ipw), a "
             + "mechanism (mnar), a key (target_share)") { term };
         command.SetAction(parse =>

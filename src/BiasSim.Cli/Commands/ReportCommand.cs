@@ -13,8 +13,11 @@ public static class ReportCommand
         var output = CommonOptions.Output("Where to write report.html, report.md and plots/ (default: the results folder)");
         var noPlots = new Option<bool>("--no-plots") { Description = "Leave the plots out of the report" };
         var force = CommonOptions.Force("Write into the --out folder even if it holds files BiasSim did not write");
-        var brief = new Option<bool>("--short") { Description = $"Write a printable one-page summary instead ({ShortReport.HtmlFile} and " +
-            $"{ShortReport.MarkdownFile}): headline, verdict, one plot" };
+        var brief = new Option<bool>("--short")
+        {
+            Description = $"Write a printable one-page summary instead ({ShortReport.HtmlFile} and " +
+            $"{ShortReport.MarkdownFile}): headline, verdict, one plot"
+        };
         var command = new Command("report", "Write a shareable report (report.html and report.md, with plots) from a run or sweep folder")
         {
             folder, output, noPlots, force, brief,

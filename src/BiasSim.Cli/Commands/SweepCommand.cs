@@ -29,8 +29,11 @@ public static class SweepCommand
         var shard = new Option<string?>("--shard") { Description = "Run only slice k of n of the design points (k/n, 0-based; 'auto' reads Slurm or Kubernetes); combine with 'biassim merge'" };
         var maxReplicates = new Option<long>("--max-replicates") { Description = "Refuse sweeps needing more replicates than this in all (design points x replicates)", DefaultValueFactory = _ => Limits.DefaultMaxReplicates };
         var resume = new Option<string?>("--resume") { Description = "Continue the interrupted sweep in this folder: finished points are read back, the rest run from their checkpoints" };
-        var noPlots = new Option<bool>("--no-plots") { Description = "Do not draw plots (by default PNG and SVG plots go to DIR/plots, as 'biassim " +
-            "report' draws them)" };
+        var noPlots = new Option<bool>("--no-plots")
+        {
+            Description = "Do not draw plots (by default PNG and SVG plots go to DIR/plots, as 'biassim " +
+            "report' draws them)"
+        };
         var command = new Command("sweep", "Run the audit at every combination of scenario values (common random numbers) and write one table of diagnosands")
         {
             file, sets, replicates, seed, threads, output, quiet, force, maxReplicates, shard, resume, noPlots,

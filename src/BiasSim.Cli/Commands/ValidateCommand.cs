@@ -50,7 +50,7 @@ public static class ValidateCommand
         SweepPlan? plan = SweepPlan.Build(text, file, sets, errors);
         if (plan is not null && plan.Parameters.Length > 0)
         {
-                        var seen = new HashSet<string>(StringComparer.Ordinal);
+            var seen = new HashSet<string>(StringComparer.Ordinal);
             foreach (SweepPoint point in plan.Points)
             {
                 foreach (ScenarioError e in plan.Load(text, point).Errors)

@@ -141,7 +141,7 @@ public static class Verdicts
         string direction = (r.FlagUpRate, r.FlagDownRate) switch
         {
             ( > 0, > 0) => string.Create(Inv, $" (flagged as over-referral in {Audits(r.FlagUpRate!.Value, r.Replicates)}, as under-referral in {Audits(r.FlagDownRate!.Value, r.Replicates)})"),
-            (> 0, _) => " (all flagged as over-referral)",
+            ( > 0, _) => " (all flagged as over-referral)",
             (_, > 0) => " (all flagged as under-referral)",
             _ => "",
         };

@@ -351,7 +351,8 @@ public static class MonteCarloRunner
                 Slot x = _slots[s];
                 bool directional = x.Kind != SlotKind.Test;
                 rows.Add(DiagnosandCalculator.Compute(x.Detector, x.Target, x.Truth, x.HasInterval, total[s],
-                    directional, x.Effect, perGroup: x.Kind == SlotKind.Group, x.Draws) with { Attribute = x.Attribute });
+                    directional, x.Effect, perGroup: x.Kind == SlotKind.Group, x.Draws) with
+                { Attribute = x.Attribute });
             }
             return rows.MoveToImmutable();
         }

@@ -18,7 +18,7 @@ public static class NamedMatrices
     /// Assumed (not published): a disagreement goes to the other officer categories in proportion to their
     /// national Census 2021 shares (White 81.7, Black 4.0, Asian 9.3, Other 2.1), as if the officer guessed by base rate.
     /// </summary>
-    public static (ImmutableArray<string> Columns, ImmutableDictionary<string, ImmutableArray<double>> Rows) OfficerStopSearch() 
+    public static (ImmutableArray<string> Columns, ImmutableDictionary<string, ImmutableArray<double>> Rows) OfficerStopSearch()
     {
         string[] columns = ["White", "Black", "Asian", "Other"];
         double[] censusShare = [0.817, 0.040, 0.093, 0.021];
