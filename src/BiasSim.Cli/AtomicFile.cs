@@ -8,7 +8,7 @@ namespace BiasSim.Cli;
 /// symbolic link: the temporary file is created new (a link planted under its name makes the create fail), and the
 /// rename replaces a link at the target with the file instead of writing where the link points.
 /// </summary>
-public static class AtomicFile
+internal static class AtomicFile
 {
     private static readonly UTF8Encoding Utf8NoBom = new(encoderShouldEmitUTF8Identifier: false);
 
@@ -40,7 +40,7 @@ public static class AtomicFile
 /// The temporary files this process has open, so that a second Ctrl+C (which ends the process at once, skipping
 /// every finally block) can still remove them and leave no orphan behind.
 /// </summary>
-public static class TemporaryFiles
+internal static class TemporaryFiles
 {
     private static readonly ConcurrentDictionary<string, byte> Open = new(StringComparer.Ordinal);
 

@@ -8,7 +8,7 @@ using BiasSim.Explorer;
 namespace BiasSim.Cli;
 
 /// <summary>The <c>biassim</c> command line. Writers are passed in so tests run it in-process.</summary>
-public static class CliApp
+internal static class CliApp
 {
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken = default)
     {

@@ -4,7 +4,7 @@ using BiasSim.Core.Scenarios;
 namespace BiasSim.Cli;
 
 /// <summary>The options every scenario command shares: <c>--set path=value</c> (repeatable) and <c>--quiet</c>.</summary>
-public static class CliOverrides
+internal static class CliOverrides
 {
     public static Option<string[]> SetOption() => new("--set")
     {

@@ -1,7 +1,7 @@
 namespace BiasSim.Cli;
 
 /// <summary>Process exit codes; scripts depend on them.</summary>
-public static class ExitCodes
+internal static class ExitCodes
 {
     public const int Success = 0;
     /// <summary>Something went wrong inside BiasSim: a bug to report.</summary>

@@ -7,7 +7,7 @@ namespace BiasSim.Cli;
 /// verdict outcomes included), each detector, each missingness mechanism and each recording key. <c>biassim explain</c>
 /// prints these; a test fails when a diagnosands.csv column has no entry, so the glossary cannot fall behind.
 /// </summary>
-public static class Glossary
+internal static class Glossary
 {
     public enum Kind { Column, Detector, Mechanism, ScenarioKey, Concept, OutputColumn }
 

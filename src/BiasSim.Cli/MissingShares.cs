@@ -6,7 +6,7 @@ namespace BiasSim.Cli;
 
 /// <summary>The expected missing share per group that a scenario's recording produces, whatever the mechanism, so a
 /// student sees what "mnar with target_share 0.647" or a logistic model actually does to each group before running it.</summary>
-public static class MissingShares
+internal static class MissingShares
 {
     /// <summary>One line per protected attribute, such as "ethnicity missing (expected): White 59.1%, Black 79.5%; overall 64.7%".</summary>
     public static IReadOnlyList<string> Describe(Scenario s)

@@ -9,7 +9,7 @@ namespace BiasSim.Cli;
 /// output. BiasSim writes plain files and folders only, so a symbolic link is never its own, even under one of its
 /// names: writing through it would land outside the folder.
 /// </summary>
-public static class OutputFolder
+internal static class OutputFolder
 {
     /// <summary>What a run, sweep or detection writes; replaced as a set, so a reader never sees two runs' files mixed.</summary>
     private static readonly string[] ResultFiles =
@@ -108,7 +108,7 @@ public static class OutputFolder
 /// (on Linux and macOS an advisory flock, released by the system when the process dies, so a crash leaves no stale
 /// lock); it records the holder's process id, host and start time for the message a second run prints.
 /// </summary>
-public sealed class FolderLock : IDisposable
+internal sealed class FolderLock : IDisposable
 {
     public const string FileName = "biassim.lock";
 

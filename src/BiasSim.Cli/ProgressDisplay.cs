@@ -7,7 +7,7 @@ namespace BiasSim.Cli;
 /// when the CLI writes to the process's own stderr and that is a terminal, and not with --quiet: never into a
 /// file, a pipe, CI logs or the StringWriters of in-process tests.
 /// </summary>
-public static class ProgressDisplay
+internal static class ProgressDisplay
 {
     public static bool ShouldShow(TextWriter stderr, bool quiet) =>
         !quiet && ReferenceEquals(stderr, Console.Error) && !Console.IsErrorRedirected;

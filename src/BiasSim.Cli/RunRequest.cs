@@ -3,7 +3,7 @@ using BiasSim.Core.Scenarios;
 namespace BiasSim.Cli;
 
 /// <summary>A run as asked for on the command line, resolved: the scenario, its text and overrides, seed, replicates, output folder.</summary>
-public sealed record RunRequest(
+internal sealed record RunRequest(
     Scenario Scenario, string ScenarioFile, string ScenarioText, IReadOnlyList<string> OverrideTexts,
     ulong Seed, int Replicates, string Folder, bool Resuming)
 {
@@ -54,7 +54,7 @@ public sealed record RunRequest(
 }
 
 /// <summary>Guards against runs far larger than anyone meant (a typo of three zeros), with an explicit override.</summary>
-public static class Limits
+internal static class Limits
 {
     public const long DefaultMaxReplicates = 100_000_000;
 
@@ -68,7 +68,7 @@ public static class Limits
 }
 
 /// <summary>Resolves <c>--threads</c>: results are identical for any count, so the only limit is what the machine can hold.</summary>
-public static class Threads
+internal static class Threads
 {
     /// <summary>Each worker holds a wave of tallies; two million of them exhausted memory. More than this gains nothing on any machine.</summary>
     public const int Max = 1024;
@@ -85,7 +85,7 @@ public static class Threads
 }
 
 /// <summary>Parses <c>--shard k/n</c>, with k or both taken from a cluster scheduler's environment.</summary>
-public static class Sharding
+internal static class Sharding
 {
     public static (int Shard, int Shards) Parse(string text, Func<string, string?> environment)
     {

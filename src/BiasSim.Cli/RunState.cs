@@ -10,7 +10,7 @@ namespace BiasSim.Cli;
 /// of the scenario text, overrides, seed and replicates) and <c>state.bin</c> (segment tallies, appended as each
 /// segment completes, so a crash loses at most the segment under way).
 /// </summary>
-public sealed record RunState(string Fingerprint, string ScenarioFile, IReadOnlyList<string> Overrides, ulong Seed, int Replicates, int Shard, int Shards)
+internal sealed record RunState(string Fingerprint, string ScenarioFile, IReadOnlyList<string> Overrides, ulong Seed, int Replicates, int Shard, int Shards)
 {
     public const string MetaFile = "state.json";
 

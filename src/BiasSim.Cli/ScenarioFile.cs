@@ -4,7 +4,7 @@ using BiasSim.Core.Scenarios;
 namespace BiasSim.Cli;
 
 /// <summary>Reads a scenario file from disk and validates it; the only place the CLI touches scenario files.</summary>
-public static class ScenarioFile
+internal static class ScenarioFile
 {
     /// <summary>Scenario files are short, hand-written text; anything larger is a mistake (or an attack), rejected before parsing.</summary>
     public const long MaxBytes = 1 << 20;

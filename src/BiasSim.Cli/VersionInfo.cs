@@ -3,7 +3,7 @@ using System.Runtime.CompilerServices;
 
 namespace BiasSim.Cli;
 
-public static class VersionInfo
+internal static class VersionInfo
 {
     /// <summary>The informational version as built: <c>VERSION+COMMIT</c> when the build knew its git commit.</summary>
     private static readonly string Informational =

@@ -15,7 +15,7 @@ namespace BiasSim.Cli.Commands;
 /// design's diagnosands (DIR/compare.csv, scenario name first), one plot (what 100 audits would conclude, per design and
 /// group) and each design's verdict in plain words. Every file is loaded and checked before anything runs.
 /// </summary>
-public static class CompareCommand
+internal static class CompareCommand
 {
     public const string CsvFile = "compare.csv";
 

@@ -10,7 +10,7 @@ namespace BiasSim.Cli.Commands;
 /// <c>DIR/detection.csv</c> and prints a readable table; <c>--report</c> adds report.html and report.md. Every input is
 /// read and checked before anything is written, so a mistake exits with code 2 and leaves no output.
 /// </summary>
-public static class DetectCommand
+internal static class DetectCommand
 {
     public static Command Build(TextWriter stdout, TextWriter stderr)
     {

@@ -4,7 +4,7 @@ using System.Text;
 namespace BiasSim.Cli.Commands;
 
 /// <summary><c>biassim explain [TERM]</c>: the glossary entry for a column, detector, mechanism or scenario key; without TERM, the list.</summary>
-public static class ExplainCommand
+internal static class ExplainCommand
 {
     private const int Width = 100;
 

@@ -10,7 +10,7 @@ using BiasSim.Core.Scenarios;
 namespace BiasSim.Cli.Commands;
 
 /// <summary><c>biassim generate FILE</c>: one synthetic record-level referral dataset (one replicate of the scenario) as CSV.</summary>
-public static class GenerateCommand
+internal static class GenerateCommand
 {
     public const string DefaultOutput = "referrals.csv";
 

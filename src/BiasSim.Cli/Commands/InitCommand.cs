@@ -7,7 +7,7 @@ namespace BiasSim.Cli.Commands;
 /// writes <c>scenario.yaml</c> in the current folder (what a student expects: a file to open and edit, as
 /// <c>dotnet new</c> and <c>git init</c> leave files behind); <c>-</c> writes to standard output instead.
 /// </summary>
-public static class InitCommand
+internal static class InitCommand
 {
     public const string DefaultFile = "scenario.yaml";
 

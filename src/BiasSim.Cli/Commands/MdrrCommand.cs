@@ -9,7 +9,7 @@ using BiasSim.Core.Scenarios;
 namespace BiasSim.Cli.Commands;
 
 /// <summary><c>biassim mdrr FILE --group G</c>: the smallest true disproportionality an audit would detect with a given power.</summary>
-public static class MdrrCommand
+internal static class MdrrCommand
 {
     public static Command Build(TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
     {

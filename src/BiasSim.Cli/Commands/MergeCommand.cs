@@ -7,7 +7,7 @@ namespace BiasSim.Cli.Commands;
 
 /// <summary><c>biassim merge DIR... --out DIR</c>: combines the shards of a run (run --shard k/n) into the run's results,
 /// byte for byte the diagnosands a single run with the same seed writes.</summary>
-public static class MergeCommand
+internal static class MergeCommand
 {
     public static Command Build(TextWriter stdout, TextWriter stderr)
     {

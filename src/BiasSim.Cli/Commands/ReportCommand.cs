@@ -5,7 +5,7 @@ using BiasSim.Cli.Report;
 namespace BiasSim.Cli.Commands;
 
 /// <summary><c>biassim report DIR [--out DIR2]</c>: a shareable report.html and report.md from a run or sweep folder.</summary>
-public static class ReportCommand
+internal static class ReportCommand
 {
     public static Command Build(TextWriter stdout, TextWriter stderr)
     {

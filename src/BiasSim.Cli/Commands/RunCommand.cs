@@ -9,22 +9,22 @@ using BiasSim.Core.Scenarios;
 namespace BiasSim.Cli.Commands;
 
 /// <summary><c>biassim run FILE</c>: the Monte Carlo audit of one scenario.</summary>
-public static class RunCommand
+internal static class RunCommand
 {
     public static Command Build(TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
     {
         var file = new Argument<string?>("file") { Description = "Scenario file (.yaml); not needed with --resume", Arity = ArgumentArity.ZeroOrOne };
-        var replicates = new Option<int?>("--replicates", "-r") { Description = "Number of simulated audits (overrides simulation.replicates)" };
-        var seed = new Option<ulong?>("--seed", "-s") { Description = "Master seed (overrides the scenario's seed)" };
-        var threads = new Option<int?>("--threads", "-t") { Description = "Worker threads (default: all cores); results are identical for any value" };
-        var output = new Option<string?>("--out", "-o") { Description = "Output folder (default: out/<scenario name>)" };
+        var replicates = CommonOptions.Replicates("Number of simulated audits (overrides simulation.replicates)");
+        var seed = CommonOptions.Seed("Master seed (overrides the scenario's seed)");
+        var threads = CommonOptions.Threads();
+        var output = CommonOptions.Output("Output folder (default: out/<scenario name>)");
         Option<string[]> sets = CliOverrides.SetOption();
         Option<bool> quiet = CliOverrides.QuietOption();
         var noPlots = new Option<bool>("--no-plots") { Description = "Do not draw plots (by default PNG and SVG plots go to DIR/plots)" };
         var report = new Option<bool>("--report") { Description = "Also write a shareable report.html and report.md into the output folder" };
         var resume = new Option<string?>("--resume") { Description = "Continue the interrupted run in this folder from its last checkpoint" };
         var shard = new Option<string?>("--shard") { Description = "Run only slice k of n of the replicates (k/n, 0-based; 'auto' or 'auto/n' reads SLURM_ARRAY_TASK_ID/COUNT or JOB_COMPLETION_INDEX); combine slices with 'biassim merge'" };
-        var force = new Option<bool>("--force") { Description = "Write into the output folder even if it holds files BiasSim did not write" };
+        var force = CommonOptions.Force("Write into the output folder even if it holds files BiasSim did not write");
         var maxReplicates = new Option<long>("--max-replicates") { Description = "Refuse runs larger than this many replicates (a guard against typos)", DefaultValueFactory = _ => Limits.DefaultMaxReplicates };
         var saveReplicates = new Option<bool>("--save-replicates")
         {

@@ -9,7 +9,7 @@ using BiasSim.Core.Scenarios;
 namespace BiasSim.Cli.Commands;
 
 /// <summary><c>biassim sweep FILE --set path=v1,v2,...</c>: the same audit over a grid of scenario values.</summary>
-public static class SweepCommand
+internal static class SweepCommand
 {
     /// <summary>Distinct errors reported before the rest are summarised (a bad value fails at many points).</summary>
     private const int MaxErrors = 30;

@@ -5,7 +5,7 @@ using BiasSim.Core.Scenarios;
 namespace BiasSim.Cli.Commands;
 
 /// <summary><c>biassim validate FILE...</c>: checks scenario files without running them.</summary>
-public static class ValidateCommand
+internal static class ValidateCommand
 {
     public static Command Build(TextWriter stdout, TextWriter stderr)
     {

@@ -8,7 +8,7 @@ using BiasSim.Core.Scenarios;
 namespace BiasSim.Cli.Detection;
 
 /// <summary>What <c>detect --bias-analysis</c> computed: the priors file, the settings and one row per group.</summary>
-public sealed record BiasAnalysisResult(string PriorsFile, string Reference, int Draws, ulong Seed, double Alpha, ImmutableArray<BiasAdjustedRow> Rows)
+internal sealed record BiasAnalysisResult(string PriorsFile, string Reference, int Draws, ulong Seed, double Alpha, ImmutableArray<BiasAdjustedRow> Rows)
 {
     /// <summary>Whether the priors file drew misclassification matrices too.</summary>
     public bool Misclassification { get; init; }
@@ -19,7 +19,7 @@ public sealed record BiasAnalysisResult(string PriorsFile, string Reference, int
 /// parse, errors with file, line and key), runs <see cref="ProbabilisticBiasAnalysis"/>, and renders
 /// bias_analysis.csv and plain sentences.
 /// </summary>
-public static class BiasAnalysisOutput
+internal static class BiasAnalysisOutput
 {
     public const string CsvFile = "bias_analysis.csv";
 

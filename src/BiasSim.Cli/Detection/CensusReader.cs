@@ -4,10 +4,10 @@ using BiasSim.Core.Scenarios;
 namespace BiasSim.Cli.Detection;
 
 /// <summary>One census group: its name, its population (the denominator of every rate) and where it is written.</summary>
-public sealed record CensusGroup(string Name, long Population, CsvLocation At);
+internal sealed record CensusGroup(string Name, long Population, CsvLocation At);
 
 /// <summary>Reads <c>--census CENSUS.csv</c>: columns <c>group,population</c>, one row per group.</summary>
-public static class CensusReader
+internal static class CensusReader
 {
     public static List<CensusGroup>? Read(string path, DataReadOptions options, List<string> errors)
     {
@@ -51,7 +51,7 @@ public static class CensusReader
 /// Reads <c>--misclassification M.csv</c>: a square matrix with the self-defined group in the first column and the
 /// recorded categories as the other headers, M[g, h] = P(recorded as h | self-defined g), over the census groups.
 /// </summary>
-public static class MatrixReader
+internal static class MatrixReader
 {
     /// <summary>How far a row's sum may be from 1 (matrices are often typed from published percentages).</summary>
     public const double RowSumTolerance = 1e-6;

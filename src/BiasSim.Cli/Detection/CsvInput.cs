@@ -10,7 +10,7 @@ namespace BiasSim.Cli.Detection;
 /// lines and blank lines. Every problem is reported as <c>FILE:LINE:COL: column: what is wrong, what was expected</c>,
 /// with LINE the file's own line number and COL the 1-based field number, and collected so that all are reported at once.
 /// </summary>
-public sealed class CsvInput : IDisposable
+internal sealed class CsvInput : IDisposable
 {
     /// <summary>Errors collected per file before giving up on it (the rest would mostly repeat the same mistake).</summary>
     public const int MaxErrors = 20;

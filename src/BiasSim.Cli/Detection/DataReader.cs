@@ -3,7 +3,7 @@ using System.Collections.Immutable;
 namespace BiasSim.Cli.Detection;
 
 /// <summary>How <c>detect</c> reads a data file.</summary>
-public sealed record DataReadOptions
+internal sealed record DataReadOptions
 {
     /// <summary>Values meaning "not recorded" besides an empty field, matched ignoring case and surrounding spaces.</summary>
     public static readonly ImmutableArray<string> DefaultUnknownValues = ["Unknown", "Not stated", "Not known"];
@@ -37,7 +37,7 @@ public sealed record DataReadOptions
 /// aggregate counts, otherwise one row per referral. Records are counted as they stream past, so a file of any size
 /// needs memory only for its distinct values.
 /// </summary>
-public static class DataReader
+internal static class DataReader
 {
     public const string GroupHeader = "group", ReferralsHeader = "referrals", PopulationHeader = "population", TotalRow = "Total";
     public const string DefaultRecordsStratifier = "region";

@@ -7,16 +7,16 @@ using BiasSim.Core.Scenarios;
 namespace BiasSim.Cli.Detection;
 
 /// <summary>What <c>detect</c> was asked to do.</summary>
-public sealed record DetectRequest(string Data, string? Census, string Reference, IReadOnlyList<string>? Detectors, string? Matrix, double Alpha, DataReadOptions Options);
+internal sealed record DetectRequest(string Data, string? Census, string Reference, IReadOnlyList<string>? Detectors, string? Matrix, double Alpha, DataReadOptions Options);
 
 /// <summary>One row of detection.csv. Empty (null) cells are quantities the detector does not report, or could not estimate.</summary>
-public sealed record DetectionRow(string Detector, string Group, double? Estimate, double? Lower, double? Upper, double? Statistic, double? Df, double? PValue, string Flagged, string Note)
+internal sealed record DetectionRow(string Detector, string Group, double? Estimate, double? Lower, double? Upper, double? Statistic, double? Df, double? PValue, string Flagged, string Note)
 {
     public bool Estimable { get; init; } = true;
 }
 
 /// <summary>The single analysis: the data as counted, the census, and every detector's answer.</summary>
-public sealed record DetectionResult(
+internal sealed record DetectionResult(
     DetectRequest Request,
     ObservedData Data,
     Population Population,
@@ -35,7 +35,7 @@ public sealed record DetectionResult(
 /// Runs BiasSim's own detectors once on observed counts: the same <see cref="CountDetector"/> classes the Monte Carlo
 /// engine runs thousands of times, here with unknown truths (NaN), so the statistics have one implementation.
 /// </summary>
-public static class DetectionAnalysis
+internal static class DetectionAnalysis
 {
     /// <summary>The detectors that can run on real counts: those whose descriptor builds them from observed data.</summary>
     public static readonly ImmutableArray<string> Supported = [.. DetectorCatalog.Descriptors.Where(d => d.ForData is not null).Select(d => d.Name)];

@@ -9,7 +9,7 @@ using BiasSim.Core.Scenarios;
 namespace BiasSim.Cli.Detection;
 
 /// <summary>What <c>detect</c> writes: detection.csv, the console table, and the plain-language report.</summary>
-public static class DetectionOutput
+internal static class DetectionOutput
 {
     public const string CsvFile = "detection.csv";
 

@@ -1,7 +1,7 @@
 namespace BiasSim.Cli.Detection;
 
 /// <summary>Which of the two forms a data file has, told apart by its header.</summary>
-public enum DataForm
+internal enum DataForm
 {
     /// <summary>One row per referral (as <c>biassim generate</c> writes, or a user's own extract).</summary>
     Records,
@@ -10,13 +10,13 @@ public enum DataForm
 }
 
 /// <summary>Where a value was first seen, for error messages.</summary>
-public readonly record struct CsvLocation(long Line, int Column);
+internal readonly record struct CsvLocation(long Line, int Column);
 
 /// <summary>
 /// What a data file says, counted as it was read (records are never held in memory): referrals per recorded group, those
 /// with no recorded group, optionally per level of one stratifier column, and (counts form) census populations.
 /// </summary>
-public sealed class ObservedData(string path, DataForm form, string groupColumn)
+internal sealed class ObservedData(string path, DataForm form, string groupColumn)
 {
     public string Path { get; } = path;
     public DataForm Form { get; } = form;

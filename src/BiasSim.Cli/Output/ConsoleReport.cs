@@ -8,7 +8,7 @@ using BiasSim.Core.Scenarios;
 namespace BiasSim.Cli.Output;
 
 /// <summary>The table and plain sentences a person reads after <c>biassim run</c>.</summary>
-public static class ConsoleReport
+internal static class ConsoleReport
 {
     private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
 

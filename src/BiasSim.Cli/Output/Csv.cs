@@ -3,7 +3,7 @@ using System.Text;
 namespace BiasSim.Cli.Output;
 
 /// <summary>RFC 4180 CSV text, with cells that a spreadsheet would run as a formula neutralised.</summary>
-public static class Csv
+internal static class Csv
 {
     public static string Cell(string value)
     {

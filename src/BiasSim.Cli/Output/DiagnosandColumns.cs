@@ -7,7 +7,7 @@ namespace BiasSim.Cli.Output;
 /// The diagnosand columns, in order. Their names are a public contract (users' scripts read them):
 /// add columns, never rename or reorder existing ones.
 /// </summary>
-public static class DiagnosandColumns
+internal static class DiagnosandColumns
 {
     public sealed record Column(string Name, Func<DiagnosandRow, object?> Value);
 

@@ -4,7 +4,7 @@ using BiasSim.Core.Diagnosands;
 namespace BiasSim.Cli.Output;
 
 /// <summary>diagnosands.csv: one row per detector and group, columns as in <see cref="DiagnosandColumns"/>.</summary>
-public static class DiagnosandCsv
+internal static class DiagnosandCsv
 {
     public static string Render(IEnumerable<DiagnosandRow> rows)
     {

@@ -7,7 +7,7 @@ using BiasSim.Core.Scenarios;
 namespace BiasSim.Cli.Output;
 
 /// <summary>What <c>biassim mdrr</c> writes: mdrr.csv, summary.json and a table with one plain sentence.</summary>
-public static class MdrrOutput
+internal static class MdrrOutput
 {
     private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
 

@@ -14,7 +14,7 @@ namespace BiasSim.Cli.Output;
 /// written when the runner completes the block, in block order, so the file is identical on any thread count and memory
 /// holds at most one wave of blocks, never the whole run. Flags and outcomes are the values the tallies counted.
 /// </summary>
-public sealed class ReplicatesCsv : IReplicateObserver
+internal sealed class ReplicatesCsv : IReplicateObserver
 {
     /// <summary>The columns, in order: a public contract.</summary>
     public static readonly ImmutableArray<string> Columns = ["replicate", "attribute", "detector", "group", "estimate", "lower", "upper", "flag", "outcome"];

@@ -9,7 +9,7 @@ namespace BiasSim.Cli.Output;
 
 /// <summary>Everything needed to reproduce and read a run, as JSON: the validated scenario, seed, replicates,
 /// version, elapsed time and the diagnosand rows (same column names as the CSV).</summary>
-public static class SummaryJson
+internal static class SummaryJson
 {
     public sealed record RunInfo(string ScenarioFile, ulong Seed, int Replicates, int Threads, double ElapsedSeconds, IReadOnlyList<string> Warnings)
     {

@@ -9,10 +9,10 @@ using BiasSim.Core.Scenarios;
 namespace BiasSim.Cli.Output;
 
 /// <summary>One simulated design point of a sweep.</summary>
-public sealed record SweepPointResult(SweepPoint Point, Scenario Scenario, RunSettings Settings, SimulationResult Result, double ElapsedSeconds);
+internal sealed record SweepPointResult(SweepPoint Point, Scenario Scenario, RunSettings Settings, SimulationResult Result, double ElapsedSeconds);
 
 /// <summary>What <c>biassim sweep</c> writes: sweep.csv, summary.json and the table on stdout.</summary>
-public static class SweepOutput
+internal static class SweepOutput
 {
     private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
 

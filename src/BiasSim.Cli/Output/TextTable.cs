@@ -3,7 +3,7 @@ using System.Text;
 namespace BiasSim.Cli.Output;
 
 /// <summary>A plain fixed-width table: the first column left-aligned, the rest right-aligned (numbers).</summary>
-public sealed class TextTable(params string[] headers)
+internal sealed class TextTable(params string[] headers)
 {
     private readonly List<string[]> _rows = [];
 

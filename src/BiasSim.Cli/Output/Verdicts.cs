@@ -11,7 +11,7 @@ namespace BiasSim.Cli.Output;
 /// A flag is not a finding: "detected" is said only of correct outcomes, and the sentences lead with the most
 /// consequential outcome (wrong direction, false alarm, unmeasurable, misestimated, missed, then correct).
 /// </summary>
-public static class Verdicts
+internal static class Verdicts
 {
     private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
 

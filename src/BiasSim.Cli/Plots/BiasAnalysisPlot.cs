@@ -8,7 +8,7 @@ namespace BiasSim.Cli.Plots;
 
 /// <summary>detect --bias-analysis: one histogram per group of the bias-adjusted rate ratios, on a log scale, with the
 /// observed (complete-case) rate ratio, the simulation interval and rate ratio 1 marked.</summary>
-public static class BiasAnalysisPlot
+internal static class BiasAnalysisPlot
 {
     public const string Stem = "bias-analysis";
     private const int Bins = 60;

@@ -3,7 +3,7 @@ using BiasSim.Cli.Report;
 namespace BiasSim.Cli.Plots;
 
 /// <summary>Draws every plot a results folder supports and writes them as PNG and SVG.</summary>
-public static class PlotSet
+internal static class PlotSet
 {
     public const string FolderName = "plots";
 

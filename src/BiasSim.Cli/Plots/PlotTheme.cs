@@ -7,7 +7,7 @@ namespace BiasSim.Cli.Plots;
 /// (what it shows, with the key numbers), a caption for readers, and the PNG and SVG renderings.</summary>
 /// <remarks>The PNG is encoded on the thread pool while the next plots are drawn (compressing 1600 x 1000 pixels costs
 /// about as much as drawing them): <see cref="Png"/> waits for it.</remarks>
-public sealed record RenderedPlot(string FileStem, string Title, string AltText, string Caption, Task<byte[]> PngEncoding, string Svg)
+internal sealed record RenderedPlot(string FileStem, string Title, string AltText, string Caption, Task<byte[]> PngEncoding, string Svg)
 {
     public RenderedPlot(string fileStem, string title, string altText, string caption, byte[] png, string svg)
         : this(fileStem, title, altText, caption, Task.FromResult(png), svg)

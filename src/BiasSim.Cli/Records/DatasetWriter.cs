@@ -10,7 +10,7 @@ using Bogus;
 namespace BiasSim.Cli.Records;
 
 /// <summary>How many referrals a dataset has, and how many lack a recorded ethnicity.</summary>
-public sealed record DatasetSummary(long Referrals, long UnknownEthnicity, IReadOnlyList<string> Notes);
+internal sealed record DatasetSummary(long Referrals, long UnknownEthnicity, IReadOnlyList<string> Notes);
 
 /// <summary>
 /// Writes one replicate of a scenario as a record-level CSV, one row per referral, streamed (the dataset is never held
@@ -25,7 +25,7 @@ public sealed record DatasetSummary(long Referrals, long UnknownEthnicity, IRead
 /// included). <c>region</c> is empty without regions, <c>sector</c> and <c>sex</c> are empty without covariates of those
 /// names, <c>officer_assigned_ethnicity</c> is empty without misclassification, and recorded values are empty when unrecorded.
 /// </remarks>
-public sealed partial class DatasetWriter
+internal sealed partial class DatasetWriter
 {
     public const string Id = "referral_id", Date = "referral_date", RegionColumn = "region", Sector = "sector", Age = "age", Sex = "sex";
 

@@ -10,7 +10,7 @@ namespace BiasSim.Cli.Report;
 /// and made to print (A4 page CSS, no table, figure or code block split across pages). Every piece of text is
 /// HTML-escaped: scenario names, descriptions, group names and file text come from users.
 /// </summary>
-public static class HtmlReport
+internal static class HtmlReport
 {
     private const string Css = """
         :root { color-scheme: light; }

@@ -5,7 +5,7 @@ namespace BiasSim.Cli.Report;
 
 /// <summary>report.md: the same report as <see cref="HtmlReport"/> in Markdown, with the plots linked from plots/.
 /// User text is escaped so it cannot become Markdown or raw HTML (many Markdown viewers render HTML).</summary>
-public static class MarkdownReport
+internal static class MarkdownReport
 {
     public static string Render(ReportDocument d)
     {

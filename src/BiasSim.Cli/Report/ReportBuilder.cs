@@ -9,7 +9,7 @@ using BiasSim.Core.Scenarios;
 namespace BiasSim.Cli.Report;
 
 /// <summary>Turns a finished results folder (and its plots) into the words, tables and facts of a report.</summary>
-public static class ReportBuilder
+internal static class ReportBuilder
 {
     private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
 

@@ -3,16 +3,16 @@ using BiasSim.Cli.Plots;
 namespace BiasSim.Cli.Report;
 
 /// <summary>A table for the report: the first column names the row (a row header).</summary>
-public sealed record ReportTable(string Caption, IReadOnlyList<string> Header, IReadOnlyList<IReadOnlyList<string>> Rows);
+internal sealed record ReportTable(string Caption, IReadOnlyList<string> Header, IReadOnlyList<IReadOnlyList<string>> Rows);
 
 /// <summary>A term and its plain-language description.</summary>
-public sealed record ReportItem(string Term, string Text);
+internal sealed record ReportItem(string Term, string Text);
 
 /// <summary>
 /// What a report says, independent of its format: <see cref="HtmlReport"/> and <see cref="MarkdownReport"/> render the same
 /// document. All text is plain (unescaped); the renderers escape it.
 /// </summary>
-public sealed record ReportDocument
+internal sealed record ReportDocument
 {
     public required string ScenarioName { get; init; }
     public required string Description { get; init; }

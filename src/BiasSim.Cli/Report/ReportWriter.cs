@@ -3,7 +3,7 @@ using BiasSim.Cli.Plots;
 namespace BiasSim.Cli.Report;
 
 /// <summary>Writes report.html and report.md (and the plots they show) for a finished results folder.</summary>
-public static class ReportWriter
+internal static class ReportWriter
 {
     public const string HtmlFile = "report.html";
     public const string MarkdownFile = "report.md";

@@ -9,36 +9,36 @@ namespace BiasSim.Cli.Report;
 
 /// <summary>The distribution of one detector's estimates: <c>BinEdges</c> on the rate-ratio scale (one more than
 /// <c>Counts</c>), as written to summary.json under <c>estimate_histogram</c>.</summary>
-public sealed record EstimateDistribution(ImmutableArray<double> BinEdges, ImmutableArray<long> Counts)
+internal sealed record EstimateDistribution(ImmutableArray<double> BinEdges, ImmutableArray<long> Counts)
 {
     public long Total => Counts.Sum();
 }
 
 /// <summary>One diagnosand row read back from a results folder, with what only the files carry.</summary>
-public sealed record ResultRow(DiagnosandRow Row, string Attribute, EstimateDistribution? Histogram);
+internal sealed record ResultRow(DiagnosandRow Row, string Attribute, EstimateDistribution? Histogram);
 
 /// <summary>One row of sweep.csv: the swept parameters' values (as written, one per <see cref="ResultsFolder.SweepParameters"/>) and the diagnosands there.</summary>
-public sealed record SweepPoint(ImmutableArray<string> Values, ResultRow Result)
+internal sealed record SweepPoint(ImmutableArray<string> Values, ResultRow Result)
 {
     public double? Number(int parameter) => ResultsFolder.ParseNumber(Values[parameter]);
 }
 
 /// <summary>One row of mdrr.csv: the minimum detectable rate ratio at a power target, with any swept parameters' values.</summary>
-public sealed record MdrrRow(
+internal sealed record MdrrRow(
     ImmutableArray<string> Values, string Detector, string Group, string Direction, double? PowerTarget,
     double? Mdrr, double? MdrrLower, double? MdrrUpper, double? AnalyticMdrr, long? Replicates, double? ExpectedMissingShare)
 {
     public double? Number(int parameter) => ResultsFolder.ParseNumber(Values[parameter]);
 }
 
-public enum ResultsKind { Run, Sweep, Mdrr }
+internal enum ResultsKind { Run, Sweep, Mdrr }
 
 /// <summary>
 /// A finished BiasSim output folder (from <c>run</c>, <c>sweep</c> or <c>mdrr</c>), read back from its files: the immutable input
 /// of the plots and the report, which never see the simulation itself. <see cref="Load"/> rejects anything else with
 /// a clear <see cref="UserInputException"/> (exit code 2).
 /// </summary>
-public sealed class ResultsFolder
+internal sealed class ResultsFolder
 {
     public const string SummaryFile = "summary.json";
     public const string ScenarioCopy = "scenario.yaml";

@@ -11,7 +11,7 @@ namespace BiasSim.Cli.Report;
 /// headline, the verdict, one plot (what 100 audits would conclude; the MDRR plot for an MDRR grid) and the key facts,
 /// with no tables and no YAML, and prints on one A4 page; report-short.md says the same with the plot as a file link.
 /// </summary>
-public static class ShortReport
+internal static class ShortReport
 {
     public const string HtmlFile = "report-short.html";
     public const string MarkdownFile = "report-short.md";

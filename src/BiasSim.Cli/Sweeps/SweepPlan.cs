@@ -4,11 +4,11 @@ using BiasSim.Core.Scenarios;
 namespace BiasSim.Cli.Sweeps;
 
 /// <summary>A swept parameter: a scenario key's dot path and the values it takes, as YAML text.</summary>
-public sealed record SweepParameter(string Path, ImmutableArray<string> Values);
+internal sealed record SweepParameter(string Path, ImmutableArray<string> Values);
 
 /// <summary>One design point: its index in the grid, the value of each swept parameter (aligned with
 /// <see cref="SweepPlan.Parameters"/>) and every override that makes its scenario, in the order applied.</summary>
-public sealed record SweepPoint(int Index, ImmutableArray<string> Values, ImmutableArray<ScenarioOverride> Overrides);
+internal sealed record SweepPoint(int Index, ImmutableArray<string> Values, ImmutableArray<ScenarioOverride> Overrides);
 
 /// <summary>
 /// The grid of a sweep: the cartesian product of every swept parameter's values (the first parameter varies
@@ -16,7 +16,7 @@ public sealed record SweepPoint(int Index, ImmutableArray<string> Values, Immuta
 /// is a plain override applied to every point. Overrides apply in the order written: the file's section first,
 /// then the command line, which also replaces a file entry for the same path.
 /// </summary>
-public sealed class SweepPlan
+internal sealed class SweepPlan
 {
     /// <summary>A grid bigger than this is a mistake (a range with a tiny step), not a plan.</summary>
     public const int MaxPoints = 100_000;

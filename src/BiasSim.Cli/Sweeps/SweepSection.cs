@@ -3,7 +3,7 @@ using BiasSim.Core.Scenarios;
 namespace BiasSim.Cli.Sweeps;
 
 /// <summary>One parameter of a <c>sweep:</c> section: its dot path, its values as YAML text, and where it was written.</summary>
-public sealed record SweepEntry(string Path, IReadOnlyList<string> Values, int Line, int Column);
+internal sealed record SweepEntry(string Path, IReadOnlyList<string> Values, int Line, int Column);
 
 /// <summary>
 /// The optional top-level <c>sweep:</c> section of a scenario file, a mapping from dot paths to values:
@@ -16,7 +16,7 @@ public sealed record SweepEntry(string Path, IReadOnlyList<string> Values, int L
 /// The scenario loader reads the section as data (so it passes the same guards as the rest of the file, and every
 /// command can read a sweep file as its base scenario); this expands its ranges and comma lists into values.
 /// </summary>
-public static class SweepSection
+internal static class SweepSection
 {
     public const string Key = ScenarioLoader.SweepKey;
 

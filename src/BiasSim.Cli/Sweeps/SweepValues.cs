@@ -8,7 +8,7 @@ namespace BiasSim.Cli.Sweeps;
 /// a comma-separated list (commas inside <c>[]</c>, <c>{}</c> or quotes belong to a YAML value and do not split it),
 /// whose items may be ranges <c>start:stop:step</c>.
 /// </summary>
-public static partial class SweepValues
+internal static partial class SweepValues
 {
     /// <summary>More values than this in one range is almost certainly a typo in the step.</summary>
     public const int MaxRangeValues = 10_000;
