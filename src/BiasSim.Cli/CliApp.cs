@@ -12,7 +12,8 @@ internal static class CliApp
 {
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken = default)
     {
-        var root = new RootCommand("BiasSim: simulate how missing and officer-assigned ethnicity hide or fake disproportionality, and how reliably detectors still find it.");
+        var root = new RootCommand("BiasSim: simulate how missing and officer-assigned ethnicity hide or fake disproportionality, and how reliably detectors " +
+            "still find it.");
         root.Subcommands.Add(RunCommand.Build(stdout, stderr, cancellationToken));
         root.Subcommands.Add(ValidateCommand.Build(stdout, stderr));
         root.Subcommands.Add(ReportCommand.Build(stdout, stderr));

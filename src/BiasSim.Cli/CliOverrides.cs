@@ -8,12 +8,14 @@ internal static class CliOverrides
 {
     public static Option<string[]> SetOption() => new("--set")
     {
-        Description = "Override a scenario key by its dot path, e.g. --set recording.missing.share=0.35 or --set referrals.rate_ratios.Black=1.3 (repeatable; the value is read as YAML)",
+        Description = "Override a scenario key by its dot path, e.g. --set recording.missing.share=0.35 or --set referrals.rate_ratios.Black=1.3 " +
+            "(repeatable; the value is read as YAML)",
         Arity = ArgumentArity.ZeroOrMore,
         HelpName = "path=value",
     };
 
-    public static Option<bool> QuietOption() => new("--quiet", "-q") { Description = "Do not show the progress bar (it is never shown when stderr is not a terminal)" };
+    public static Option<bool> QuietOption() => new("--quiet", "-q")
+    { Description = "Do not show the progress bar (it is never shown when stderr is not a terminal)" };
 
     /// <summary>Parses every <c>--set</c>; a malformed one (no '=', an empty path) is a <see cref="UserInputException"/> naming each.</summary>
     public static IReadOnlyList<ScenarioOverride> Parse(IReadOnlyList<string>? arguments)

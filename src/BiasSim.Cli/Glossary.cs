@@ -106,7 +106,8 @@ internal static class Glossary
         Add("missed_rate", Kind.Column, "The true rate ratio differs from 1 but nothing is flagged: the audit lacks the power to see it." + sum, "mdrr");
         Add("false_alarm_rate", Kind.Column, "The true rate ratio is 1 but the group is flagged: a difference reported where there is none." + sum, "alpha");
         foreach (string outcome in Outcomes) Se(outcome, "sqrt(p(1-p)/R) over all R replicates.");
-        Add("true_difference", Kind.Column, "Whether the truth holds the difference the row looks for: true where the true rate ratio is not 1 (for the chi-square "
+        Add("true_difference", Kind.Column,
+            "Whether the truth holds the difference the row looks for: true where the true rate ratio is not 1 (for the chi-square "
             + "row, where any group's is not 1), false where it is 1, empty where replicates are not judged (tipping-point). A derived rate ratio within 1e-6 "
             + "of 1 on the log scale counts as 1.", "correct_rate");
         Add("dropped_draw_share", Kind.Column, "misclassification-corrected with validation_share only: the share of the m matrix draws, over estimable "

@@ -34,7 +34,8 @@ internal static class OutputFolder
         {
             string what = stranger.LinkTarget is not null ? $"a link '{stranger.Name}' (to {stranger.LinkTarget})" : $"'{stranger.Name}'";
             throw new UserInputException(
-                $"{folder}: holds {what}, which BiasSim did not write; expected a new or empty folder or one of BiasSim's output folders (use --force to write there anyway)");
+                $"{folder}: holds {what}, which BiasSim did not write; expected a new or empty folder or one of BiasSim's output folders (use --force to " +
+                "write there anyway)");
         }
     }
 
@@ -137,7 +138,8 @@ internal sealed class FolderLock : IDisposable
         {
             string holder = Holder(path) is { Length: > 0 } h ? $" ({h})" : "";
             throw new UserInputException(
-                $"{folder}: another BiasSim run is writing there{holder}; expected a folder no other run is using (wait for it to finish, or choose another --out)");
+                $"{folder}: another BiasSim run is writing there{holder}; expected a folder no other run is using (wait for it to finish, or choose another " +
+                "--out)");
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

@@ -28,21 +28,27 @@ internal sealed record RunRequest(
         RunState state = RunState.ReadMeta(folder);
         if (state.Shards != 1)
         {
-            throw new UserInputException($"--resume {folder}: the folder holds shard {state.Shard}/{state.Shards}; expected a whole run (run the shard again with the same --shard, or merge the shards)");
+            throw new UserInputException($"--resume {folder}: the folder holds shard {state.Shard}/{state.Shards}; expected a whole run (run the shard again " +
+                "with the same --shard, or merge the shards)");
         }
         string scenarioPath = Path.Combine(folder, "scenario.yaml");
         if (!File.Exists(scenarioPath)) throw new UserInputException($"{scenarioPath}: no such file, expected the scenario a BiasSim run left in {folder}");
-        if (Cli.ScenarioFile.TryRead(scenarioPath, out string text) is { } unreadable) throw new UserInputException([.. unreadable.Errors.Select(e => e.ToString())]);
-        var overrides = state.Overrides.Select(o => ScenarioOverride.Parse(o) ?? throw new UserInputException($"{folder}/{RunState.MetaFile}: override '{o}' is malformed")).ToList();
+        if (Cli.ScenarioFile.TryRead(scenarioPath, out string text) is { } unreadable)
+            throw new UserInputException([.. unreadable.Errors.Select(e => e.ToString())]);
+        var overrides = state.Overrides.Select(o => ScenarioOverride.Parse(o)
+            ?? throw new UserInputException($"{folder}/{RunState.MetaFile}: override '{o}' is malformed")).ToList();
         Scenario scenario = Cli.ScenarioFile.Load(scenarioPath, overrides);
 
         var conflicts = new List<string>();
-        if (file is not null && File.Exists(file) && (Cli.ScenarioFile.TryRead(file, out string given) is not null || given != text)) conflicts.Add($"{file} differs from the scenario the run used ({scenarioPath})");
-        if (sets is { Length: > 0 } && !CliOverrides.Describe(CliOverrides.Parse(sets)).SequenceEqual(state.Overrides)) conflicts.Add("--set differs from the run's overrides");
+        if (file is not null && File.Exists(file) && (Cli.ScenarioFile.TryRead(file, out string given) is not null || given != text))
+            conflicts.Add($"{file} differs from the scenario the run used ({scenarioPath})");
+        if (sets is { Length: > 0 } && !CliOverrides.Describe(CliOverrides.Parse(sets)).SequenceEqual(state.Overrides))
+            conflicts.Add("--set differs from the run's overrides");
         if (seed is not null && seed != state.Seed) conflicts.Add($"--seed {seed} differs from the run's seed {state.Seed}");
         if (replicates is not null && replicates != state.Replicates) conflicts.Add($"--replicates {replicates} differs from the run's {state.Replicates}");
         if (output is not null && Path.GetFullPath(output) != Path.GetFullPath(folder)) conflicts.Add($"--out {output} differs from the folder being resumed");
-        if (conflicts.Count > 0) throw new UserInputException([.. conflicts.Select(c => $"--resume {folder}: {c}; expected the same settings (or leave them out)")]);
+        if (conflicts.Count > 0)
+            throw new UserInputException([.. conflicts.Select(c => $"--resume {folder}: {c}; expected the same settings (or leave them out)")]);
 
         var request = new RunRequest(scenario, scenarioPath, text, state.Overrides, state.Seed, state.Replicates, folder, Resuming: true);
         if (request.Fingerprint != state.Fingerprint)
@@ -62,7 +68,8 @@ internal static class Limits
     {
         if (total > max)
         {
-            throw new UserInputException($"{option}: the run needs {total:N0} replicates, more than the limit of {max:N0}; expected fewer, or raise the limit with {option} {total}");
+            throw new UserInputException($"{option}: the run needs {total:N0} replicates, more than the limit of {max:N0}; expected fewer, or raise the " +
+                $"limit with {option} {total}");
         }
     }
 }
@@ -105,7 +112,8 @@ internal static class Sharding
         }
         if (k is null)
         {
-            throw new UserInputException("--shard auto: none of SLURM_ARRAY_TASK_ID and JOB_COMPLETION_INDEX is set, expected a scheduler array job (or give k/n)");
+            throw new UserInputException("--shard auto: none of SLURM_ARRAY_TASK_ID and JOB_COMPLETION_INDEX is set, expected a scheduler array job (or give " +
+                "k/n)");
         }
         if (n < 1 || k < 0 || k >= n) throw new UserInputException($"--shard: found {k}/{n}, expected 0 <= k < n");
         return (k.Value, n!.Value);

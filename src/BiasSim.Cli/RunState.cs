@@ -25,7 +25,8 @@ internal sealed record RunState(string Fingerprint, string ScenarioFile, IReadOn
     public static string FingerprintOf(string scenarioText, IReadOnlyList<string> overrides, ulong seed, int replicates)
     {
         // The version too: a tally's memory image is only meaningful to the build that wrote it.
-        string canonical = $"{scenarioText}\n--\n{string.Join('\n', overrides)}\n--\n{seed}\n{replicates}\n{BitConverter.IsLittleEndian}\n{VersionInfo.Version}";
+        string canonical =
+            $"{scenarioText}\n--\n{string.Join('\n', overrides)}\n--\n{seed}\n{replicates}\n{BitConverter.IsLittleEndian}\n{VersionInfo.Version}";
         return Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(canonical)));
     }
 
@@ -81,7 +82,8 @@ internal sealed record RunState(string Fingerprint, string ScenarioFile, IReadOn
                 ReplicatesGiven = !root.TryGetProperty("replicates_given", out JsonElement rg) || rg.GetBoolean(),
             };
         }
-        catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException or FormatException or IOException or UnauthorizedAccessException)
+        catch (Exception e) when (
+            e is JsonException or KeyNotFoundException or InvalidOperationException or FormatException or IOException or UnauthorizedAccessException)
         {
             throw new UserInputException($"{path}: not a BiasSim state file ({e.Message})");
         }
@@ -123,7 +125,8 @@ internal sealed record RunState(string Fingerprint, string ScenarioFile, IReadOn
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new UserInputException($"{path}: cannot save a checkpoint ({e.Message}); the results so far are kept in the file, expected free disk space (then resume)");
+            throw new UserInputException($"{path}: cannot save a checkpoint ({e.Message}); the results so far are kept in the file, expected free disk space " +
+                "(then resume)");
         }
     }
 
@@ -150,7 +153,8 @@ internal sealed record RunState(string Fingerprint, string ScenarioFile, IReadOn
         }
         if (SegmentTallyCodec.ReadHeader(bytes) is not var (found, headerLength))
         {
-            throw new UserInputException($"{path}: has no BiasSim tally header (written by another program or an older BiasSim), expected this run's tallies; start the run afresh");
+            throw new UserInputException($"{path}: has no BiasSim tally header (written by another program or an older BiasSim), expected this run's " +
+                "tallies; start the run afresh");
         }
         if (found != fingerprint)
         {

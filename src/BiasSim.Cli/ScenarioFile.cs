@@ -39,7 +39,8 @@ internal static class ScenarioFile
         return result with
         {
             Errors = [.. result.Errors.Select(e =>
-                e.File == path && e.Line == 1 && e.Column == 1 && overrides.LastOrDefault(o => e.Path == o.Path || e.Path.StartsWith(o.Path + ".", StringComparison.Ordinal)) is { } o
+                e.File == path && e.Line == 1 && e.Column == 1
+                    && overrides.LastOrDefault(o => e.Path == o.Path || e.Path.StartsWith(o.Path + ".", StringComparison.Ordinal)) is { } o
                     ? e with { File = o.Argument }
                     : e)],
         };

@@ -14,20 +14,39 @@ internal static class DetectCommand
 {
     public static Command Build(TextWriter stdout, TextWriter stderr)
     {
-        var data = new Argument<string>("data") { Description = "Referral data (.csv): one row per referral (as 'generate' writes), or counts with columns group,referrals[,population] and an Unknown row" };
-        var census = new Option<string?>("--census", "-c") { Description = "Census populations (.csv with columns group,population), e.g. scenarios/data/census-2021-ethnicity.csv; optional when the counts file has a population column" };
+        var data = new Argument<string>("data")
+        {
+            Description = "Referral data (.csv): one row per referral (as 'generate' writes), or counts with columns group,referrals[,population] and an " +
+                "Unknown row"
+        };
+        var census = new Option<string?>("--census", "-c")
+        {
+            Description = "Census populations (.csv with columns group,population), e.g. scenarios/data/census-2021-ethnicity.csv; optional when the " +
+                "counts file has a population column"
+        };
         var reference = new Option<string>("--reference") { Description = "Reference group for rate ratios (a census group, e.g. White)", Required = true };
         var detectors = new Option<string[]>("--detectors", "-d")
         {
-            Description = $"Detectors to run, comma-separated or repeated (default: {string.Join(",", DetectionAnalysis.Default)}, plus misclassification-corrected with --misclassification); available: {string.Join(", ", DetectionAnalysis.Supported)}",
+            Description = $"Detectors to run, comma-separated or repeated (default: {string.Join(",", DetectionAnalysis.Default)}, plus " +
+                $"misclassification-corrected with --misclassification); available: {string.Join(", ", DetectionAnalysis.Supported)}",
             AllowMultipleArgumentsPerToken = true,
             Arity = ArgumentArity.ZeroOrMore,
         };
-        var matrix = new Option<string?>("--misclassification", "-m") { Description = "Misclassification matrix (.csv): self-defined group in the first column, recorded categories as the header, rows summing to 1" };
+        var matrix = new Option<string?>("--misclassification", "-m")
+        { Description = "Misclassification matrix (.csv): self-defined group in the first column, recorded categories as the header, rows summing to 1" };
         var alpha = new Option<double?>("--alpha") { Description = "Significance level (default 0.05: 95% intervals)" };
-        var groupColumn = new Option<string?>("--group-column") { Description = $"Records: the column with the recorded group (default {DataReadOptions.DefaultGroupColumn})" };
-        var unknownValues = new Option<string?>("--unknown-values") { Description = $"Comma-separated values meaning 'not recorded', besides an empty value (default \"{string.Join(",", DataReadOptions.DefaultUnknownValues)}\"; matched ignoring case)" };
-        var by = new Option<string?>("--by") { Description = $"Column to stratify by for ipw and missing-share (default: {DataReader.DefaultRecordsStratifier} in records, the one extra column in counts)" };
+        var groupColumn = new Option<string?>("--group-column")
+        { Description = $"Records: the column with the recorded group (default {DataReadOptions.DefaultGroupColumn})" };
+        var unknownValues = new Option<string?>("--unknown-values")
+        {
+            Description = "Comma-separated values meaning 'not recorded', besides an empty value (default " +
+                $"\"{string.Join(",", DataReadOptions.DefaultUnknownValues)}\"; matched ignoring case)"
+        };
+        var by = new Option<string?>("--by")
+        {
+            Description = $"Column to stratify by for ipw and missing-share (default: {DataReader.DefaultRecordsStratifier} in records, the one extra " +
+                "column in counts)"
+        };
         var output = CommonOptions.Output("Output folder (default: out/<data file name>-detect)");
         var report = new Option<bool>("--report") { Description = "Also write report.html and report.md: what these data can and cannot show" };
         var force = CommonOptions.Force("Write into the output folder even if it holds files BiasSim did not write");
@@ -72,7 +91,8 @@ internal static class DetectCommand
             BiasAnalysisResult? bias = parse.GetValue(biasAnalysis) is string priors
                 ? BiasAnalysisOutput.Run(result, priors, parse.GetValue(draws), parse.GetValue(seed) ?? Core.Scenarios.ScenarioDefaults.Seed)
                 : null;
-            Plots.RenderedPlot? biasPlot = bias is null || parse.GetValue(noPlots) ? null : Plots.BiasAnalysisPlot.Draw(bias, Path.GetFileNameWithoutExtension(dataPath));
+            Plots.RenderedPlot? biasPlot = bias is null || parse.GetValue(noPlots) ? null
+                : Plots.BiasAnalysisPlot.Draw(bias, Path.GetFileNameWithoutExtension(dataPath));
 
             string folder = parse.GetValue(output) ?? Path.Combine("out", Path.GetFileNameWithoutExtension(dataPath) + "-detect");
             OutputFolder.EnsureWritable(folder, parse.GetValue(force));
@@ -137,5 +157,6 @@ internal static class DetectCommand
     }
 
     private static string Quote(string arg) =>
-        arg.Length > 0 && arg.All(c => char.IsAsciiLetterOrDigit(c) || "-_./=:,@%+".Contains(c)) ? arg : "'" + arg.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
+        arg.Length > 0 && arg.All(c => char.IsAsciiLetterOrDigit(c) || "-_./=:,@%+".Contains(c)) ? arg
+            : "'" + arg.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
 }

@@ -18,7 +18,8 @@ internal static class GenerateCommand
     {
         var file = new Argument<string>("file") { Description = "Scenario file (.yaml)" };
         var seed = CommonOptions.Seed("Master seed (overrides the scenario's seed)");
-        var replicate = new Option<long?>("--replicate", "-k") { Description = "Which replicate of the scenario to write (default 0); the same seed and replicate give the same file" };
+        var replicate = new Option<long?>("--replicate", "-k")
+        { Description = "Which replicate of the scenario to write (default 0); the same seed and replicate give the same file" };
         Option<string[]> sets = CliOverrides.SetOption();
         var output = CommonOptions.Output($"Output CSV file (default: {DefaultOutput})");
         var force = CommonOptions.Force("Replace the --out file even if it is not a dataset BiasSim wrote");
@@ -53,7 +54,8 @@ internal static class GenerateCommand
             foreach (string note in summary.Notes) stderr.WriteLine($"biassim: note: {note}");
             double share = summary.Referrals == 0 ? 0 : (double)summary.UnknownEthnicity / summary.Referrals;
             stdout.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"Wrote {summary.Referrals:N0} referrals to {path} (ethnicity unrecorded for {summary.UnknownEthnicity:N0}, {100 * share:0.0}%) in {stopwatch.Elapsed.TotalSeconds:0.00} s"));
+                $"Wrote {summary.Referrals:N0} referrals to {path} (ethnicity unrecorded for {summary.UnknownEthnicity:N0}, {100 * share:0.0}%) in " +
+                $"{stopwatch.Elapsed.TotalSeconds:0.00} s"));
             stdout.WriteLine($"Scenario {scenario.Name}, replicate {k}, seed {masterSeed}: the same seed and replicate give the same file.");
             return ExitCodes.Success;
         });
@@ -87,7 +89,8 @@ internal static class GenerateCommand
         }
         if (first != DatasetWriter.HeaderPrefix || new FileInfo(path).LinkTarget is not null)
         {
-            throw new UserInputException($"--out {path}: already exists and is not a dataset BiasSim wrote; expected a new file name (use --force to replace it)");
+            throw new UserInputException($"--out {path}: already exists and is not a dataset BiasSim wrote; expected a new file name (use --force to replace " +
+                "it)");
         }
     }
 

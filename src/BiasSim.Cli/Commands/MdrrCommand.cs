@@ -15,10 +15,13 @@ internal static class MdrrCommand
     {
         var file = new Argument<string>("file") { Description = "Scenario file (.yaml)" };
         var group = new Option<string>("--group", "-g") { Description = "The group whose rate ratio (vs the reference group) is searched", Required = true };
-        var power = new Option<double>("--power", "-p") { Description = "Target power: the share of audits that must flag the group in that direction", DefaultValueFactory = _ => 0.8 };
-        var direction = new Option<string>("--direction") { Description = "up: smallest rate ratio above 1 (over-referral); down: largest below 1 (under-referral)", DefaultValueFactory = _ => "up" };
+        var power = new Option<double>("--power", "-p")
+        { Description = "Target power: the share of audits that must flag the group in that direction", DefaultValueFactory = _ => 0.8 };
+        var direction = new Option<string>("--direction")
+        { Description = "up: smallest rate ratio above 1 (over-referral); down: largest below 1 (under-referral)", DefaultValueFactory = _ => "up" };
         direction.AcceptOnlyFromAmong("up", "down");
-        var detector = new Option<string>("--detector") { Description = "Detector whose flags count", DefaultValueFactory = _ => RateRatioDetector.DetectorName };
+        var detector = new Option<string>("--detector")
+        { Description = "Detector whose flags count", DefaultValueFactory = _ => RateRatioDetector.DetectorName };
         Option<string[]> sets = CliOverrides.SetOption();
         var replicates = CommonOptions.Replicates("Simulated audits per rate ratio tried (overrides simulation.replicates)");
         var seed = CommonOptions.Seed("Master seed (overrides the scenario's seed); every rate ratio tried reuses the same replicate seeds");
@@ -26,7 +29,8 @@ internal static class MdrrCommand
         var output = CommonOptions.Output("Output folder (default: out/<scenario name>-mdrr)");
         Option<bool> quiet = CliOverrides.QuietOption();
         var force = CommonOptions.Force("Write into the output folder even if it holds files BiasSim did not write");
-        var command = new Command("mdrr", "Find the minimum detectable rate ratio: the smallest true over- (or under-) referral of a group that the audit detects with the target power")
+        var command = new Command("mdrr",
+            "Find the minimum detectable rate ratio: the smallest true over- (or under-) referral of a group that the audit detects with the target power")
         {
             file, group, power, direction, detector, sets, replicates, seed, threads, output, quiet, force,
         };
@@ -41,7 +45,8 @@ internal static class MdrrCommand
             // same seeds everywhere, so MDRR can be drawn against (say) the missing share. A file's sweep: section
             // belongs to 'sweep' and is ignored here.
             var errors = new List<string>();
-            Sweeps.SweepPlan plan = Sweeps.SweepPlan.Build(text, path, parse.GetValue(sets) ?? [], errors, fileSection: false) ?? throw new UserInputException(errors);
+            Sweeps.SweepPlan plan = Sweeps.SweepPlan.Build(text, path, parse.GetValue(sets) ?? [], errors, fileSection: false)
+                ?? throw new UserInputException(errors);
             Scenario[] scenarios = SweepCommand.LoadAll(plan, text);
             var request = new MdrrRequest(parse.GetValue(group)!, parse.GetValue(power),
                 parse.GetValue(direction) == "down" ? FlagDirection.Down : FlagDirection.Up, parse.GetValue(detector)!);
@@ -81,7 +86,8 @@ internal static class MdrrCommand
                     ? MdrrOutput.GridCsv(parameters, [.. results.Select(r => ((IReadOnlyList<string>)r.Point.Values, r.Result))], info)
                     : MdrrOutput.Csv(results[0].Result, info));
                 AtomicFile.WriteAllText(Path.Combine(folder, "summary.json"), grid
-                    ? MdrrOutput.GridJson(scenarios[0], parameters, [.. results.Select(r => ((IReadOnlyList<string>)r.Point.Values, r.Scenario, r.Result))], info)
+                    ? MdrrOutput.GridJson(scenarios[0], parameters, [.. results.Select(r => ((IReadOnlyList<string>)r.Point.Values, r.Scenario, r.Result))],
+                        info)
                     : MdrrOutput.Json(results[0].Scenario, results[0].Result, info));
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)

@@ -23,7 +23,8 @@ internal static class MergeCommand
             RunState first = states[0].State;
             foreach (var (folder, state) in states.Skip(1).Where(s => s.State.Fingerprint != first.Fingerprint))
             {
-                throw new UserInputException($"{folder}: its scenario, overrides, seed or replicates differ from {states[0].Folder}'s; expected shards of one run");
+                throw new UserInputException($"{folder}: its scenario, overrides, seed or replicates differ from {states[0].Folder}'s; expected shards of " +
+                    "one run");
             }
 
             if (first.Kind == "sweep")
@@ -51,9 +52,14 @@ internal static class MergeCommand
             {
                 int total = MonteCarloRunner.SegmentCount(first.Replicates);
                 var missingShards = Enumerable.Range(0, first.Shards)
-                    .Where(k => { var (a, b) = RunState.SegmentRange(first.Replicates, k, first.Shards); return Enumerable.Range(a, b - a).Any(s => !segments.ContainsKey(s)); })
+                    .Where(k =>
+                    {
+                        var (a, b) = RunState.SegmentRange(first.Replicates, k, first.Shards);
+                        return Enumerable.Range(a, b - a).Any(s => !segments.ContainsKey(s));
+                    })
                     .ToList();
-                throw new UserInputException($"merge: {result.CompletedReplicates:N0} of {first.Replicates:N0} replicates are present ({segments.Count} of {total} segments); " +
+                throw new UserInputException($"merge: {result.CompletedReplicates:N0} of {first.Replicates:N0} replicates are present ({segments.Count} of " +
+                    $"{total} segments); " +
                     $"expected every shard finished (missing or unfinished: shard {string.Join(", ", missingShards.Select(k => $"{k}/{first.Shards}"))})");
             }
 
@@ -93,7 +99,8 @@ internal static class MergeCommand
         var missing = Enumerable.Range(0, first.Shards).Where(k => !byShard.ContainsKey(k)).ToList();
         if (missing.Count > 0 || states.Any(s => s.State.Shards != first.Shards || s.State.Kind != "sweep"))
         {
-            throw new UserInputException($"merge: expected every shard of the sweep (0 to {first.Shards - 1}), missing: {string.Join(", ", missing.Select(k => $"{k}/{first.Shards}"))}");
+            throw new UserInputException($"merge: expected every shard of the sweep (0 to {first.Shards - 1}), missing: " +
+                $"{string.Join(", ", missing.Select(k => $"{k}/{first.Shards}"))}");
         }
         string scenarioPath = Path.Combine(byShard[0], "scenario.yaml");
         string text = File.ReadAllText(scenarioPath);
@@ -105,19 +112,23 @@ internal static class MergeCommand
         {
             int shard = Enumerable.Range(0, first.Shards).First(k => point.Index < (int)((long)plan.PointCount * (k + 1) / first.Shards));
             Scenario scenario = scenarios[point.Index];
-            var settings = new RunSettings(first.ReplicatesGiven ? first.Replicates : scenario.Simulation.Replicates, first.SeedGiven ? first.Seed : scenario.Seed, 1);
+            var settings = new RunSettings(first.ReplicatesGiven ? first.Replicates : scenario.Simulation.Replicates, first.SeedGiven ? first.Seed
+                : scenario.Seed, 1);
             var model = new CountModel(scenario);
             string pointFolder = Path.Combine(byShard[shard], "points", point.Index.ToString(System.Globalization.CultureInfo.InvariantCulture));
-            List<SegmentTally> tallies = RunState.ReadTallies(pointFolder, MonteCarloRunner.SlotCount(scenario, model), RunState.TallyFingerprint(first.Fingerprint, point.Index), repair: false);
+            List<SegmentTally> tallies = RunState.ReadTallies(pointFolder, MonteCarloRunner.SlotCount(scenario, model),
+                RunState.TallyFingerprint(first.Fingerprint, point.Index), repair: false);
             SimulationResult result = MonteCarloRunner.Combine(model, scenario, settings, tallies);
             if (result.Partial)
             {
-                throw new UserInputException($"{pointFolder}: design point {point.Index} is unfinished in shard {shard}/{first.Shards}; expected every shard finished (run it again with the same --shard)");
+                throw new UserInputException($"{pointFolder}: design point {point.Index} is unfinished in shard {shard}/{first.Shards}; expected every shard " +
+                    "finished (run it again with the same --shard)");
             }
             results.Add(new SweepPointResult(point, scenario, settings, result, 0));
         }
         OutputFolder.EnsureWritable(outDir, force);
-        var info = new SweepOutput.SweepInfo(first.ScenarioFile, first.SeedGiven ? first.Seed : null, first.ReplicatesGiven ? first.Replicates : null, 1, 0, SweepCommand.Warnings(results));
+        var info = new SweepOutput.SweepInfo(first.ScenarioFile, first.SeedGiven ? first.Seed : null, first.ReplicatesGiven ? first.Replicates : null, 1, 0,
+            SweepCommand.Warnings(results));
         using FolderLock folderLock = FolderLock.Acquire(outDir);
         OutputFolder.Clear(outDir, OutputFolder.Replace.Results);
         SweepCommand.Write(outDir, text, plan, results, info);

@@ -23,9 +23,14 @@ internal static class RunCommand
         var noPlots = new Option<bool>("--no-plots") { Description = "Do not draw plots (by default PNG and SVG plots go to DIR/plots)" };
         var report = new Option<bool>("--report") { Description = "Also write a shareable report.html and report.md into the output folder" };
         var resume = new Option<string?>("--resume") { Description = "Continue the interrupted run in this folder from its last checkpoint" };
-        var shard = new Option<string?>("--shard") { Description = "Run only slice k of n of the replicates (k/n, 0-based; 'auto' or 'auto/n' reads SLURM_ARRAY_TASK_ID/COUNT or JOB_COMPLETION_INDEX); combine slices with 'biassim merge'" };
+        var shard = new Option<string?>("--shard")
+        {
+            Description = "Run only slice k of n of the replicates (k/n, 0-based; 'auto' or 'auto/n' reads SLURM_ARRAY_TASK_ID/COUNT or " +
+                "JOB_COMPLETION_INDEX); combine slices with 'biassim merge'"
+        };
         var force = CommonOptions.Force("Write into the output folder even if it holds files BiasSim did not write");
-        var maxReplicates = new Option<long>("--max-replicates") { Description = "Refuse runs larger than this many replicates (a guard against typos)", DefaultValueFactory = _ => Limits.DefaultMaxReplicates };
+        var maxReplicates = new Option<long>("--max-replicates")
+        { Description = "Refuse runs larger than this many replicates (a guard against typos)", DefaultValueFactory = _ => Limits.DefaultMaxReplicates };
         var saveReplicates = new Option<bool>("--save-replicates")
         {
             Description = "Also write DIR/replicates.csv: every replicate's estimate, interval, flag and outcome per detector and group (streamed)",
@@ -50,11 +55,14 @@ internal static class RunCommand
                     + "expected a whole run in one go (replicates.csv must hold every replicate in order)");
             }
             RunRequest request = parse.GetValue(resume) is string resumeFolder
-                ? RunRequest.Resume(resumeFolder, parse.GetValue(file), parse.GetValue(sets), parse.GetValue(seed), parse.GetValue(replicates), parse.GetValue(output))
-                : RunRequest.Fresh(parse.GetValue(file), parse.GetValue(sets), parse.GetValue(seed), parse.GetValue(replicates), parse.GetValue(output), parse.GetValue(force));
+                ? RunRequest.Resume(resumeFolder, parse.GetValue(file), parse.GetValue(sets), parse.GetValue(seed), parse.GetValue(replicates),
+                    parse.GetValue(output))
+                : RunRequest.Fresh(parse.GetValue(file), parse.GetValue(sets), parse.GetValue(seed), parse.GetValue(replicates), parse.GetValue(output),
+                    parse.GetValue(force));
             Limits.CheckReplicates(request.Replicates, parse.GetValue(maxReplicates), "--max-replicates");
             (int Shard, int Shards)? slice = parse.GetValue(shard) is string shardText ? Sharding.Parse(shardText, Environment.GetEnvironmentVariable) : null;
-            if (slice is not null && parse.GetValue(resume) is not null) throw new UserInputException("--shard and --resume: found both, expected at most one (resume a shard by running it again)");
+            if (slice is not null && parse.GetValue(resume) is not null)
+                throw new UserInputException("--shard and --resume: found both, expected at most one (resume a shard by running it again)");
 
             Scenario scenario = request.Scenario;
             string folder = request.Folder;
@@ -76,7 +84,8 @@ internal static class RunCommand
                     $"{ReplicatesCsv.FileName}: {request.Replicates:N0} replicates x {replicateSlots.Length} rows = {rows:N0} rows, "
                     + $"at most about {Size(bytes)}");
             }
-            var state = new RunState(request.Fingerprint, request.ScenarioFile, request.OverrideTexts, request.Seed, request.Replicates, slice?.Shard ?? 0, slice?.Shards ?? 1);
+            var state = new RunState(request.Fingerprint, request.ScenarioFile, request.OverrideTexts, request.Seed, request.Replicates, slice?.Shard ?? 0,
+                slice?.Shards ?? 1);
             var (first, end) = RunState.SegmentRange(request.Replicates, state.Shard, state.Shards);
             List<SegmentTally> done;
             using FolderLock folderLock = FolderLock.Acquire(folder);
@@ -122,7 +131,8 @@ internal static class RunCommand
             {
                 long shardReplicates = segments.Sum(t => t.Data.Replicates);
                 bool complete = !cancellationToken.IsCancellationRequested;
-                stdout.WriteLine($"{scenario.Name}: shard {state.Shard}/{state.Shards} {(complete ? "done" : "interrupted")}: {shardReplicates:N0} replicates in {stopwatch.Elapsed.TotalSeconds:0.00} s, tallies in {Path.Combine(folder, RunState.TallyFile)}");
+                stdout.WriteLine($"{scenario.Name}: shard {state.Shard}/{state.Shards} {(complete ? "done" : "interrupted")}: {shardReplicates:N0} " +
+                    $"replicates in {stopwatch.Elapsed.TotalSeconds:0.00} s, tallies in {Path.Combine(folder, RunState.TallyFile)}");
                 stdout.WriteLine($"Combine every shard's folder with: biassim merge DIR... --out DIR");
                 return complete ? ExitCodes.Success : ExitCodes.Interrupted;
             }
@@ -141,7 +151,8 @@ internal static class RunCommand
             }
             if (result.Partial)
             {
-                stderr.WriteLine($"Interrupted: results cover {result.CompletedReplicates:N0} of {request.Replicates:N0} replicates (partial: true). Continue with: biassim run --resume {folder}");
+                stderr.WriteLine($"Interrupted: results cover {result.CompletedReplicates:N0} of {request.Replicates:N0} replicates (partial: true). " +
+                    $"Continue with: biassim run --resume {folder}");
                 return ExitCodes.Interrupted;
             }
             if (PlotsAndReport(folder, !parse.GetValue(noPlots), parse.GetValue(report), stdout, stderr) is double plotSeconds)
@@ -214,7 +225,8 @@ internal static class RunCommand
         if (worstSe > 0.01)
         {
             warnings.Add(string.Create(CultureInfo.InvariantCulture,
-                $"with {result.CompletedReplicates:N0} replicates a flag rate's Monte Carlo SE is up to {100 * worstSe:0.0} percentage points; use more replicates for publishable figures."));
+                $"with {result.CompletedReplicates:N0} replicates a flag rate's Monte Carlo SE is up to {100 * worstSe:0.0} percentage points; use more " +
+                $"replicates for publishable figures."));
         }
         return warnings;
     }
@@ -237,7 +249,8 @@ internal static class RunCommand
                 string plotsFolder = Path.Combine(folder, Plots.PlotSet.FolderName);
                 Plots.PlotSet.Write(plots, plotsFolder);
                 plotSeconds = clock.Elapsed.TotalSeconds;
-                stdout.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Wrote {plots.Count} plot(s) to {plotsFolder} (PNG and SVG) in {plotSeconds:0.00} s"));
+                stdout.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"Wrote {plots.Count} plot(s) to {plotsFolder} (PNG and SVG) in {plotSeconds:0.00} s"));
             }
         }
         if (writeReport)

@@ -16,7 +16,8 @@ internal static class SweepCommand
 
     public static Command Build(TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
     {
-        var file = new Argument<string?>("file") { Description = "Scenario file (.yaml), optionally with a sweep: section; not needed with --resume", Arity = ArgumentArity.ZeroOrOne };
+        var file = new Argument<string?>("file")
+        { Description = "Scenario file (.yaml), optionally with a sweep: section; not needed with --resume", Arity = ArgumentArity.ZeroOrOne };
         Option<string[]> sets = CliOverrides.SetOption();
         sets.Description = "Swept values path=v1,v2,... or path=start:stop:step (stop included), e.g. --set recording.missing.share=0:0.9:0.1; " +
                            "a single value is a plain override applied to every point (repeatable; the grid is every combination)";
@@ -26,9 +27,15 @@ internal static class SweepCommand
         var output = CommonOptions.Output("Output folder (default: out/<scenario name>-sweep)");
         Option<bool> quiet = CliOverrides.QuietOption();
         var force = CommonOptions.Force("Write into the output folder even if it holds files BiasSim did not write");
-        var shard = new Option<string?>("--shard") { Description = "Run only slice k of n of the design points (k/n, 0-based; 'auto' reads Slurm or Kubernetes); combine with 'biassim merge'" };
-        var maxReplicates = new Option<long>("--max-replicates") { Description = "Refuse sweeps needing more replicates than this in all (design points x replicates)", DefaultValueFactory = _ => Limits.DefaultMaxReplicates };
-        var resume = new Option<string?>("--resume") { Description = "Continue the interrupted sweep in this folder: finished points are read back, the rest run from their checkpoints" };
+        var shard = new Option<string?>("--shard")
+        { Description = "Run only slice k of n of the design points (k/n, 0-based; 'auto' reads Slurm or Kubernetes); combine with 'biassim merge'" };
+        var maxReplicates = new Option<long>("--max-replicates")
+        {
+            Description = "Refuse sweeps needing more replicates than this in all (design points x replicates)",
+            DefaultValueFactory = _ => Limits.DefaultMaxReplicates
+        };
+        var resume = new Option<string?>("--resume")
+        { Description = "Continue the interrupted sweep in this folder: finished points are read back, the rest run from their checkpoints" };
         var noPlots = new Option<bool>("--no-plots")
         {
             Description = "Do not draw plots (by default PNG and SVG plots go to DIR/plots, as 'biassim " +
@@ -55,7 +62,8 @@ internal static class SweepCommand
                 }
                 if (path is not null || setArguments.Length > 0 || reps is not null || masterSeed is not null)
                 {
-                    throw new UserInputException($"--resume {resumeFolder}: the scenario, --set, --seed and --replicates come from the folder; expected none of them on the command line");
+                    throw new UserInputException($"--resume {resumeFolder}: the scenario, --set, --seed and --replicates come from the folder; expected none " +
+                        "of them on the command line");
                 }
                 path = Path.Combine(resumeFolder, "scenario.yaml");
                 setArguments = [.. previous.Overrides];
@@ -71,7 +79,8 @@ internal static class SweepCommand
             SweepPlan plan = SweepPlan.Build(text, path, setArguments, errors) ?? throw new UserInputException(errors);
             if (plan.Parameters.Length == 0)
             {
-                throw new UserInputException($"{path}: nothing to sweep, expected --set path=v1,v2,... (or path=start:stop:step) or a sweep: section in the file");
+                throw new UserInputException($"{path}: nothing to sweep, expected --set path=v1,v2,... (or path=start:stop:step) or a sweep: section in the " +
+                    "file");
             }
             if (reps < 1) throw new UserInputException($"--replicates: found {reps}, expected a whole number of at least 1");
             int threadCount = Threads.Resolve(parse.GetValue(threads));
@@ -149,7 +158,8 @@ internal static class SweepCommand
                 {
                     throw new UserInputException($"{folder}: cannot write the results there ({e.Message})");
                 }
-                stdout.WriteLine($"{scenarios[0].Name}: sweep shard {k}/{n}: design points {firstPoint} to {endPoint - 1} of {plan.PointCount} in {stopwatch.Elapsed.TotalSeconds:0.00} s; combine every shard's folder with: biassim merge DIR... --out DIR");
+                stdout.WriteLine($"{scenarios[0].Name}: sweep shard {k}/{n}: design points {firstPoint} to {endPoint - 1} of {plan.PointCount} in " +
+                    $"{stopwatch.Elapsed.TotalSeconds:0.00} s; combine every shard's folder with: biassim merge DIR... --out DIR");
                 return ExitCodes.Success;
             }
 
@@ -168,7 +178,8 @@ internal static class SweepCommand
             stdout.Write(SweepOutput.Render(plan, results, info, folder));
             if (results.Count < endPoint - firstPoint)
             {
-                stderr.WriteLine($"Interrupted (Ctrl+C): {folder}/sweep.csv holds the {results.Count:N0} finished design points of {plan.PointCount:N0} (partial: true). Continue with: biassim sweep --resume {folder}");
+                stderr.WriteLine($"Interrupted (Ctrl+C): {folder}/sweep.csv holds the {results.Count:N0} finished design points of {plan.PointCount:N0} " +
+                    $"(partial: true). Continue with: biassim sweep --resume {folder}");
                 return ExitCodes.Interrupted;
             }
             if (!parse.GetValue(noPlots)) Plots.SweepPlots.WriteFor(folder, stdout, stderr);
@@ -230,7 +241,8 @@ internal static class SweepCommand
         }
         if (failed == 0) return scenarios;
         if (seen.Count > errors.Count) errors.Add(string.Create(CultureInfo.InvariantCulture, $"... and {seen.Count - errors.Count:N0} more distinct errors"));
-        errors.Add(string.Create(CultureInfo.InvariantCulture, $"{plan.FileName}: {failed:N0} of {plan.PointCount:N0} design points are invalid; nothing was run"));
+        errors.Add(string.Create(CultureInfo.InvariantCulture,
+            $"{plan.FileName}: {failed:N0} of {plan.PointCount:N0} design points are invalid; nothing was run"));
         throw new UserInputException(errors);
     }
 
@@ -241,7 +253,8 @@ internal static class SweepCommand
         if (worstSe > 0.01)
         {
             warnings.Add(string.Create(CultureInfo.InvariantCulture,
-                $"a flag rate's Monte Carlo SE is up to {100 * worstSe:0.0} percentage points at some design point; use more replicates for publishable figures."));
+                $"a flag rate's Monte Carlo SE is up to {100 * worstSe:0.0} percentage points at some design point; use more replicates for publishable " +
+                $"figures."));
         }
         return warnings;
     }

@@ -11,7 +11,8 @@ internal static class ValidateCommand
     {
         var files = new Argument<string[]>("files") { Description = "Scenario files (.yaml) to check", Arity = ArgumentArity.OneOrMore };
         Option<string[]> sets = CliOverrides.SetOption();
-        var command = new Command("validate", "Check scenario files (and their sweep: sections) and report every error, without running anything") { files, sets };
+        var command = new Command("validate", "Check scenario files (and their sweep: sections) and report every error, without running anything") { files,
+            sets };
         command.SetAction(parse =>
         {
             bool allValid = true;
@@ -22,7 +23,8 @@ internal static class ValidateCommand
                 foreach (string warning in result.Scenario?.Warnings ?? []) stderr.WriteLine($"warning: {warning}");
                 if (result.Scenario is { } s && ValidateSweep(file, parse.GetValue(sets) ?? [], stderr) is { } sweep)
                 {
-                    stdout.WriteLine($"{file}: valid ({s.Name}: {s.Population.Groups.Length} groups, {s.Detectors.Length} detector(s), {s.Simulation.Replicates:N0} replicates{sweep})");
+                    stdout.WriteLine($"{file}: valid ({s.Name}: {s.Population.Groups.Length} groups, {s.Detectors.Length} detector(s), " +
+                        $"{s.Simulation.Replicates:N0} replicates{sweep})");
                     foreach (string line in MissingShares.Describe(s)) stdout.WriteLine($"  {line}");
                     if (ScenarioDefaults.Describe(s) is string defaults) stdout.WriteLine($"  {defaults}");
                 }
@@ -61,6 +63,7 @@ internal static class ValidateCommand
         }
         foreach (string error in errors) stderr.WriteLine(error);
         if (errors.Count > 0) return null;
-        return plan is null || plan.Parameters.Length == 0 ? "" : $"; sweep of {plan.PointCount:N0} design points over {string.Join(", ", plan.Parameters.Select(p => p.Path))}";
+        return plan is null || plan.Parameters.Length == 0 ? ""
+            : $"; sweep of {plan.PointCount:N0} design points over {string.Join(", ", plan.Parameters.Select(p => p.Path))}";
     }
 }

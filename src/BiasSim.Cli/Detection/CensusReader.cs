@@ -26,12 +26,15 @@ internal static class CensusReader
             if (name.Length == 0 && text.Length == 0) continue;
             if (name.Length == 0 || options.IsUnknown(name))
             {
-                csv.Error(group, DataReader.GroupHeader, $"found '{CsvInput.Shorten(name)}', expected a group name: it means an unrecorded group (see --unknown-values), which has no census population");
+                csv.Error(group, DataReader.GroupHeader,
+                    $"found '{CsvInput.Shorten(name)}', expected a group name: it means an unrecorded group (see --unknown-values), which has no census " +
+                    "population");
                 continue;
             }
             if (rows.FirstOrDefault(r => r.Name == name) is { } first)
             {
-                csv.Error(group, DataReader.GroupHeader, $"'{CsvInput.Shorten(name)}' appears twice (first on line {first.At.Line}), expected one row per group");
+                csv.Error(group, DataReader.GroupHeader,
+                    $"'{CsvInput.Shorten(name)}' appears twice (first on line {first.At.Line}), expected one row per group");
                 continue;
             }
             if (csv.WholeNumber(population, DataReader.PopulationHeader, text, positive: true) is long people)
@@ -41,7 +44,8 @@ internal static class CensusReader
         }
         if (errors.Count == before && rows.Count < 2)
         {
-            errors.Add($"{path}:{csv.HeaderLine}:1: {DataReader.GroupHeader}: found {rows.Count} group(s), expected at least two (a reference group and one to compare with it)");
+            errors.Add($"{path}:{csv.HeaderLine}:1: {DataReader.GroupHeader}: found {rows.Count} group(s), expected at least two (a reference group and one " +
+                "to compare with it)");
         }
         return errors.Count > before ? null : rows;
     }
@@ -59,7 +63,8 @@ internal static class MatrixReader
     /// <summary>The matrix aligned with <paramref name="groups"/> (rows and columns in census order), or null after reporting errors.</summary>
     public static double[,]? Read(string path, IReadOnlyList<string> groups, List<string> errors)
     {
-        using CsvInput? csv = CsvInput.Open(path, "a misclassification matrix: self-defined group in the first column, one column per recorded category", errors);
+        using CsvInput? csv = CsvInput.Open(path, "a misclassification matrix: self-defined group in the first column, one column per recorded category",
+            errors);
         if (csv is null) return null;
         int before = errors.Count;
         int n = groups.Count;
@@ -71,7 +76,9 @@ internal static class MatrixReader
             columnOf[c] = IndexOf(groups, name);
             if (columnOf[c] < 0)
             {
-                csv.Error(csv.HeaderLine, c, name, $"'{CsvInput.Shorten(name)}' is not a census group{DidYouMean.Hint(name, groups)}, expected the recorded categories to be the census groups ({string.Join(", ", groups)}): the correction needs a square matrix");
+                csv.Error(csv.HeaderLine, c, name,
+                    $"'{CsvInput.Shorten(name)}' is not a census group{DidYouMean.Hint(name, groups)}, expected the recorded categories to be the census " +
+                    $"groups ({string.Join(", ", groups)}): the correction needs a square matrix");
             }
             else if (!seenColumns.Add(name))
             {
@@ -80,7 +87,9 @@ internal static class MatrixReader
         }
         foreach (string g in groups.Where(g => !seenColumns.Contains(g)))
         {
-            if (errors.Count == before) errors.Add($"{path}:{csv.HeaderLine}:1: header: has no column for census group '{g}', expected one column per census group ({string.Join(", ", groups)}) so the matrix is square");
+            if (errors.Count == before)
+                errors.Add($"{path}:{csv.HeaderLine}:1: header: has no column for census group '{g}', expected one column per census group " +
+                    $"({string.Join(", ", groups)}) so the matrix is square");
         }
         if (errors.Count > before) return null;
 
@@ -95,7 +104,9 @@ internal static class MatrixReader
             int g = IndexOf(groups, name);
             if (g < 0)
             {
-                csv.Error(0, rowHeader, $"'{CsvInput.Shorten(name)}' is not a census group{DidYouMean.Hint(name, groups)}, expected one row per self-defined census group ({string.Join(", ", groups)})");
+                csv.Error(0, rowHeader,
+                    $"'{CsvInput.Shorten(name)}' is not a census group{DidYouMean.Hint(name, groups)}, expected one row per self-defined census group " +
+                    $"({string.Join(", ", groups)})");
                 continue;
             }
             if (rowLine[g] > 0)
@@ -121,14 +132,17 @@ internal static class MatrixReader
             }
             if (valid && Math.Abs(sum - 1) > RowSumTolerance)
             {
-                csv.Error(0, rowHeader, $"row '{name}' sums to {sum.ToString("R", CultureInfo.InvariantCulture)}, expected 1 (each row is P(recorded category | self-defined group))");
+                csv.Error(0, rowHeader,
+                    $"row '{name}' sums to {sum.ToString("R", CultureInfo.InvariantCulture)}, expected 1 (each row is P(recorded category | self-defined " +
+                    "group))");
             }
         }
         for (int g = 0; g < n; g++)
         {
             if (rowLine[g] == 0 && errors.Count == before)
             {
-                errors.Add($"{path}:{csv.HeaderLine}:1: {rowHeader}: has no row for census group '{groups[g]}', expected one row per self-defined census group ({string.Join(", ", groups)})");
+                errors.Add($"{path}:{csv.HeaderLine}:1: {rowHeader}: has no row for census group '{groups[g]}', expected one row per self-defined census " +
+                    $"group ({string.Join(", ", groups)})");
             }
         }
         return errors.Count > before ? null : m;

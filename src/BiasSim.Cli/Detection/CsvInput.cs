@@ -78,7 +78,8 @@ internal sealed class CsvInput : IDisposable
         }
         if (input.Headers.Count == 0 || input.Headers.All(h => h.Length == 0))
         {
-            if (errors.Count == 0 || !errors[^1].StartsWith(path, StringComparison.Ordinal)) errors.Add($"{path}:1:1: the file is empty, expected a header line and then {what}");
+            if (errors.Count == 0 || !errors[^1].StartsWith(path, StringComparison.Ordinal))
+                errors.Add($"{path}:1:1: the file is empty, expected a header line and then {what}");
             input.Dispose();
             return null;
         }
@@ -147,7 +148,8 @@ internal sealed class CsvInput : IDisposable
         {
             string? near = DidYouMean.Suggest(name, Headers);
             string hint = near is null ? "" : $" ('{CsvInput.Shorten(near)}' looks like a misspelling of it)";
-            _errors.Add($"{Path}:{HeaderLine}:1: {name}: no such column{hint} (the header has {string.Join(", ", Headers.Select(h => $"'{CsvInput.Shorten(h)}'"))}), expected {expected}");
+            _errors.Add($"{Path}:{HeaderLine}:1: {name}: no such column{hint} (the header has " +
+                $"{string.Join(", ", Headers.Select(h => $"'{CsvInput.Shorten(h)}'"))}), expected {expected}");
         }
         return index;
     }
@@ -164,7 +166,8 @@ internal sealed class CsvInput : IDisposable
     {
         long line = e.LineNumber > 0 ? e.LineNumber : Math.Max(1, _reader.LineNumber);
         int column = e.FieldIndex >= 0 ? e.FieldIndex + 1 : 1;
-        _errors.Add($"{Path}:{line}:{column}: malformed CSV ({e.Message}), expected RFC 4180 fields: a value with a comma, quote or line break in double quotes, a quote inside doubled");
+        _errors.Add($"{Path}:{line}:{column}: malformed CSV ({e.Message}), expected RFC 4180 fields: a value with a comma, quote or line break in double " +
+            "quotes, a quote inside doubled");
     }
 
     /// <summary>A non-negative whole number such as 1234 (no thousands separators), or null after reporting it.</summary>

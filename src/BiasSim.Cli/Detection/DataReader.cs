@@ -88,7 +88,8 @@ internal static class DataReader
             {
                 if (!data.Groups.ContainsKey(recorded) && data.Groups.Count >= MaxDistinct)
                 {
-                    csv.Error(group, data.GroupColumn, $"more than {MaxDistinct:N0} distinct values, expected a column of recorded groups (is --group-column the right column?)");
+                    csv.Error(group, data.GroupColumn,
+                        $"more than {MaxDistinct:N0} distinct values, expected a column of recorded groups (is --group-column the right column?)");
                     return null;
                 }
                 data.Add(recorded, 1, new CsvLocation(csv.Line, group + 1));
@@ -102,12 +103,14 @@ internal static class DataReader
                 {
                     if (levelIndex.Count >= MaxDistinct)
                     {
-                        csv.Error(stratifier, data.Stratifier!, $"more than {MaxDistinct:N0} distinct values, expected a column of strata such as police force areas (is --by the right column?)");
+                        csv.Error(stratifier, data.Stratifier!,
+                            $"more than {MaxDistinct:N0} distinct values, expected a column of strata such as police force areas (is --by the right column?)");
                         return null;
                     }
                     if (level == Core.Detectors.ChiSquareDetector.AllTarget)
                     {
-                        csv.Error(stratifier, data.Stratifier!, $"'{level}' is reserved (missing-share's row for every {data.Stratifier}), expected another name");
+                        csv.Error(stratifier, data.Stratifier!,
+                            $"'{level}' is reserved (missing-share's row for every {data.Stratifier}), expected another name");
                     }
                     levelIndex[level] = l = data.Levels.Count;
                     data.Levels.Add(level);
@@ -136,7 +139,8 @@ internal static class DataReader
         else if (extra.Length > 1 && options.NeedStrata)
         {
             csv.Error(csv.HeaderLine, extra[0], csv.Headers[extra[0]],
-                $"the file has several stratifier columns ({string.Join(", ", extra.Select(i => csv.Headers[i]))}), expected --by to say which one to stratify by");
+                $"the file has several stratifier columns ({string.Join(", ", extra.Select(i => csv.Headers[i]))}), expected --by to say which one to " +
+                "stratify by");
             return null;
         }
         var data = new ObservedData(csv.Path, DataForm.Counts, GroupHeader) { Stratifier = stratifier >= 0 ? csv.Headers[stratifier] : null };
@@ -163,7 +167,9 @@ internal static class DataReader
             if (!seen.Add((key, level)))
             {
                 string what = isUnknown ? "an unknown row" : isTotal ? "a Total row" : $"group '{CsvInput.Shorten(name)}'";
-                csv.Error(group, GroupHeader, $"{what} appears twice{(stratifier >= 0 ? $" for {data.Stratifier} '{CsvInput.Shorten(level)}'" : "")}, expected one row per group{(stratifier >= 0 ? $" and {data.Stratifier}" : "")}");
+                csv.Error(group, GroupHeader,
+                    $"{what} appears twice{(stratifier >= 0 ? $" for {data.Stratifier} '{CsvInput.Shorten(level)}'" : "")}, expected one row per " +
+                    $"group{(stratifier >= 0 ? $" and {data.Stratifier}" : "")}");
                 continue;
             }
             if (population >= 0)
@@ -174,7 +180,9 @@ internal static class DataReader
                 {
                     if (populationText.Length > 0 && populationText != "0")
                     {
-                        csv.Error(population, PopulationHeader, $"found '{CsvInput.Shorten(populationText)}' on the {(isTotal ? "Total" : "unknown")} row, expected it empty: referrals with no recorded group have no census population");
+                        csv.Error(population, PopulationHeader,
+                            $"found '{CsvInput.Shorten(populationText)}' on the {(isTotal ? "Total" : "unknown")} row, expected it empty: referrals with no " +
+                            "recorded group have no census population");
                     }
                 }
                 else if (populationText.Length > 0 && csv.WholeNumber(population, PopulationHeader, populationText, positive: true) is long people)
@@ -187,7 +195,8 @@ internal static class DataReader
             {
                 if (stratifier >= 0)
                 {
-                    csv.Error(group, GroupHeader, $"a Total row in a file with the stratifier column '{data.Stratifier}', expected rows per group and {data.Stratifier} only");
+                    csv.Error(group, GroupHeader,
+                        $"a Total row in a file with the stratifier column '{data.Stratifier}', expected rows per group and {data.Stratifier} only");
                     continue;
                 }
                 data.Total = n;
@@ -208,7 +217,8 @@ internal static class DataReader
             else data.Add(name, n, new CsvLocation(csv.Line, group + 1));
             if (stratifier >= 0) data.AddByLevel(isUnknown ? null : name, l, n);
         }
-        if (options.GroupColumnGiven) data.Notes.Add($"--group-column does not apply to a counts file ({GroupHeader},{ReferralsHeader}); its {GroupHeader} column was used.");
+        if (options.GroupColumnGiven)
+            data.Notes.Add($"--group-column does not apply to a counts file ({GroupHeader},{ReferralsHeader}); its {GroupHeader} column was used.");
         return data;
     }
 }

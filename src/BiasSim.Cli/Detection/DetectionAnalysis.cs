@@ -7,10 +7,12 @@ using BiasSim.Core.Scenarios;
 namespace BiasSim.Cli.Detection;
 
 /// <summary>What <c>detect</c> was asked to do.</summary>
-internal sealed record DetectRequest(string Data, string? Census, string Reference, IReadOnlyList<string>? Detectors, string? Matrix, double Alpha, DataReadOptions Options);
+internal sealed record DetectRequest(string Data, string? Census, string Reference, IReadOnlyList<string>? Detectors, string? Matrix, double Alpha,
+    DataReadOptions Options);
 
 /// <summary>One row of detection.csv. Empty (null) cells are quantities the detector does not report, or could not estimate.</summary>
-internal sealed record DetectionRow(string Detector, string Group, double? Estimate, double? Lower, double? Upper, double? Statistic, double? Df, double? PValue, string Flagged, string Note)
+internal sealed record DetectionRow(string Detector, string Group, double? Estimate, double? Lower, double? Upper, double? Statistic, double? Df,
+    double? PValue, string Flagged, string Note)
 {
     public bool Estimable { get; init; } = true;
 }
@@ -68,7 +70,8 @@ internal static class DetectionAnalysis
         CheckTotal(data, errors);
         if (needStrata && data.Stratifier is null)
         {
-            errors.Add($"--detectors: {string.Join(" and ", detectors.Where(d => d is IpwDetector.DetectorName or MissingShareDetector.DetectorName))} need(s) a stratifier column, expected --by COLUMN naming one in {request.Data} (such as region or sector)");
+            errors.Add($"--detectors: {string.Join(" and ", detectors.Where(d => d is IpwDetector.DetectorName or MissingShareDetector.DetectorName))} " +
+                $"need(s) a stratifier column, expected --by COLUMN naming one in {request.Data} (such as region or sector)");
         }
         double[,]? matrix = null;
         if (request.Matrix is not null) matrix = MatrixReader.Read(request.Matrix, names, errors);
@@ -90,7 +93,8 @@ internal static class DetectionAnalysis
             detector.Evaluate(counts, outcomes);
             for (int t = 0; t < outcomes.Length; t++) rows.Add(Row(detector, t, outcomes[t], data, population, recorded, request));
         }
-        return new DetectionResult(request, data, population, [.. recorded], detectors, rows.ToImmutable(), [.. Notes(data, population, recorded, request, detectors)]);
+        return new DetectionResult(request, data, population, [.. recorded], detectors, rows.ToImmutable(),
+            [.. Notes(data, population, recorded, request, detectors)]);
     }
 
     private static ImmutableArray<string> ParseDetectors(DetectRequest request, List<string> errors)
@@ -112,12 +116,14 @@ internal static class DetectionAnalysis
             }
             else
             {
-                errors.Add($"--detectors: unknown detector '{CsvInput.Shorten(raw)}'{DidYouMean.Hint(raw, Supported)}, expected one of: {string.Join(", ", Supported)}");
+                errors.Add($"--detectors: unknown detector '{CsvInput.Shorten(raw)}'{DidYouMean.Hint(raw, Supported)}, expected one of: " +
+                    $"{string.Join(", ", Supported)}");
             }
         }
         if (names.Contains(MisclassificationCorrectedDetector.DetectorName) && request.Matrix is null)
         {
-            errors.Add($"--detectors: {MisclassificationCorrectedDetector.DetectorName} needs the misclassification matrix, expected --misclassification M.csv (self-defined group in the first column, recorded categories as the header)");
+            errors.Add($"--detectors: {MisclassificationCorrectedDetector.DetectorName} needs the misclassification matrix, expected --misclassification " +
+                "M.csv (self-defined group in the first column, recorded categories as the header)");
         }
         return [.. names];
     }
@@ -135,11 +141,14 @@ internal static class DetectionAnalysis
         foreach (string name in data.GroupOrder)
         {
             if (data.Populations.TryGetValue(name, out long people)) groups.Add(new CensusGroup(name, people, data.FirstSeen[name]));
-            else errors.Add($"{data.Path}:{data.FirstSeen[name].Line}:{data.PopulationHeader.Column}: {DataReader.PopulationHeader}: empty for group '{name}', expected its census population (or pass --census CENSUS.csv)");
+            else
+                errors.Add($"{data.Path}:{data.FirstSeen[name].Line}:{data.PopulationHeader.Column}: {DataReader.PopulationHeader}: empty for group " +
+                    $"'{name}', expected its census population (or pass --census CENSUS.csv)");
         }
         if (errors.Count == 0 && groups.Count < 2)
         {
-            errors.Add($"{data.Path}:{data.PopulationHeader.Line}:{data.PopulationHeader.Column}: {DataReader.PopulationHeader}: found {groups.Count} group(s) with a population, expected at least two");
+            errors.Add($"{data.Path}:{data.PopulationHeader.Line}:{data.PopulationHeader.Column}: {DataReader.PopulationHeader}: found {groups.Count} " +
+                "group(s) with a population, expected at least two");
         }
         return errors.Count > 0 ? null : groups;
     }
@@ -148,11 +157,13 @@ internal static class DetectionAnalysis
     {
         if (!names.Contains(request.Reference))
         {
-            errors.Add($"--reference: '{CsvInput.Shorten(request.Reference)}' is not a census group{DidYouMean.Hint(request.Reference, names)}, expected one of: {string.Join(", ", names)}");
+            errors.Add($"--reference: '{CsvInput.Shorten(request.Reference)}' is not a census group{DidYouMean.Hint(request.Reference, names)}, expected one " +
+                $"of: {string.Join(", ", names)}");
         }
         foreach (CensusGroup g in census.Where(g => g.Name is ChiSquareDetector.AllTarget or MonteCarloRunner.FamilyWiseTarget))
         {
-            errors.Add($"{request.Census ?? data.Path}:{g.At.Line}:{g.At.Column}: {DataReader.GroupHeader}: '{g.Name}' is reserved (output rows use it), expected another group name");
+            errors.Add($"{request.Census ?? data.Path}:{g.At.Line}:{g.At.Column}: {DataReader.GroupHeader}: '{g.Name}' is reserved (output rows use it), " +
+                "expected another group name");
         }
         foreach (CensusGroup g in census)
         {
@@ -169,7 +180,8 @@ internal static class DetectionAnalysis
         foreach (string group in data.GroupOrder.Where(g => !names.Contains(g)))
         {
             CsvLocation at = data.FirstSeen[group];
-            errors.Add($"{data.Path}:{at.Line}:{at.Column}: {data.GroupColumn}: '{CsvInput.Shorten(group)}' is not a group of the census ({censusName}: {string.Join(", ", names)}){DidYouMean.Hint(group, names)}, " +
+            errors.Add($"{data.Path}:{at.Line}:{at.Column}: {data.GroupColumn}: '{CsvInput.Shorten(group)}' is not a group of the census ({censusName}: " +
+                $"{string.Join(", ", names)}){DidYouMean.Hint(group, names)}, " +
                 "expected a census group, or list it in --unknown-values to count it as unrecorded");
             if (errors.Count >= CsvInput.MaxErrors) break;
         }
@@ -192,7 +204,8 @@ internal static class DetectionAnalysis
         }
         else if (total < listed)
         {
-            errors.Add($"{data.Path}:{at.Line}:{at.Column}: {DataReader.ReferralsHeader}: the Total row says {total:N0} referrals, but the group and unknown rows add up to {listed:N0}, expected the total to be at least their sum");
+            errors.Add($"{data.Path}:{at.Line}:{at.Column}: {DataReader.ReferralsHeader}: the Total row says {total:N0} referrals, but the group and unknown " +
+                $"rows add up to {listed:N0}, expected the total to be at least their sum");
         }
     }
 
@@ -215,13 +228,16 @@ internal static class DetectionAnalysis
     }
 
 
-    private static DetectionRow Row(CountDetector detector, int t, in DetectorOutcome o, ObservedData data, Population population, long[] recorded, DetectRequest request)
+    private static DetectionRow Row(CountDetector detector, int t, in DetectorOutcome o, ObservedData data, Population population, long[] recorded,
+        DetectRequest request)
     {
         string target = detector.Targets[t];
         string name = detector.Name;
         if (!o.Estimable)
         {
-            return new DetectionRow(name, target, null, null, null, null, null, null, "", $"not estimable: {Reason(o.Reason, name, target, population, recorded, data.Stratifier)}") { Estimable = false };
+            return new DetectionRow(name, target, null, null, null, null, null, null, "",
+                $"not estimable: {Reason(o.Reason, name, target, population, recorded, data.Stratifier)}")
+            { Estimable = false };
         }
         // The omnibus rows: chi-square's only row, and missing-share's last ("all"; a stratum could be called "all" too).
         bool omnibus = name == ChiSquareDetector.DetectorName || (name == MissingShareDetector.DetectorName && t == detector.Targets.Length - 1);
@@ -262,7 +278,8 @@ internal static class DetectionAnalysis
                   "the interval holds every recording ratio that would explain it away",
             _ => "",
         };
-        return new DetectionRow(name, target, o.Estimate, o.Lower, o.Upper, o.Z, double.IsFinite(o.Df) ? o.Df : null, double.IsNaN(pValue) ? null : pValue, flagged, detail);
+        return new DetectionRow(name, target, o.Estimate, o.Lower, o.Upper, o.Z, double.IsFinite(o.Df) ? o.Df : null, double.IsNaN(pValue) ? null : pValue,
+            flagged, detail);
     }
 
     private static string Reason(NotEstimableReason reason, string detector, string target, Population population, long[] recorded, string? by)
@@ -282,10 +299,12 @@ internal static class DetectionAnalysis
         }
         return reason switch
         {
-            NotEstimableReason.ZeroCount => detector == MissingShareDetector.DetectorName ? "no referral here lacks a recorded group" : "a count it needs is zero",
+            NotEstimableReason.ZeroCount => detector == MissingShareDetector.DetectorName ? "no referral here lacks a recorded group"
+                : "a count it needs is zero",
             NotEstimableReason.SingularMatrix => "the misclassification matrix cannot be inverted (singular)",
             NotEstimableReason.NegativeCorrection => "a corrected count is zero or negative (the correction over-shoots)",
-            NotEstimableReason.NoData => detector == MissingShareDetector.DetectorName ? "every referral, or none, lacks a recorded group" : "no referral has a recorded group",
+            NotEstimableReason.NoData => detector == MissingShareDetector.DetectorName ? "every referral, or none, lacks a recorded group"
+                : "no referral has a recorded group",
             _ => "the data cannot support an estimate",
         };
     }
@@ -296,12 +315,15 @@ internal static class DetectionAnalysis
         string[] absent = [.. population.Groups.Where((g, i) => recorded[i] == 0).Select(g => g.Name)];
         if (absent.Length > 0)
         {
-            yield return $"No referral is recorded as {string.Join(" or ", absent)}: if the categories are assigned by officers, they may never use {(absent.Length == 1 ? "it" : "them")} (officers record White, Black, Asian or Other, never Mixed).";
+            yield return $"No referral is recorded as {string.Join(" or ", absent)}: if the categories are assigned by officers, they may never use " +
+                $"{(absent.Length == 1 ? "it" : "them")} (officers record White, Black, Asian or Other, never Mixed).";
         }
-        if (request.Census is not null && data.Populations is not null) yield return $"The census populations come from {request.Census}; the data file's population column was not used.";
+        if (request.Census is not null && data.Populations is not null)
+            yield return $"The census populations come from {request.Census}; the data file's population column was not used.";
         if (!detectors.Contains(MisclassificationCorrectedDetector.DetectorName))
         {
-            yield return "If the recorded categories are an officer's judgement rather than self-defined, the rate ratios compare officer categories with self-defined census groups; --misclassification M.csv corrects for a known matrix.";
+            yield return "If the recorded categories are an officer's judgement rather than self-defined, the rate ratios compare officer categories with " +
+                "self-defined census groups; --misclassification M.csv corrects for a known matrix.";
         }
     }
 }

@@ -125,13 +125,16 @@ internal static class DetectionOutput
                         "down" => $"lower than the {reference} rate beyond chance",
                         _ => $"not distinguishable from the {reference} rate",
                     };
-                    parts.Add(string.Create(Inv, $"on recorded referrals alone, referred at {rr.Estimate:0.00} times the {reference} rate ({level} interval {rr.Lower:0.00} to {rr.Upper:0.00}), {verdict}"));
+                    parts.Add(string.Create(Inv,
+                        $"on recorded referrals alone, referred at {rr.Estimate:0.00} times the {reference} rate ({level} interval {rr.Lower:0.00} to " +
+                        $"{rr.Upper:0.00}), {verdict}"));
                 }
             }
             if (Find(MisclassificationCorrectedDetector.DetectorName, group) is { } mc)
             {
                 parts.Add(mc.Estimable
-                    ? string.Create(Inv, $"corrected for the misclassification matrix, {mc.Estimate:0.00} ({level} interval {mc.Lower:0.00} to {mc.Upper:0.00})")
+                    ? string.Create(Inv,
+                        $"corrected for the misclassification matrix, {mc.Estimate:0.00} ({level} interval {mc.Lower:0.00} to {mc.Upper:0.00})")
                     : $"the misclassification correction is not estimable ({mc.Note["not estimable: ".Length..]})");
             }
             if (Find(IpwDetector.DetectorName, group) is { Estimable: true } ipw)
@@ -141,17 +144,34 @@ internal static class DetectionOutput
             if (Find(BoundsDetector.DetectorName, group) is { } b)
             {
                 if (!b.Estimable) parts.Add("the bounds cannot be computed");
-                else if (b.Lower > 1) { overBounds.Add(group); parts.Add(string.Create(Inv, $"assuming nothing about the unrecorded referrals, between {b.Lower:0.00} and {Fmt(b.Upper)}: higher than the {reference} rate even in the worst case")); }
-                else if (b.Upper < 1) { underBounds.Add(group); parts.Add(string.Create(Inv, $"assuming nothing about the unrecorded referrals, between {b.Lower:0.00} and {Fmt(b.Upper)}: lower than the {reference} rate even in the best case")); }
-                else parts.Add(string.Create(Inv, $"assuming nothing about the unrecorded referrals, anywhere from {b.Lower:0.00} to {Fmt(b.Upper)}, so these data alone cannot show whether {group} people are over- or under-referred"));
+                else if (b.Lower > 1)
+                {
+                    overBounds.Add(group);
+                    parts.Add(string.Create(Inv,
+                        $"assuming nothing about the unrecorded referrals, between {b.Lower:0.00} and {Fmt(b.Upper)}: higher than the {reference} rate even " +
+                        $"in the worst case"));
+                }
+                else if (b.Upper < 1)
+                {
+                    underBounds.Add(group);
+                    parts.Add(string.Create(Inv,
+                        $"assuming nothing about the unrecorded referrals, between {b.Lower:0.00} and {Fmt(b.Upper)}: lower than the {reference} rate even " +
+                        $"in the best case"));
+                }
+                else
+                    parts.Add(string.Create(Inv,
+                        $"assuming nothing about the unrecorded referrals, anywhere from {b.Lower:0.00} to {Fmt(b.Upper)}, so these data alone cannot show " +
+                        $"whether {group} people are over- or under-referred"));
             }
             if (TippingPoint(r, group, Find) is string tipping) parts.Add(tipping);
             if (parts.Count > 0) findings.Add($"{group}: {string.Join("; ", parts)}.");
         }
         if (r.Rows.FirstOrDefault(x => x.Detector == ChiSquareDetector.DetectorName) is { Estimable: true } chi)
         {
-            findings.Add(string.Create(Inv, $"Chi-square test of recorded referrals against census shares: X² = {chi.Statistic:0.0} on {chi.Df} df, p {PWithSign(chi.PValue)}: ") +
-                (chi.Flagged == "yes" ? "the recorded referrals are not spread across groups as the population is." : "no evidence that the recorded referrals are spread differently from the population."));
+            findings.Add(string.Create(Inv,
+                $"Chi-square test of recorded referrals against census shares: X² = {chi.Statistic:0.0} on {chi.Df} df, p {PWithSign(chi.PValue)}: ") +
+                (chi.Flagged == "yes" ? "the recorded referrals are not spread across groups as the population is."
+                    : "no evidence that the recorded referrals are spread differently from the population."));
         }
 
         string headline;
@@ -159,7 +179,8 @@ internal static class DetectionOutput
         bool ranRr = r.Detectors.Contains(RateRatioDetector.DetectorName);
         if (ranBounds && overBounds.Count + underBounds.Count == 0)
         {
-            headline = $"With {share} of referrals having no recorded {attribute}, these data alone cannot show whether any group is referred at a different rate from {reference} people: every group's bounds include a rate ratio of 1" +
+            headline = $"With {share} of referrals having no recorded {attribute}, these data alone cannot show whether any group is referred at a different " +
+                $"rate from {reference} people: every group's bounds include a rate ratio of 1" +
                 (ranRr && flaggedCc.Count > 0 ? $", although recorded referrals alone would flag {List(flaggedCc)}." : ".");
         }
         else if (ranBounds)
@@ -178,16 +199,19 @@ internal static class DetectionOutput
         }
         else
         {
-            headline = string.Create(Inv, $"{r.Detectors.Length} detector(s) ran once on {r.Referrals:N0} referrals, {share} of them with no recorded {attribute}.");
+            headline = string.Create(Inv,
+                $"{r.Detectors.Length} detector(s) ran once on {r.Referrals:N0} referrals, {share} of them with no recorded {attribute}.");
         }
 
         var cannot = new List<string>();
         if (r.Unknown > 0 && (ranRr || r.Detectors.Contains(ChiSquareDetector.DetectorName)))
         {
-            cannot.Add($"The complete-case analysis (rate-ratio, chi-square) assumes the {share} unrecorded referrals are like the recorded ones. If recording depends on {Itself(attribute)} itself, it is biased however many referrals there are; the bounds show how far that could go.");
+            cannot.Add($"The complete-case analysis (rate-ratio, chi-square) assumes the {share} unrecorded referrals are like the recorded ones. If " +
+                $"recording depends on {Itself(attribute)} itself, it is biased however many referrals there are; the bounds show how far that could go.");
         }
         cannot.AddRange(r.Notes);
-        cannot.Add("The true rate ratios are unknown, so a single analysis cannot say how often an audit like this one would find a disproportionality that exists. 'biassim run' on a scenario that mimics these data (their missing share, who assigns the categories) measures exactly that.");
+        cannot.Add("The true rate ratios are unknown, so a single analysis cannot say how often an audit like this one would find a disproportionality that " +
+            "exists. 'biassim run' on a scenario that mimics these data (their missing share, who assigns the categories) measures exactly that.");
         return (headline, findings, cannot);
     }
 
@@ -247,7 +271,8 @@ internal static class DetectionOutput
         DetectRequest q = r.Request;
         string form = r.Data.Form == DataForm.Records ? $"records, group column {r.Data.GroupColumn}" : "counts by group";
         sb.Append(Inv, $"{q.Data} ({form}): {r.Referrals:N0} referrals, {r.Unknown:N0} ({100 * r.MissingShare:0.0}%) with no recorded {Attribute(r)}\n");
-        sb.Append(Inv, $"Census: {q.Census ?? q.Data + " (population column)"}, {r.Population.Groups.Length} groups; reference {r.Reference}; alpha {q.Alpha}\n");
+        sb.Append(Inv,
+            $"Census: {q.Census ?? q.Data + " (population column)"}, {r.Population.Groups.Length} groups; reference {r.Reference}; alpha {q.Alpha}\n");
         double confidence = 100 * (1 - q.Alpha);
         foreach (var (detector, rows) in Tables(r, confidence))
         {
@@ -288,13 +313,15 @@ internal static class DetectionOutput
             }
             else
             {
-                header = [detector == MissingShareDetector.DetectorName ? r.Data.Stratifier ?? "level" : "group", "estimate", $"{confidence:0.#}% interval", "z", "p-value", "flagged"];
+                header = [detector == MissingShareDetector.DetectorName ? r.Data.Stratifier ?? "level" : "group", "estimate", $"{confidence:0.#}% interval",
+                    "z", "p-value", "flagged"];
                 foreach (DetectionRow x in rows)
                 {
                     bool omnibus = x.Estimate is null && x.Statistic is not null;
                     cells.Add(omnibus
                         ? [x.Group, "-", "-", string.Create(Inv, $"X²={Num(x.Statistic, "0.00")}, df {Num(x.Df, "0")}"), P(x.PValue), x.Flagged]
-                        : [x.Group, Num(x.Estimate), x.Lower is null ? "-" : $"{Num(x.Lower)} to {Num(x.Upper)}", Num(x.Statistic, "0.00"), P(x.PValue), x.Flagged]);
+                        : [x.Group, Num(x.Estimate), x.Lower is null ? "-" : $"{Num(x.Lower)} to {Num(x.Upper)}", Num(x.Statistic, "0.00"), P(x.PValue),
+                            x.Flagged]);
                 }
             }
             if (notes)
@@ -332,13 +359,23 @@ internal static class DetectionOutput
         string attribute = Attribute(r);
         var assumptions = new List<ReportItem>
         {
-            new("Data", string.Create(Inv, $"{q.Data}: {(r.Data.Form == DataForm.Records ? $"one row per referral, recorded group in column {r.Data.GroupColumn}" : "counts by group")}; {r.Referrals:N0} referrals, {r.Unknown:N0} with no recorded {attribute}.")),
-            new("Unrecorded", $"an empty value or one of: {string.Join(", ", q.Options.UnknownValues)} (ignoring case)" + (r.Data.Form == DataForm.Counts ? "; in a counts file, the row with that group name" : "") + "."),
-            new("Census", string.Create(Inv, $"{q.Census ?? q.Data + " (population column)"}: {string.Join(", ", r.Population.Groups.Select(g => $"{g.Name} {g.Census:N0}"))}.")),
-            new("Reference group", $"{r.Reference}: every rate ratio compares a group's referral rate per head of census population with the {r.Reference} rate."),
+            new("Data", string.Create(Inv,
+                $"{q.Data}: " +
+                $"{(r.Data.Form == DataForm.Records ? $"one row per referral, recorded group in column {r.Data.GroupColumn}" : "counts by group")}; " +
+                $"{r.Referrals:N0} referrals, {r.Unknown:N0} with no recorded {attribute}.")),
+            new("Unrecorded",
+                $"an empty value or one of: {string.Join(", ", q.Options.UnknownValues)} (ignoring case)" +
+                    (r.Data.Form == DataForm.Counts ? "; in a counts file, the row with that group name" : "") + "."),
+            new("Census",
+                string.Create(Inv,
+                    $"{q.Census ?? q.Data + " (population column)"}: {string.Join(", ", r.Population.Groups.Select(g => $"{g.Name} {g.Census:N0}"))}.")),
+            new("Reference group",
+                $"{r.Reference}: every rate ratio compares a group's referral rate per head of census population with the {r.Reference} rate."),
         };
-        foreach (string d in r.Detectors) assumptions.Add(new ReportItem(d, $"{Describe(d, r.Reference, confidence, r.Data.Stratifier)}. Assumes {Assumes(d, attribute)}."));
-        if (q.Matrix is not null) assumptions.Add(new ReportItem("Misclassification matrix", $"{q.Matrix}: rows self-defined groups, columns recorded categories."));
+        foreach (string d in r.Detectors)
+            assumptions.Add(new ReportItem(d, $"{Describe(d, r.Reference, confidence, r.Data.Stratifier)}. Assumes {Assumes(d, attribute)}."));
+        if (q.Matrix is not null)
+            assumptions.Add(new ReportItem("Misclassification matrix", $"{q.Matrix}: rows self-defined groups, columns recorded categories."));
         return new ReportDocument
         {
             ScenarioName = $"What {Path.GetFileName(q.Data)} can and cannot show",
@@ -349,7 +386,10 @@ internal static class DetectionOutput
             Notes = cannot,
             Assumptions = assumptions,
             Tables = [.. Tables(r, confidence).Select(t => t.Table)],
-            TableNote = string.Create(Inv, $"Estimates are rate ratios against {r.Reference} (1 = the same rate per head of population), with {confidence:0.#}% intervals; 'flagged' is up or down when the interval (or, for bounds, the whole identified range) excludes 1, and yes when a test has p < {q.Alpha}. The same numbers at full precision are in {CsvFile}."),
+            TableNote = string.Create(Inv,
+                $"Estimates are rate ratios against {r.Reference} (1 = the same rate per head of population), with {confidence:0.#}% intervals; 'flagged' is " +
+                $"up or down when the interval (or, for bounds, the whole identified range) excludes 1, and yes when a test has p < {q.Alpha}. The same " +
+                $"numbers at full precision are in {CsvFile}."),
             Plots = plots ?? [],
             PlotsNote = plotsNote ?? "No group has an estimable rate ratio to plot. 'biassim run' on a scenario that mimics these data draws power and " +
                 "interval plots.",

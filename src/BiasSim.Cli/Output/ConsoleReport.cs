@@ -15,7 +15,9 @@ internal static class ConsoleReport
     public static string Render(Scenario scenario, SimulationResult result, SummaryJson.RunInfo info, string outputFolder)
     {
         var sb = new StringBuilder();
-        sb.Append(Inv, $"{scenario.Name}: {result.CompletedReplicates:N0} simulated audits (replicates), seed {info.Seed}, {info.ElapsedSeconds:0.00} s on {info.Threads} thread(s)\n");
+        sb.Append(Inv,
+            $"{scenario.Name}: {result.CompletedReplicates:N0} simulated audits (replicates), seed {info.Seed}, {info.ElapsedSeconds:0.00} s on " +
+            $"{info.Threads} thread(s)\n");
         sb.Append(DescribeReferrals(scenario)).Append('\n');
         sb.Append(DescribeRecording(scenario, result.ExpectedMissingShare)).Append('\n');
         double confidence = 100 * (1 - scenario.Simulation.Alpha);
@@ -43,7 +45,8 @@ internal static class ConsoleReport
                 var table = judged
                     ? new TextTable("group", truthHeader, "correct (±MC SE)", "misestimated", "wrong way", "missed", "false alarm", "not estimable",
                                     "flagged up/down", "mean est.", "coverage", intervalHeader)
-                    : new TextTable("group", truthHeader, "flagged (±MC SE)", "up", "down", "mean est.", "bias(log)", "coverage", intervalHeader, "not estimable");
+                    : new TextTable("group", truthHeader, "flagged (±MC SE)", "up", "down", "mean est.", "bias(log)", "coverage", intervalHeader,
+                        "not estimable");
                 foreach (DiagnosandRow r in withInterval)
                 {
                     string interval = r.MeanLower is null ? "-" : $"{Num(r.MeanLower, "0.00")} to {Num(r.MeanUpper, "0.00")}";
@@ -55,25 +58,30 @@ internal static class ConsoleReport
                     }
                     else
                     {
-                        table.Add(r.Group, Num(r.TrueRateRatio, "0.00"), RateWithError(r.FlagRate, r.FlagRateSe, r.Replicates), Pct(r.FlagUpRate), Pct(r.FlagDownRate),
+                        table.Add(r.Group, Num(r.TrueRateRatio, "0.00"), RateWithError(r.FlagRate, r.FlagRateSe, r.Replicates), Pct(r.FlagUpRate),
+                            Pct(r.FlagDownRate),
                             Num(r.MeanEstimate, "0.000"), Num(r.BiasLog, "+0.000;-0.000;0.000"), Pct(r.Coverage), interval, Pct(r.NotEstimableRate));
                     }
                 }
                 table.Render(sb);
                 foreach (DiagnosandRow r in withInterval.Where(r => r.DroppedDrawReplicateRate > 0))
                 {
-                    sb.Append(Inv, $"  {r.Group}: in {100 * r.DroppedDrawReplicateRate:0.#}% of audits some matrix draws gave a negative corrected count and were left out ")
+                    sb.Append(Inv,
+                        $"  {r.Group}: in {100 * r.DroppedDrawReplicateRate:0.#}% of audits some matrix draws gave a negative corrected count and were left " +
+                        $"out ")
                       .Append(Inv, $"of pooling ({100 * r.DroppedDrawShare:0.#}% of all draws), which leans the estimate away from 0.\n");
                 }
             }
             var tests = detector.Except(withInterval).ToList();
             if (tests.Count > 0)
             {
-                var table = new TextTable(withInterval.Count > 0 ? "test" : "groups", "correct (±MC SE)", "missed", "false alarm", "flagged (±MC SE)", "flagged up/down", "not estimable");
+                var table = new TextTable(withInterval.Count > 0 ? "test" : "groups", "correct (±MC SE)", "missed", "false alarm", "flagged (±MC SE)",
+                    "flagged up/down", "not estimable");
                 foreach (DiagnosandRow r in tests)
                 {
                     string direction = r.FlagUpRate is null ? "no direction" : $"{Pct(r.FlagUpRate)} / {Pct(r.FlagDownRate)}";
-                    table.Add(Plots.Labels.Group(r.Group), RateWithError(r.CorrectRate, r.CorrectRateSe, r.Replicates), Pct(r.MissedRate), Pct(r.FalseAlarmRate),
+                    table.Add(Plots.Labels.Group(r.Group), RateWithError(r.CorrectRate, r.CorrectRateSe, r.Replicates), Pct(r.MissedRate),
+                        Pct(r.FalseAlarmRate),
                         RateWithError(r.FlagRate, r.FlagRateSe, r.Replicates), direction, Pct(r.NotEstimableRate));
                 }
                 table.Render(sb);
@@ -102,7 +110,8 @@ internal static class ConsoleReport
             : "with every referral's ethnicity recorded";
         if (scenario.Recording.Misclassification is { } mis)
         {
-            missing += mis.OfficerShare >= 1 ? " and the rest assigned by officers" : string.Create(Inv, $" and {100 * mis.OfficerShare:0.#}% of the rest assigned by officers");
+            missing += mis.OfficerShare >= 1 ? " and the rest assigned by officers"
+                : string.Create(Inv, $" and {100 * mis.OfficerShare:0.#}% of the rest assigned by officers");
         }
         return missing;
     }
@@ -121,12 +130,14 @@ internal static class ConsoleReport
         var findings = Verdicts.ByHeadline(primary).Select(r => Verdicts.Sentence(r, scenario, expectedMissingShare)).ToList();
         foreach (ProtectedAttribute a in scenario.Population.Attributes)
         {
-            var attributeRows = rows.Where(r => r.Attribute == a.Name && r.Detector == RateRatioDetector.DetectorName && !Plots.Labels.IsSummaryRow(r.Group)).ToList();
+            var attributeRows = rows.Where(r => r.Attribute == a.Name && r.Detector == RateRatioDetector.DetectorName && !Plots.Labels.IsSummaryRow(r.Group))
+                .ToList();
             if (attributeRows.Count > 0 && attributeRows.All(r => r.NotEstimableRate >= 0.5))
             {
                 var biggest = attributeRows.Where(Verdicts.HasEffect).OrderByDescending(r => Math.Abs(Math.Log(r.TrueRateRatio!.Value))).FirstOrDefault();
                 findings.Add($"{Capitalise(a.Name)} is not recorded, so disproportionality by {a.Name} cannot be measured at all, whatever its true size" +
-                             (biggest is null ? "." : string.Create(Inv, $" (here a true rate ratio of {biggest.TrueRateRatio:0.##} for {biggest.Group} people goes unseen).")));
+                             (biggest is null ? "."
+                                 : string.Create(Inv, $" (here a true rate ratio of {biggest.TrueRateRatio:0.##} for {biggest.Group} people goes unseen).")));
             }
         }
         bool severalAttributes = rows.Select(r => r.Attribute).Distinct().Count() > 1;
@@ -165,7 +176,8 @@ internal static class ConsoleReport
     {
         string how = s.Referrals.Total is long total
             ? string.Create(Inv, $"{total:N0} referrals in total, shared out by census population x true rate ratio")
-            : string.Create(Inv, $"each {s.Population.Reference} person referred with probability {s.Referrals.BaseRate}, other groups at that x their true rate ratio");
+            : string.Create(Inv,
+                $"each {s.Population.Reference} person referred with probability {s.Referrals.BaseRate}, other groups at that x their true rate ratio");
         return $"Referrals: {how}.";
     }
 
@@ -177,7 +189,9 @@ internal static class ConsoleReport
             NoMissingness => "every referral's ethnicity is recorded",
             McarMissingness => "missing completely at random (MCAR)",
             MnarMissingness mnar => "missing not at random: it depends on the person's own group (" +
-                string.Join(", ", s.Population.Groups.Select((g, i) => string.Create(Inv, $"{g.Name} {100 * m.MissingProbability(new CellKey(0, i, []), m.CalibrationShift):0.#}%"))) + ")",
+                string.Join(", ",
+                    s.Population.Groups.Select((g, i) => string.Create(Inv,
+                        $"{g.Name} {100 * m.MissingProbability(new CellKey(0, i, []), m.CalibrationShift):0.#}%"))) + ")",
             MarMissingness mar => $"missing at random given {mar.By}: it depends on {mar.By}, not on the person's group",
             LogisticMissingness => "missing according to a logistic model on " +
                 string.Join(", ", ((LogisticMissingness)m).Terms.Select(t => t.Key).DefaultIfEmpty("nothing (a constant)")),

@@ -9,7 +9,8 @@ internal static class Csv
     {
         // A cell starting with = + - @ (tab, CR) is executed by spreadsheets (OWASP CSV injection);
         // numbers such as -0.5 are safe and left alone so the file stays machine-readable.
-        if (value.Length > 0 && value[0] is '=' or '+' or '-' or '@' or '\t' or '\r' && !double.TryParse(value, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out _))
+        if (value.Length > 0 && value[0] is '=' or '+' or '-' or '@' or '\t' or '\r'
+            && !double.TryParse(value, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out _))
         {
             value = "'" + value;
         }

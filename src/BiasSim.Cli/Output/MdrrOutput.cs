@@ -49,7 +49,8 @@ internal static class MdrrOutput
     }
 
     /// <summary>summary.json for a grid: the shared settings, and each point's own MDRR summary with its parameter values.</summary>
-    public static string GridJson(Scenario scenario, IReadOnlyList<string> parameters, IReadOnlyList<(IReadOnlyList<string> Values, Scenario Scenario, MdrrResult Result)> points, MdrrInfo info)
+    public static string GridJson(Scenario scenario, IReadOnlyList<string> parameters,
+        IReadOnlyList<(IReadOnlyList<string> Values, Scenario Scenario, MdrrResult Result)> points, MdrrInfo info)
     {
         using var stream = new MemoryStream();
         using (var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
@@ -139,7 +140,9 @@ internal static class MdrrOutput
     public static string Render(Scenario scenario, MdrrResult r, MdrrInfo info, string outputFolder)
     {
         var sb = new StringBuilder();
-        sb.Append(Inv, $"{scenario.Name}: minimum detectable rate ratio of {r.Group} vs {scenario.Population.Reference} ({r.Detector}, flagged {Direction(r.Direction)}), ")
+        sb.Append(Inv,
+            $"{scenario.Name}: minimum detectable rate ratio of {r.Group} vs {scenario.Population.Reference} ({r.Detector}, flagged " +
+            $"{Direction(r.Direction)}), ")
           .Append(Inv, $"{r.Replicates:N0} replicates per rate ratio tried, seed {info.Seed}, {info.ElapsedSeconds:0.00} s on {info.Threads} thread(s)\n");
         sb.Append(Inv, $"Common random numbers: the {r.Evaluations.Length} rate ratios tried all reuse the same replicate seeds.\n\n");
         var table = new TextTable("target power", "MDRR", "95% MC interval", "power at MDRR (±MC SE)", "normal approx.", "runs");
@@ -168,7 +171,8 @@ internal static class MdrrOutput
         int decimals = Decimals(r);
         string interval = r.MdrrLower is double lo && r.MdrrUpper is double hi ? $" (95% MC interval {Rr(lo, decimals)} to {Rr(hi, decimals)})" : "";
         // A flag in the right direction is what MDRR counts, not a correct audit: the words say "flag", never "detect".
-        return $"{lead}, the smallest true {kind} of {r.Group} people that audits flag as {kind} in {per100} of 100 is a rate ratio of {Rr(mdrr, decimals)}{interval}.";
+        return $"{lead}, the smallest true {kind} of {r.Group} people that audits flag as {kind} in {per100} of 100 is a rate ratio of " +
+            $"{Rr(mdrr, decimals)}{interval}.";
     }
 
     /// <summary>Enough decimals that the ends of the Monte Carlo interval differ when printed.</summary>

@@ -124,16 +124,21 @@ internal static class SweepOutput
         SweepPointResult first = points[0];
         int[] reps = [.. points.Select(p => p.Settings.Replicates).Distinct()];
         string replicates = reps.Length == 1 ? string.Create(Inv, $"{reps[0]:N0} replicates each") : "replicates varying by point";
-        string seeds = points.Select(p => p.Settings.Seed).Distinct().Count() == 1 ? string.Create(Inv, $"seed {first.Settings.Seed}") : "seeds varying by point";
-        sb.Append(Inv, $"{first.Scenario.Name}: sweep of {points.Count:N0} design point(s) x {replicates}, {seeds}, {info.ElapsedSeconds:0.00} s on {info.Threads} thread(s)\n");
+        string seeds = points.Select(p => p.Settings.Seed).Distinct().Count() == 1 ? string.Create(Inv, $"seed {first.Settings.Seed}")
+            : "seeds varying by point";
+        sb.Append(Inv,
+            $"{first.Scenario.Name}: sweep of {points.Count:N0} design point(s) x {replicates}, {seeds}, {info.ElapsedSeconds:0.00} s on {info.Threads} " +
+            $"thread(s)\n");
         sb.Append("Common random numbers: every point reuses the same replicate seeds, so a point equals `biassim run` with the same --set and seed.\n");
         foreach (SweepParameter p in plan.Parameters) sb.Append(Inv, $"Swept: {p.Path} = {Abbreviate(p.Values)} ({p.Values.Length} values)\n");
         foreach (ScenarioOverride o in plan.FixedOverrides) sb.Append(Inv, $"Fixed: {o.Path} = {o.Value}\n");
 
         // Rows can differ between points (a family-wise row exists only when every true rate ratio is 1): take them all.
         var keys = points.SelectMany(p => p.Result.Rows).Select(Key).Distinct().ToList();
-        sb.Append("\nCorrect (flagged in the true direction with an interval holding the truth, or nothing flagged at a true RR of 1), ±MC SE, by design point:\n");
-        Table(r => r.CorrectRate is double c ? (r.NotEstimableRate >= 0.5 ? "not measurable" : ConsoleReport.RateWithError(c, r.CorrectRateSe, r.Replicates)) : "not judged");
+        sb.Append("\nCorrect (flagged in the true direction with an interval holding the truth, or nothing flagged at a true RR of 1), ±MC SE, by design " +
+            "point:\n");
+        Table(r => r.CorrectRate is double c ? (r.NotEstimableRate >= 0.5 ? "not measurable" : ConsoleReport.RateWithError(c, r.CorrectRateSe, r.Replicates))
+            : "not judged");
         sb.Append("\nFlagged as higher / lower (a flag is not a finding: see above for whether it was right):\n");
         Table(r => r.FlagUpRate is null ? $"{Pct(r.FlagRate)} (no direction)" : $"{Pct(r.FlagUpRate.Value)} / {Pct(r.FlagDownRate!.Value)}");
 

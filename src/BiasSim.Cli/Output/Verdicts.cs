@@ -83,7 +83,8 @@ internal static class Verdicts
         if (r.Group == MonteCarloRunner.FamilyWiseTarget)
         {
             return r.NotEstimableRate >= 0.5
-                ? $"{missing}, the groups referred at the same rate as {reference} people cannot be measured in {Audits(r.NotEstimableRate, r.Replicates)} of 100 audits, so whether any would be wrongly flagged is unknown."
+                ? $"{missing}, the groups referred at the same rate as {reference} people cannot be measured in {Audits(r.NotEstimableRate, r.Replicates)} " +
+                    "of 100 audits, so whether any would be wrongly flagged is unknown."
                 : FamilyWise(r, missing, reference, alpha);
         }
         if (!IsJudged(r))
@@ -140,13 +141,16 @@ internal static class Verdicts
     {
         string direction = (r.FlagUpRate, r.FlagDownRate) switch
         {
-            ( > 0, > 0) => string.Create(Inv, $" (flagged as over-referral in {Audits(r.FlagUpRate!.Value, r.Replicates)}, as under-referral in {Audits(r.FlagDownRate!.Value, r.Replicates)})"),
+            ( > 0, > 0) => string.Create(Inv,
+                $" (flagged as over-referral in {Audits(r.FlagUpRate!.Value, r.Replicates)}, as under-referral in " +
+                $"{Audits(r.FlagDownRate!.Value, r.Replicates)})"),
             ( > 0, _) => " (all flagged as over-referral)",
             (_, > 0) => " (all flagged as under-referral)",
             _ => "",
         };
         return $"{missing}, taking all the groups referred at the same rate as {reference} people together, at least one would be wrongly flagged " +
-               $"(a false alarm) in {Audits(r.FalseAlarmRate ?? r.FlagRate, r.Replicates)} of 100 audits{direction}, against {(100 * alpha).ToString("0.#", Inv)} allowed for each group on its own.";
+               $"(a false alarm) in {Audits(r.FalseAlarmRate ?? r.FlagRate, r.Replicates)} of 100 audits{direction}, against " +
+               $"{(100 * alpha).ToString("0.#", Inv)} allowed for each group on its own.";
     }
 
     /// <summary>The chi-square test's sentence: correct means it flags a difference that truly exists, or none where none does;
@@ -154,11 +158,15 @@ internal static class Verdicts
     public static string TestSentence(DiagnosandRow r, string of) => r.TrueDifference switch
     {
         _ when r.NotEstimableRate >= 0.5 =>
-            $"The chi-square test of all groups together{of} cannot be computed in {Audits(r.NotEstimableRate, r.Replicates)} of 100 audits: too little is recorded.",
-        false => $"No group truly differs, yet the chi-square test of all groups together{of} flags a difference in {Audits(r.FalseAlarmRate!.Value, r.Replicates)} " +
+            $"The chi-square test of all groups together{of} cannot be computed in {Audits(r.NotEstimableRate, r.Replicates)} of 100 audits: too little is " +
+            "recorded.",
+        false => $"No group truly differs, yet the chi-square test of all groups together{of} flags a difference in " +
+                 $"{Audits(r.FalseAlarmRate!.Value, r.Replicates)} " +
                  "of 100 audits (false alarms).",
-        true => $"The chi-square test of all groups together{of} rightly finds that groups are referred at different rates in {Audits(r.CorrectRate!.Value, r.Replicates)} " +
-                $"of 100 audits{(r.MissedRate > 0 ? $" and misses it in {Audits(r.MissedRate!.Value, r.Replicates)}" : "")}; it says neither which group nor which way.",
+        true => $"The chi-square test of all groups together{of} rightly finds that groups are referred at different rates in " +
+                $"{Audits(r.CorrectRate!.Value, r.Replicates)} " +
+                $"of 100 audits{(r.MissedRate > 0 ? $" and misses it in {Audits(r.MissedRate!.Value, r.Replicates)}" : "")}; it says neither which group nor " +
+                "which way.",
         null => $"The chi-square test of all groups together{of} flags a difference in {Audits(r.FlagRate, r.Replicates)} of 100 audits.",
     };
 
@@ -171,7 +179,8 @@ internal static class Verdicts
         var audit = PrimaryRows(rows).Where(r => r.Group != MonteCarloRunner.FamilyWiseTarget).ToList();
         if (audit.Count == 0) return "Verdict: no per-group detector was run, so nothing here says whether an audit would get the answer right.";
         string detector = audit[0].Detector;
-        var byOutcome = audit.Where(r => Majority(r) is not null).GroupBy(r => Majority(r)!.Value).ToDictionary(g => g.Key, g => g.Select(r => r.Group).ToList());
+        var byOutcome = audit.Where(r => Majority(r) is not null).GroupBy(r => Majority(r)!.Value)
+            .ToDictionary(g => g.Key, g => g.Select(r => r.Group).ToList());
         List<string> Of(AuditOutcome? o) => o is AuditOutcome k && byOutcome.TryGetValue(k, out var groups) ? groups : [];
 
         var problems = new List<string>();
@@ -185,8 +194,12 @@ internal static class Verdicts
         if (problems.Count > 0) return $"Verdict: an audit of these data by {detector} could not settle the question: in most audits it {Join(problems)}.";
         double worst = audit.Min(r => r.CorrectRate ?? 0);
         return worst >= 0.8
-            ? string.Create(Inv, $"Verdict: an audit of these data by {detector} would usually get the answer right: correct in at least {(int)Math.Floor(100 * worst)} of 100 audits for every group.")
-            : string.Create(Inv, $"Verdict: an audit of these data by {detector} is unreliable: correct in as few as {(int)Math.Floor(100 * worst)} of 100 audits for some group.");
+            ? string.Create(Inv,
+                $"Verdict: an audit of these data by {detector} would usually get the answer right: correct in at least {(int)Math.Floor(100 * worst)} of " +
+                $"100 audits for every group.")
+            : string.Create(Inv,
+                $"Verdict: an audit of these data by {detector} is unreliable: correct in as few as {(int)Math.Floor(100 * worst)} of 100 audits for some " +
+                $"group.");
     }
 
     /// <summary>
@@ -210,7 +223,8 @@ internal static class Verdicts
         string attribute = rows.Count > 0 ? rows[0].Attribute : Population.Ethnicity;
         var judged = rows.Where(r => r.Attribute == attribute && r.MisestimatedRate is not null).ToList();
         string? detector = judged.Any(r => r.Detector == RateRatioDetector.DetectorName) ? RateRatioDetector.DetectorName : judged.FirstOrDefault()?.Detector;
-        return [.. rows.Where(r => r.Attribute == attribute && r.Detector == detector && (r.MisestimatedRate is not null || r.Group == MonteCarloRunner.FamilyWiseTarget))];
+        return [.. rows.Where(r => r.Attribute == attribute && r.Detector == detector
+            && (r.MisestimatedRate is not null || r.Group == MonteCarloRunner.FamilyWiseTarget))];
     }
 
     /// <summary>Rows in the order a reader needs them: most consequential headline outcome first, then as listed.</summary>

@@ -19,11 +19,14 @@ internal static class OutcomePlots
     private static readonly Style[] Styles =
     [
         new(AuditOutcome.Correct, "Correct (right direction and size)", "correct", OkabeIto[3], null),
-        new(AuditOutcome.Misestimated, "Misestimated (right direction, interval misses the truth)", "misestimated", OkabeIto[5], new ScottPlot.Hatches.Striped(ScottPlot.Hatches.StripeDirection.DiagonalUp)),
+        new(AuditOutcome.Misestimated, "Misestimated (right direction, interval misses the truth)", "misestimated", OkabeIto[5],
+            new ScottPlot.Hatches.Striped(ScottPlot.Hatches.StripeDirection.DiagonalUp)),
         new(AuditOutcome.WrongDirection, "Wrong direction", "wrong way", OkabeIto[2], new ScottPlot.Hatches.Checker()),
         new(AuditOutcome.Missed, "Missed (no significant difference)", "missed", Color.FromHex("#D9D9D9"), new ScottPlot.Hatches.Dots()),
-        new(AuditOutcome.FalseAlarm, "False alarm (flags a difference that does not exist)", "false alarm", OkabeIto[4], new ScottPlot.Hatches.Striped(ScottPlot.Hatches.StripeDirection.DiagonalDown)),
-        new(AuditOutcome.NotEstimable, "Cannot be measured (too few recorded referrals)", "not measurable", Color.FromHex("#FFFFFF"), new ScottPlot.Hatches.Grid()),
+        new(AuditOutcome.FalseAlarm, "False alarm (flags a difference that does not exist)", "false alarm", OkabeIto[4],
+            new ScottPlot.Hatches.Striped(ScottPlot.Hatches.StripeDirection.DiagonalDown)),
+        new(AuditOutcome.NotEstimable, "Cannot be measured (too few recorded referrals)", "not measurable", Color.FromHex("#FFFFFF"),
+            new ScottPlot.Hatches.Grid()),
     ];
 
     /// <summary>The segment's name and count where they fit (about 1.2 units of 100 a character at this size), the count alone
@@ -85,7 +88,8 @@ internal static class OutcomePlots
         LegendBelow(plot);
         string caption = "Each bar is 100 simulated audits of one group, split by what each audit concluded. Correct: the audit flags the true " +
                          "direction and its interval holds the true rate ratio (or, with no true difference, flags nothing). Misestimated: right direction, " +
-                         "wrong size. Wrong direction, missed, false alarm and cannot be measured are the other ways an audit can end. A flag alone is not a finding.";
+                         "wrong size. Wrong direction, missed, false alarm and cannot be measured are the other ways an audit can end. A flag alone is not a " +
+                         "finding.";
         return Render(plot, stem, title, alt.ToString(), caption);
     }
 }

@@ -52,7 +52,8 @@ internal static class PlotTheme
 
     /// <summary>A sans-serif face that exists here (Skia's default on Linux is a serif), chosen once.</summary>
     private static readonly Lazy<string> FontName = new(() =>
-        new[] { "DejaVu Sans", "Liberation Sans", "Arial", "Helvetica", "Segoe UI" }.FirstOrDefault(SkiaSharp.SKFontManager.Default.FontFamilies.Contains) ?? Fonts.Sans);
+        new[] { "DejaVu Sans", "Liberation Sans", "Arial", "Helvetica", "Segoe UI" }.FirstOrDefault(SkiaSharp.SKFontManager.Default.FontFamilies.Contains)
+            ?? Fonts.Sans);
 
     public static Color SeriesColor(int i) => OkabeIto[i % OkabeIto.Length];
     public static MarkerShape SeriesMarker(int i) => Markers[i % Markers.Length];

@@ -25,9 +25,11 @@ internal static class RunPlots
             var judged = rows.Where(r => Output.Verdicts.IsJudged(r.Row)).ToList();
             if (judged.Count > 0)
             {
-                var bars = judged.Select(r => ($"{Labels.Detector(r.Row.Detector, f.ReferenceFor(r.Attribute))}:\n{Labels.Group(r.Row.Group)}", r.Row)).ToList();
+                var bars = judged.Select(r => ($"{Labels.Detector(r.Row.Detector, f.ReferenceFor(r.Attribute))}:\n{Labels.Group(r.Row.Group)}", r.Row))
+                    .ToList();
                 yield return OutcomePlots.Draw("outcomes" + suffix, $"{f.ScenarioName}: what 100 audits would conclude{by}", "Detector and group", bars,
-                    $"Stacked bar chart for scenario {f.ScenarioName}{by}: for each detector and group, how many of 100 simulated audits are correct, misestimated, wrong in direction, missed, false alarms or cannot be measured.");
+                    $"Stacked bar chart for scenario {f.ScenarioName}{by}: for each detector and group, how many of 100 simulated audits are correct, " +
+                    "misestimated, wrong in direction, missed, false alarms or cannot be measured.");
             }
             var between = judged.Where(r => Labels.EstimatesRateRatios(r.Row.Detector)).ToList();
             if (between.Count > 0) yield return Power(f, between, "power" + suffix, by);
@@ -35,7 +37,8 @@ internal static class RunPlots
             {
                 yield return Power(f, [.. other], $"power-{Slug(other.Key)}{suffix}", $"{by}: {Labels.Detector(other.Key, "").ToLowerInvariant()}");
             }
-            var withIntervals = rows.Where(r => r.Row.MeanLower is not null && r.Row.MeanUpper is not null && r.Row.MeanEstimate is not null && Labels.EstimatesRateRatios(r.Row.Detector)).ToList();
+            var withIntervals = rows.Where(r => r.Row.MeanLower is not null && r.Row.MeanUpper is not null && r.Row.MeanEstimate is not null
+                && Labels.EstimatesRateRatios(r.Row.Detector)).ToList();
             if (withIntervals.Count > 0) yield return Intervals(f, withIntervals, "interval" + suffix, by);
             foreach (var set in rows.Where(r => r.Histogram is { Total: > 0 } && Labels.EstimatesRateRatios(r.Row.Detector)).GroupBy(r => r.Row.Detector))
             {
@@ -65,7 +68,8 @@ internal static class RunPlots
         var categories = all.Select(r => r.Row.Group).Distinct().ToList();
         var detectors = all.Select(r => r.Row.Detector).Distinct().ToList();
         string reference = f.ReferenceFor(all[0].Attribute);
-        var alt = new StringBuilder($"Dot chart with 95% Monte Carlo intervals of the share of simulated audits that get the answer right (right direction and an interval holding the truth, or no flag where there is no difference), for scenario {f.ScenarioName}{by}, by group and detector.");
+        var alt = new StringBuilder("Dot chart with 95% Monte Carlo intervals of the share of simulated audits that get the answer right (right direction " +
+            $"and an interval holding the truth, or no flag where there is no difference), for scenario {f.ScenarioName}{by}, by group and detector.");
         var unmeasurable = new List<double>();
         for (int d = 0; d < detectors.Count; d++)
         {
@@ -90,7 +94,8 @@ internal static class RunPlots
             }
             alt.Append(' ').Append(label).Append(": ")
                .AppendJoin("; ", rows.Select(r => $"{Labels.Group(r.Row.Group)}{(r.Row.TrueRateRatio is double rr ? $" (true RR {Num(rr)})" : "")} " +
-                                                  (Unmeasurable(r) ? $"cannot be measured in {Pct(r.Row.NotEstimableRate)} of audits" : $"correct in {Pct(r.Row.CorrectRate!.Value)}")))
+                                                  (Unmeasurable(r) ? $"cannot be measured in {Pct(r.Row.NotEstimableRate)} of audits"
+                                                      : $"correct in {Pct(r.Row.CorrectRate!.Value)}")))
                .Append('.');
         }
         // A group that cannot be measured has no share correct to plot: it is named as such, never drawn at 0%.
@@ -112,7 +117,8 @@ internal static class RunPlots
         LegendBelow(plot);
         string caption = "Each mark is the share of simulated audits that got the answer right for that group, with a 95% Monte Carlo interval (Wilson). " +
                          "Where the true rate ratio is not 1, right means flagged in the true direction with an interval that holds the true rate ratio; " +
-                         "where it is 1, right means nothing flagged, and the dotted line marks the share alpha leaves. A flag in the wrong direction or of the wrong size is not counted." +
+                         "where it is 1, right means nothing flagged, and the dotted line marks the share alpha leaves. A flag in the wrong direction or of " +
+                         "the wrong size is not counted." +
                          (unmeasurable.Count > 0 ? " Groups marked \"cannot be measured\" have no recorded referral to compare in most audits." : "");
         return Render(plot, stem, title, alt.ToString(), caption);
     }
@@ -128,7 +134,8 @@ internal static class RunPlots
         Plot plot = NewPlot(title, "Group", $"Rate ratio vs {reference} (log scale; 1 = no difference)");
         var categories = rows.Select(r => r.Row.Group).Distinct().ToList();
         var detectors = rows.Select(r => r.Row.Detector).Distinct().ToList();
-        var alt = new StringBuilder($"Chart for scenario {f.ScenarioName}{by}: for each group and detector, the average estimated rate ratio with its average interval, beside the true rate ratio.");
+        var alt = new StringBuilder($"Chart for scenario {f.ScenarioName}{by}: for each group and detector, the average estimated rate ratio with its " +
+            "average interval, beside the true rate ratio.");
 
         var one = plot.Add.HorizontalLine(0, 1.5f, Grey, LinePattern.Dotted);
         one.LegendText = "No difference (rate ratio 1)";
@@ -148,7 +155,9 @@ internal static class RunPlots
             var m = plot.Add.Markers(xs, ys, SeriesMarker(d), 10, SeriesColor(d));
             m.LegendText = detectors.Count == 1 ? "Average estimate and interval" : $"{Labels.Detector(detectors[d], reference)}: average and interval";
             alt.Append(' ').Append(Labels.Detector(detectors[d], reference)).Append(':')
-               .AppendJoin("", dr.Select(r => $" {Labels.Group(r.Row.Group)}: true {Num(r.Row.TrueRateRatio ?? double.NaN)}, average estimate {Num(r.Row.MeanEstimate!.Value, "0.00")}, interval {Num(r.Row.MeanLower!.Value, "0.00")} to {Num(r.Row.MeanUpper!.Value, "0.00")}."));
+               .AppendJoin("",
+                   dr.Select(r => $" {Labels.Group(r.Row.Group)}: true {Num(r.Row.TrueRateRatio ?? double.NaN)}, average estimate " +
+                       $"{Num(r.Row.MeanEstimate!.Value, "0.00")}, interval {Num(r.Row.MeanLower!.Value, "0.00")} to {Num(r.Row.MeanUpper!.Value, "0.00")}."));
         }
         var truths = rows.Where(r => r.Row.TrueRateRatio is not null).GroupBy(r => r.Row.Group).Select(g => g.First()).ToList();
         if (truths.Count > 0)
@@ -166,8 +175,10 @@ internal static class RunPlots
         plot.Axes.SetLimits(-0.6, categories.Count - 0.4, lo - pad, hi + pad);
         LegendBelow(plot);
         string confidence = f.Alpha is double a ? Num(100 * (1 - a), "0.##") + "%" : "the detector's confidence level";
-        string caption = $"Marks show the average estimated rate ratio over the simulated audits, bars the average interval ({confidence}; for bounds, the range the data allow), " +
-                         "diamonds the true rate ratio the audits should find. An average far from its diamond is bias: missing or officer-assigned data moving the answer, not just blurring it.";
+        string caption = $"Marks show the average estimated rate ratio over the simulated audits, bars the average interval ({confidence}; for bounds, the " +
+                         "range the data allow), " +
+                         "diamonds the true rate ratio the audits should find. An average far from its diamond is bias: missing or officer-assigned data " +
+                         "moving the answer, not just blurring it.";
         return Render(plot, stem, title, alt.ToString(), caption);
     }
 
@@ -175,7 +186,8 @@ internal static class RunPlots
     {
         string title = $"{f.ScenarioName}: spread of the estimates over the audits{by}";
         Plot plot = NewPlot(title, "Estimated rate ratio (log scale; 1 = no difference)", "Group");
-        var alt = new StringBuilder($"Histograms, one per group, of the rate ratio estimated in each simulated audit for scenario {f.ScenarioName} ({Labels.Detector(detector, f.ReferenceFor(attribute))}), with the true rate ratio marked.");
+        var alt = new StringBuilder($"Histograms, one per group, of the rate ratio estimated in each simulated audit for scenario {f.ScenarioName} " +
+            $"({Labels.Detector(detector, f.ReferenceFor(attribute))}), with the true rate ratio marked.");
 
         // Show the bins that hold estimates, the truths and 1, on a log10 axis.
         double minLog = 0, maxLog = 0;
@@ -220,9 +232,17 @@ internal static class RunPlots
                .Append($": median {Num(p50, "0.00")}, 90% of audits between {Num(p5, "0.00")} and {Num(p95, "0.00")}.");
         }
         plot.Add.VerticalLine(0, 1.5f, Grey, LinePattern.Dotted);
-        plot.Legend.ManualItems.Add(new LegendItem { LabelText = "Audits per estimate (scaled to each group's peak)", FillColor = LightGrey, OutlineColor = Grey, OutlineWidth = 0.5f });
+        plot.Legend.ManualItems.Add(new LegendItem
+        {
+            LabelText = "Audits per estimate (scaled to each group's peak)", FillColor = LightGrey,
+            OutlineColor = Grey, OutlineWidth = 0.5f
+        });
         plot.Legend.ManualItems.Add(new LegendItem { LabelText = "True rate ratio", LineColor = OkabeIto[0], LineWidth = 2.5f });
-        plot.Legend.ManualItems.Add(new LegendItem { LabelText = "No difference (rate ratio 1)", LineColor = Grey, LineWidth = 1.5f, LinePattern = LinePattern.Dotted });
+        plot.Legend.ManualItems.Add(new LegendItem
+        {
+            LabelText = "No difference (rate ratio 1)", LineColor = Grey, LineWidth = 1.5f,
+            LinePattern = LinePattern.Dotted
+        });
 
         var groupTicks = new ScottPlot.TickGenerators.NumericManual();
         for (int k = 0; k < rows.Count; k++) groupTicks.AddMajor(rows.Count - 1 - k + 0.35, rows[k].Row.Group);
@@ -231,7 +251,8 @@ internal static class RunPlots
         RateRatioTicks(plot.Axes.Bottom, minLog - padLog, maxLog + padLog);
         plot.Axes.SetLimits(minLog - padLog, maxLog + padLog, -0.1, rows.Count);
         LegendBelow(plot);
-        string caption = "Each row is one group's histogram of the rate ratio estimated in each simulated audit (bars scaled to the group's tallest); the solid line marks the true rate ratio. " +
+        string caption = "Each row is one group's histogram of the rate ratio estimated in each simulated audit (bars scaled to the group's tallest); the " +
+                         "solid line marks the true rate ratio. " +
                          "A wide spread means one real audit could land far from the truth; a peak away from the line means the data are biased.";
         return Render(plot, stem, title, alt.ToString(), caption);
     }

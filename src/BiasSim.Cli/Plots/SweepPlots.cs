@@ -64,7 +64,8 @@ internal static class SweepPlots
     private static RenderedPlot? Outcomes(ResultsFolder f, List<int> varying, List<Series> series)
     {
         var perGroup = series.Where(s => !Labels.IsSummaryRow(s.Group)).ToList();
-        Series? s = perGroup.FirstOrDefault(x => x.Detector == Core.Detectors.RateRatioDetector.DetectorName && x.Points.Any(p => Output.Verdicts.HasEffect(p.Result.Row)))
+        Series? s = perGroup.FirstOrDefault(x => x.Detector == Core.Detectors.RateRatioDetector.DetectorName
+            && x.Points.Any(p => Output.Verdicts.HasEffect(p.Result.Row)))
                     ?? perGroup.FirstOrDefault(x => x.Detector == Core.Detectors.RateRatioDetector.DetectorName) ?? perGroup.FirstOrDefault();
         if (s is null) return null;
         var points = s.Points;
@@ -80,7 +81,8 @@ internal static class SweepPlots
         string who = SeriesLabel(f, s, withTruth: true);
         return OutcomePlots.Draw($"sweep-outcomes-{Slug(s.Detector)}-{Slug(s.Group)}", $"{f.ScenarioName}: what 100 audits conclude, {who}", axis,
             [.. points.Select(p => (Label(p), p.Result.Row))],
-            $"Stacked bar chart for scenario {f.ScenarioName}, {who}: at each design point, how many of 100 simulated audits are correct, misestimated, wrong in direction, missed, false alarms or cannot be measured.");
+            $"Stacked bar chart for scenario {f.ScenarioName}, {who}: at each design point, how many of 100 simulated audits are correct, misestimated, " +
+            "wrong in direction, missed, false alarms or cannot be measured.");
     }
 
     /// <summary>A swept parameter's name short enough for a bar's tick label.</summary>
@@ -109,7 +111,9 @@ internal static class SweepPlots
         string xLabel = Labels.Parameter(path, f.Reference);
         string title = $"{f.ScenarioName}: audits that get the answer right, across the sweep";
         Plot plot = NewPlot(title, xLabel, "Audits that are correct (%)");
-        var alt = new StringBuilder($"Line chart for scenario {f.ScenarioName}: the share of simulated audits that get the answer right (with 95% Monte Carlo intervals) against {xLabel.ToLowerInvariant()}, one line per detector and group; points where the group cannot be measured in most audits are left out and named.");
+        var alt = new StringBuilder($"Line chart for scenario {f.ScenarioName}: the share of simulated audits that get the answer right (with 95% Monte " +
+            $"Carlo intervals) against {xLabel.ToLowerInvariant()}, one line per detector and group; points where the group cannot be measured in most " +
+            "audits are left out and named.");
         var unmeasurable = new List<(double X, string Label)>();
         for (int i = 0; i < series.Count; i++)
         {
@@ -153,8 +157,10 @@ internal static class SweepPlots
         }
         plot.Axes.SetLimitsY(-3, 103);
         LegendBelow(plot);
-        string caption = $"How often a simulated audit gets the answer right as {xLabel.ToLowerInvariant()} changes, with 95% Monte Carlo intervals (Wilson). " +
-                         "Right means flagged in the true direction with an interval holding the true rate ratio, or, at a true rate ratio of 1, nothing flagged. " +
+        string caption = $"How often a simulated audit gets the answer right as {xLabel.ToLowerInvariant()} changes, with 95% Monte Carlo intervals " +
+                         "(Wilson). " +
+                         "Right means flagged in the true direction with an interval holding the true rate ratio, or, at a true rate ratio of 1, nothing " +
+                         "flagged. " +
                          "Flags in the wrong direction or of the wrong size do not count.";
         return Render(plot, "sweep-power", title, alt.ToString(), caption);
     }
@@ -169,7 +175,9 @@ internal static class SweepPlots
         Plot plot = NewPlot(title, Labels.Parameter(xPath, f.Reference), Labels.Parameter(yPath, f.Reference));
         var values = new double[yv.Length, xv.Length];
         for (int r = 0; r < yv.Length; r++) for (int c = 0; c < xv.Length; c++) values[r, c] = double.NaN;
-        var alt = new StringBuilder($"Heatmap for scenario {f.ScenarioName}, {who}: the share of simulated audits that get the answer right for each combination of {Labels.Parameter(xPath, f.Reference).ToLowerInvariant()} and {Labels.Parameter(yPath, f.Reference).ToLowerInvariant()}; every cell is labelled with its percentage.");
+        var alt = new StringBuilder($"Heatmap for scenario {f.ScenarioName}, {who}: the share of simulated audits that get the answer right for each " +
+            $"combination of {Labels.Parameter(xPath, f.Reference).ToLowerInvariant()} and {Labels.Parameter(yPath, f.Reference).ToLowerInvariant()}; every " +
+            "cell is labelled with its percentage.");
         foreach (SweepPoint p in s.Points)
         {
             int c = Array.IndexOf(xv, p.Number(px)!.Value), r = Array.IndexOf(yv, p.Number(py)!.Value);
@@ -213,9 +221,14 @@ internal static class SweepPlots
         CategoryTicks(plot.Axes.Left, [.. yv.Select(y => Labels.Value(yPath, Raw(y)))]);
         plot.Axes.SetLimits(-0.5, xv.Length - 0.5, -0.5, yv.Length - 0.5);
         plot.HideGrid();
-        string caption = $"Each cell is the share of simulated audits that get the answer right for {who} (right direction with an interval holding the truth, " +
-                         "or no flag where there is no difference); darker cells are right less often. Percentages are printed in every cell; \"n/m\" marks a cell the audit cannot measure in most replicates.";
-        return Render(plot, $"heatmap-{Slug(s.Detector)}-{Slug(s.Group)}{(s.Attribute.Length > 0 && s.Attribute != Core.Scenarios.Population.Ethnicity ? "-" + Slug(s.Attribute) : "")}", title, alt.ToString(), caption);
+        string caption = $"Each cell is the share of simulated audits that get the answer right for {who} (right direction with an interval holding the " +
+                         "truth, " +
+                         "or no flag where there is no difference); darker cells are right less often. Percentages are printed in every cell; \"n/m\" marks " +
+                         "a cell the audit cannot measure in most replicates.";
+        return Render(plot,
+            $"heatmap-{Slug(s.Detector)}-{Slug(s.Group)}" +
+            $"{(s.Attribute.Length > 0 && s.Attribute != Core.Scenarios.Population.Ethnicity ? "-" + Slug(s.Attribute) : "")}",
+            title, alt.ToString(), caption);
     }
 
     /// <summary>
@@ -331,7 +344,8 @@ internal static class SweepPlots
         string title = $"{f.ScenarioName}: smallest disproportionality an audit can detect";
         string reference = f.Reference.Length > 0 ? f.Reference : "reference";
         Plot plot = NewPlot(title, xLabel, $"Minimum detectable rate ratio vs {reference} (x)");
-        var alt = new StringBuilder($"Line chart for scenario {f.ScenarioName}: the minimum detectable rate ratio (with its 95% band) against {xLabel.ToLowerInvariant()}.");
+        var alt = new StringBuilder($"Line chart for scenario {f.ScenarioName}: the minimum detectable rate ratio (with its 95% band) against " +
+            $"{xLabel.ToLowerInvariant()}.");
         var groups = f.MdrrRows.Where(r => r.Number(parameter) is not null)
             .GroupBy(r => (r.Detector, r.Group, r.Direction, r.PowerTarget)).ToList();
         for (int i = 0; i < groups.Count; i++)
@@ -369,7 +383,8 @@ internal static class SweepPlots
         var one = plot.Add.HorizontalLine(1, 1.5f, Grey, LinePattern.Dotted);
         one.LegendText = "No difference (rate ratio 1)";
         LegendBelow(plot);
-        string caption = "The smallest true rate ratio that audits flag in its direction at the stated power (a flag, not necessarily a correct size), with a 95% band; higher means only larger disproportionality can be seen. " +
+        string caption = "The smallest true rate ratio that audits flag in its direction at the stated power (a flag, not necessarily a correct size), with " +
+                         "a 95% band; higher means only larger disproportionality can be seen. " +
                          "Where given, the formula line is the analytic approximation.";
         return Render(plot, "mdrr", title, alt.ToString(), caption);
     }

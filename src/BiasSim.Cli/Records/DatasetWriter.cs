@@ -103,11 +103,13 @@ internal sealed partial class DatasetWriter
     /// <summary>"2015/16" (or 2015-16, 2015/2016) is 1 April 2015 to 31 March 2016; "2015" is the calendar year; anything else the default year.</summary>
     private (DateOnly, DateOnly) YearRange(string level)
     {
-        if (FinancialYear().Match(level) is { Success: true } f && int.Parse(f.Groups[1].Value, CultureInfo.InvariantCulture) is int start and >= 1900 and <= 2200)
+        if (FinancialYear().Match(level) is { Success: true } f
+            && int.Parse(f.Groups[1].Value, CultureInfo.InvariantCulture) is int start and >= 1900 and <= 2200)
         {
             return (new DateOnly(start, 4, 1), new DateOnly(start + 1, 3, 31));
         }
-        if (CalendarYear().Match(level) is { Success: true } c && int.Parse(c.Groups[1].Value, CultureInfo.InvariantCulture) is int year and >= 1900 and <= 2200)
+        if (CalendarYear().Match(level) is { Success: true } c
+            && int.Parse(c.Groups[1].Value, CultureInfo.InvariantCulture) is int year and >= 1900 and <= 2200)
         {
             return (new DateOnly(year, 1, 1), new DateOnly(year, 12, 31));
         }
@@ -239,7 +241,8 @@ internal sealed partial class DatasetWriter
         public void Append<T>(T value, string? format) where T : ISpanFormattable
         {
             if (_chars.Length - _length < 64) Flush();
-            if (!value.TryFormat(_chars.AsSpan(_length), out int written, format, CultureInfo.InvariantCulture)) throw new InvalidOperationException("value too long to format");
+            if (!value.TryFormat(_chars.AsSpan(_length), out int written, format, CultureInfo.InvariantCulture))
+                throw new InvalidOperationException("value too long to format");
             _length += written;
         }
 

@@ -119,13 +119,15 @@ internal static class HtmlReport
         h.Append("</section>\n");
 
         h.Append("<footer><p>Made with ").Append(E(d.Generator))
-         .Append(". BiasSim simulates how missing and officer-assigned ethnicity data hide or fake disproportionality; the true rate ratios are the scenario's assumptions.</p></footer>\n");
+         .Append(". BiasSim simulates how missing and officer-assigned ethnicity data hide or fake disproportionality; the true rate ratios are the " +
+             "scenario's assumptions.</p></footer>\n");
         h.Append("</main>\n</body>\n</html>\n");
         return h.ToString();
     }
 
     private static void Section(StringBuilder h, string id, string heading) =>
-        h.Append("<section class=\"").Append(id).Append("\" aria-labelledby=\"h-").Append(id).Append("\">\n<h2 id=\"h-").Append(id).Append("\">").Append(E(heading)).Append("</h2>\n");
+        h.Append("<section class=\"").Append(id).Append("\" aria-labelledby=\"h-").Append(id).Append("\">\n<h2 id=\"h-").Append(id).Append("\">")
+            .Append(E(heading)).Append("</h2>\n");
 
     private static void Facts(StringBuilder h, IReadOnlyList<ReportItem> items)
     {
@@ -152,7 +154,8 @@ internal static class HtmlReport
     }
 
     /// <summary>Numbers (and the "–" of a missing one) are right-aligned so their digits line up.</summary>
-    internal static bool IsNumber(string cell) => cell.Length > 0 && (char.IsAsciiDigit(cell[0]) || cell[0] is '–' || (cell[0] is '-' or '+' && cell.Length > 1 && char.IsAsciiDigit(cell[1])));
+    internal static bool IsNumber(string cell) => cell.Length > 0
+        && (char.IsAsciiDigit(cell[0]) || cell[0] is '–' || (cell[0] is '-' or '+' && cell.Length > 1 && char.IsAsciiDigit(cell[1])));
 
     /// <summary>Escapes &amp; &lt; &gt; " and ' (safe in text and in quoted attributes).</summary>
     public static string E(string text) => WebUtility.HtmlEncode(text);

@@ -25,14 +25,24 @@ internal static class ReportBuilder
             Findings = findings,
             Notes = Notes(f),
             Assumptions = Assumptions(f),
-            Tables = f.Kind switch { ResultsKind.Sweep => [SweepTable(f), .. MdrrTables(f)], ResultsKind.Mdrr => [.. MdrrTables(f)], _ => [.. RunTables(f), .. MdrrTables(f)] },
+            Tables = f.Kind switch
+            {
+                ResultsKind.Sweep => [SweepTable(f), .. MdrrTables(f)],
+                ResultsKind.Mdrr => [.. MdrrTables(f)],
+                _ => [.. RunTables(f), .. MdrrTables(f)]
+            },
             TableNote = f.Kind == ResultsKind.Mdrr
-                ? "The minimum detectable rate ratio (MDRR) is the smallest true rate ratio the audit flags in its direction in the target share of audits; brackets give its 95% Monte Carlo interval. The formula column is the analytic approximation."
-                : $"Each simulated audit ends in one outcome. Correct: flagged in the true direction with a {Confidence(f)} interval that holds the true rate ratio, " +
-                        "or nothing flagged where the true rate ratio is 1. Misestimated: right direction, but the interval excludes the truth. Wrong direction, missed " +
+                ? "The minimum detectable rate ratio (MDRR) is the smallest true rate ratio the audit flags in its direction in the target share of audits; " +
+                    "brackets give its 95% Monte Carlo interval. The formula column is the analytic approximation."
+                : $"Each simulated audit ends in one outcome. Correct: flagged in the true direction with a {Confidence(f)} interval that holds the true " +
+                        "rate ratio, " +
+                        "or nothing flagged where the true rate ratio is 1. Misestimated: right direction, but the interval excludes the truth. Wrong " +
+                        "direction, missed " +
                         "(a true difference not flagged), false alarm (a difference flagged where there is none) and not estimable complete the count. " +
-                        "\"Flags a difference\" counts every flag, right or wrong: a flag is not a finding. Brackets give a 95% Monte Carlo interval (Wilson). " +
-                        $"Coverage is the share of audits whose {Confidence(f)} interval holds the true rate ratio ({Confidence(f)} is right); bias is the average error on the log scale (0 is right).",
+                        "\"Flags a difference\" counts every flag, right or wrong: a flag is not a finding. Brackets give a 95% Monte Carlo interval " +
+                        "(Wilson). " +
+                        $"Coverage is the share of audits whose {Confidence(f)} interval holds the true rate ratio ({Confidence(f)} is right); bias is the " +
+                        "average error on the log scale (0 is right).",
             Plots = plots,
             PlotsNote = plotsNote,
             Reproducibility = Reproducibility(f),
@@ -67,7 +77,8 @@ internal static class ReportBuilder
         if (f.SweepPoints.Length == 0) return ("The sweep holds no design points.", []);
         var varying = SweepPlots.Varying(f.SweepParameters, f.SweepPoints.Select(p => p.Values));
         var rate = f.SweepPoints.Where(p => IsGroupRateRow(p.Result)).ToList();
-        string? group = rate.FirstOrDefault(p => p.Result.Row.TrueRateRatio is double rr && rr != 1)?.Result.Row.Group ?? rate.FirstOrDefault()?.Result.Row.Group;
+        string? group = rate.FirstOrDefault(p => p.Result.Row.TrueRateRatio is double rr && rr != 1)?.Result.Row.Group
+            ?? rate.FirstOrDefault()?.Result.Row.Group;
         string points = string.Create(Inv, $"{f.SweepPoints.Select(p => string.Join('\u001f', p.Values)).Distinct().Count():N0} design points");
         if (group is null) return ($"The sweep covers {points}; see the tables and plots below.", []);
 
@@ -209,7 +220,8 @@ internal static class ReportBuilder
             notes.Add("Missing completely at random is the kindest case for an auditor: it costs power but not accuracy. " +
                       "If whether ethnicity is recorded depends on the person's group, or officers assign it, these figures can be biased too.");
         }
-        notes.Add("The true rate ratios are assumptions of the scenario (hypothetical): the simulation asks how reliably an audit of the damaged data would recover them.");
+        notes.Add("The true rate ratios are assumptions of the scenario (hypothetical): the simulation asks how reliably an audit of the damaged data would " +
+            "recover them.");
         notes.AddRange(f.Warnings.Select(w => "Warning: " + w));
         if (f.Partial) notes.Add(string.Create(Inv, $"Stopped early: results cover {f.CompletedReplicates:N0} of {f.Replicates:N0} replicates."));
         return notes;
@@ -226,15 +238,18 @@ internal static class ReportBuilder
                 ? f.SweepGrid.Select(g => (g.Path, (IReadOnlyList<string>)g.Values))
                 : f.SweepParameters.Select((p, i) => (p, (IReadOnlyList<string>)[.. f.SweepPoints.Select(x => x.Values[i]).Distinct()])))
             {
-                items.Add(new ReportItem("Swept", $"{Labels.Parameter(path, f.Reference).Split(" (")[0]} ({path}): {string.Join(", ", values.Select(v => Labels.Value(path, v)))}."));
+                items.Add(new ReportItem("Swept",
+                    $"{Labels.Parameter(path, f.Reference).Split(" (")[0]} ({path}): {string.Join(", ", values.Select(v => Labels.Value(path, v)))}."));
             }
         }
         if (f.Scenario is not { } s)
         {
-            items.Add(new ReportItem("Scenario", "The folder holds no loadable copy of the scenario, so its assumptions cannot be listed here; see summary.json."));
+            items.Add(new ReportItem("Scenario",
+                "The folder holds no loadable copy of the scenario, so its assumptions cannot be listed here; see summary.json."));
             return items;
         }
-        if (f.Kind == ResultsKind.Sweep) items.Add(new ReportItem("Base scenario", "Everything below holds at every design point, apart from the swept settings above."));
+        if (f.Kind == ResultsKind.Sweep)
+            items.Add(new ReportItem("Base scenario", "Everything below holds at every design point, apart from the swept settings above."));
         items.Add(new ReportItem("Population", DescribePopulation(s)));
         items.Add(new ReportItem("Referrals", Referrals(s)));
         double missing = f.Kind == ResultsKind.Run ? f.ExpectedMissingShare ?? 0 : ResultsFolder.TryExpectedMissingShare(s) ?? 0;
@@ -245,7 +260,9 @@ internal static class ReportBuilder
         string reps = f.CompletedReplicates is long done && f.Replicates is long asked && done != asked
             ? string.Create(Inv, $"{done:N0} of {asked:N0}")
             : string.Create(Inv, $"{f.CompletedReplicates ?? f.Replicates ?? s.Simulation.Replicates:N0}");
-        items.Add(new ReportItem("Simulation", $"{reps} simulated audits (replicates){(f.Kind == ResultsKind.Sweep ? " per design point" : "")}, seed {f.Seed?.ToString(Inv) ?? "as set per point"}; significance level alpha {s.Simulation.Alpha.ToString("0.###", Inv)}."));
+        items.Add(new ReportItem("Simulation",
+            $"{reps} simulated audits (replicates){(f.Kind == ResultsKind.Sweep ? " per design point" : "")}, seed " +
+            $"{f.Seed?.ToString(Inv) ?? "as set per point"}; significance level alpha {s.Simulation.Alpha.ToString("0.###", Inv)}."));
         return items;
     }
 
@@ -269,11 +286,14 @@ internal static class ReportBuilder
         var sb = new StringBuilder();
         sb.Append(s.Referrals.Total is long total
             ? string.Create(Inv, $"{total:N0} referrals in total, shared out by census population x true rate ratio.")
-            : string.Create(Inv, $"Each {s.Population.Reference} person is referred with probability {s.Referrals.BaseRate}; other groups at that times their true rate ratio."));
+            : string.Create(Inv,
+                $"Each {s.Population.Reference} person is referred with probability {s.Referrals.BaseRate}; other groups at that times their true rate " +
+                $"ratio."));
         var different = s.Population.Groups.Where(g => s.Referrals.RateRatio(g.Name) != 1).ToList();
         sb.Append(different.Count == 0
             ? " True rate ratios: every group is referred at the same rate (no true disproportionality), so any flag is a false alarm."
-            : $" True rate ratios (hypothetical: what the audits try to find): {string.Join(", ", different.Select(g => $"{g.Name} {s.Referrals.RateRatio(g.Name).ToString("0.###", Inv)}"))}; every other group 1.");
+            : " True rate ratios (hypothetical: what the audits try to find): " +
+                $"{string.Join(", ", different.Select(g => $"{g.Name} {s.Referrals.RateRatio(g.Name).ToString("0.###", Inv)}"))}; every other group 1.");
         if (!s.Referrals.RateRatiosByRegion.IsEmpty) sb.Append(" Some rate ratios differ by region.");
         if (s.Referrals.Covariates.Length > 0) sb.Append(Inv, $" Referrals also vary by {string.Join(", ", s.Referrals.Covariates.Select(c => c.Name))}.");
         return sb.ToString();
@@ -313,7 +333,8 @@ internal static class ReportBuilder
     private static ReportTable SweepTable(ResultsFolder f)
     {
         var header = f.SweepParameters.Select(p => Labels.Parameter(p, f.Reference)).ToList();
-        var rows = f.SweepPoints.Select(p => ((IReadOnlyList<string>)[.. f.SweepParameters.Select((path, i) => Labels.Value(path, p.Values[i]))], p.Result.Row)).ToList();
+        var rows = f.SweepPoints.Select(p => ((IReadOnlyList<string>)[.. f.SweepParameters.Select((path, i) => Labels.Value(path, p.Values[i]))], p.Result.Row))
+            .ToList();
         return DiagnosandTable("Results at each design point", header, rows, Confidence(f), withDetector: true, compact: true);
     }
 
@@ -337,9 +358,12 @@ internal static class ReportBuilder
         columns.Add(("Not estimable", x => Pct(x.NotEstimableRate)));
         columns.Add(("Flags a difference (95% band)", x => Band(x.FlagRate, x.Replicates)));
         bool estimates = r.Any(x => x.MeanEstimate is not null);
-        if (estimates && !compact) columns.Add(("Flagged higher / lower", x => x.FlagUpRate is null ? "no direction" : $"{Pct(x.FlagUpRate)} / {Pct(x.FlagDownRate)}"));
+        if (estimates && !compact)
+            columns.Add(("Flagged higher / lower", x => x.FlagUpRate is null ? "no direction" : $"{Pct(x.FlagUpRate)} / {Pct(x.FlagDownRate)}"));
         if (estimates) columns.Add(("Average estimate", x => Num(x.MeanEstimate, "0.000")));
-        if (r.Any(x => x.MeanLower is not null) && !compact) columns.Add(($"Average {confidence} interval", x => x.MeanLower is null ? "–" : $"{Num(x.MeanLower, "0.00")}\u00A0to\u00A0{Num(x.MeanUpper, "0.00")}"));
+        if (r.Any(x => x.MeanLower is not null) && !compact)
+            columns.Add(($"Average {confidence} interval", x => x.MeanLower is null ? "–"
+                : $"{Num(x.MeanLower, "0.00")}\u00A0to\u00A0{Num(x.MeanUpper, "0.00")}"));
         if (r.Any(x => x.Coverage is not null)) columns.Add(("Coverage", x => Pct(x.Coverage)));
         if (r.Any(x => x.BiasLog is not null) && !compact) columns.Add(("Bias (log scale)", x => Num(x.BiasLog, "+0.000;-0.000;0.000")));
         IReadOnlyList<string> header = [.. leading, .. columns.Select(c => c.Header)];
@@ -350,7 +374,8 @@ internal static class ReportBuilder
     private static IEnumerable<ReportTable> MdrrTables(ResultsFolder f)
     {
         if (f.MdrrRows.Length == 0) yield break;
-        IReadOnlyList<string> header = [.. f.MdrrParameters.Select(p => Labels.Parameter(p, f.Reference)), "Group", "Detector", "Direction", "Power target", "Minimum detectable rate ratio (95% band)", "Formula", "Replicates"];
+        IReadOnlyList<string> header = [.. f.MdrrParameters.Select(p => Labels.Parameter(p, f.Reference)), "Group", "Detector", "Direction", "Power target",
+            "Minimum detectable rate ratio (95% band)", "Formula", "Replicates"];
         var rows = f.MdrrRows.Select(m => (IReadOnlyList<string>)[
             .. f.MdrrParameters.Select((path, i) => Labels.Value(path, m.Values[i])),
             m.Group, m.Detector, m.Direction, m.PowerTarget is double t ? Pct(t) : "–",
@@ -375,13 +400,16 @@ internal static class ReportBuilder
             new("Written by", $"BiasSim {(f.Version.Length > 0 ? f.Version : "(unknown version)")}{(f.Subcommand is { } c ? $" ({c})" : "")}"),
         };
         if (f.Version != VersionInfo.Version) items.Add(new ReportItem("Report made by", $"BiasSim {VersionInfo.Version}"));
-        if (f.ScenarioFile is not null) items.Add(new ReportItem("Scenario file", f.ScenarioFile + (f.ScenarioText is not null ? $" (copied to {Path.Combine(f.Folder, ResultsFolder.ScenarioCopy)})" : "")));
+        if (f.ScenarioFile is not null)
+            items.Add(new ReportItem("Scenario file",
+                f.ScenarioFile + (f.ScenarioText is not null ? $" (copied to {Path.Combine(f.Folder, ResultsFolder.ScenarioCopy)})" : "")));
         items.Add(new ReportItem("Seed", f.Seed?.ToString(Inv) ?? "set per design point"));
         items.Add(new ReportItem("Replicates", f.CompletedReplicates is long done && f.Replicates is long asked && done != asked
             ? string.Create(Inv, $"{done:N0} of {asked:N0} (stopped early)")
             : f.Replicates?.ToString("N0", Inv) ?? "set per design point"));
         items.Add(new ReportItem("Overrides (--set)", f.Overrides.Length == 0 ? "none" : string.Join("; ", f.Overrides)));
-        if (f.ElapsedSeconds is double secs) items.Add(new ReportItem("Run time", secs.ToString("0.###", Inv) + " s (results do not depend on the number of threads)"));
+        if (f.ElapsedSeconds is double secs)
+            items.Add(new ReportItem("Run time", secs.ToString("0.###", Inv) + " s (results do not depend on the number of threads)"));
         return items;
     }
 
@@ -409,7 +437,8 @@ internal static class ReportBuilder
 
     /// <summary>POSIX shell quoting: bare when safe, else in single quotes.</summary>
     internal static string Shell(string arg) =>
-        arg.Length > 0 && arg.All(c => char.IsAsciiLetterOrDigit(c) || "_-./:=@%+,".Contains(c)) ? arg : "'" + arg.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
+        arg.Length > 0 && arg.All(c => char.IsAsciiLetterOrDigit(c) || "_-./:=@%+,".Contains(c)) ? arg
+            : "'" + arg.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
 
     // ---- Formatting ---------------------------------------------------------------------------------------------------
 

@@ -17,7 +17,8 @@ internal sealed record EstimateDistribution(ImmutableArray<double> BinEdges, Imm
 /// <summary>One diagnosand row read back from a results folder, with what only the files carry.</summary>
 internal sealed record ResultRow(DiagnosandRow Row, string Attribute, EstimateDistribution? Histogram);
 
-/// <summary>One row of sweep.csv: the swept parameters' values (as written, one per <see cref="ResultsFolder.SweepParameters"/>) and the diagnosands there.</summary>
+/// <summary>One row of sweep.csv: the swept parameters' values (as written, one per <see cref="ResultsFolder.SweepParameters"/>) and the diagnosands
+/// there.</summary>
 internal sealed record SweepPoint(ImmutableArray<string> Values, ResultRow Result)
 {
     public double? Number(int parameter) => ResultsFolder.ParseNumber(Values[parameter]);
@@ -141,7 +142,8 @@ internal sealed class ResultsFolder
         }
         if (!isSweep && !hasRows && !isMdrr)
         {
-            throw new UserInputException($"{folder}: holds no results (no rows in {SummaryFile}, no {SweepFile} or {MdrrFile}), expected the output folder of 'biassim run' or 'biassim sweep'");
+            throw new UserInputException($"{folder}: holds no results (no rows in {SummaryFile}, no {SweepFile} or {MdrrFile}), expected the output folder " +
+                "of 'biassim run' or 'biassim sweep'");
         }
 
         ImmutableArray<string> overrides = root.TryGetProperty("overrides", out JsonElement o) && o.ValueKind == JsonValueKind.Array
@@ -151,11 +153,13 @@ internal sealed class ResultsFolder
         Scenario? scenario = text is null ? null : Reload(Path.Combine(folder, ScenarioCopy), text, overrides, summaryPath, required: hasRows);
         if (scenario is null && hasRows)
         {
-            throw new UserInputException($"{folder}: has no {ScenarioCopy} (the scenario 'biassim run' copies beside its results), so its report cannot describe it; run the scenario again with this version of biassim");
+            throw new UserInputException($"{folder}: has no {ScenarioCopy} (the scenario 'biassim run' copies beside its results), so its report cannot " +
+                "describe it; run the scenario again with this version of biassim");
         }
 
         JsonElement scenarioJson = root.TryGetProperty("scenario", out JsonElement s) && s.ValueKind == JsonValueKind.Object ? s : default;
-        double? expectedMissing = root.TryGetProperty("data", out JsonElement data) && data.ValueKind == JsonValueKind.Object ? Num(data, "expected_missing_share") : null;
+        double? expectedMissing = root.TryGetProperty("data", out JsonElement data) && data.ValueKind == JsonValueKind.Object
+            ? Num(data, "expected_missing_share") : null;
         if (expectedMissing is null && scenario is not null) expectedMissing = TryExpectedMissingShare(scenario);
 
         var (sweepParameters, sweepPoints) = isSweep ? ReadSweep(sweepPath) : ([], []);
@@ -164,20 +168,24 @@ internal sealed class ResultsFolder
         {
             Kind = isSweep ? ResultsKind.Sweep : isMdrr ? ResultsKind.Mdrr : ResultsKind.Run,
             Version = Str(root, "version") ?? "",
-            ScenarioName = scenario?.Name ?? Str(scenarioJson, "name") ?? Str(root, "scenario_name") ?? Path.GetFileName(Path.GetFullPath(folder).TrimEnd(Path.DirectorySeparatorChar)),
+            ScenarioName = scenario?.Name ?? Str(scenarioJson, "name") ?? Str(root, "scenario_name")
+                ?? Path.GetFileName(Path.GetFullPath(folder).TrimEnd(Path.DirectorySeparatorChar)),
             Description = scenario?.Description ?? Str(scenarioJson, "description") ?? "",
             ScenarioFile = Str(root, "scenario_file"),
             ScenarioText = text,
             _loadableText = text,
             Scenario = scenario,
             Overrides = overrides,
-            Seed = root.TryGetProperty("seed", out JsonElement seed) && seed.ValueKind == JsonValueKind.Number && seed.TryGetUInt64(out ulong sd) ? sd : scenario?.Seed,
+            Seed = root.TryGetProperty("seed", out JsonElement seed) && seed.ValueKind == JsonValueKind.Number && seed.TryGetUInt64(out ulong sd) ? sd
+                : scenario?.Seed,
             Replicates = Long(root, "replicates") ?? scenario?.Simulation.Replicates,
             CompletedReplicates = Long(root, "completed_replicates"),
             Partial = root.TryGetProperty("partial", out JsonElement p) && p.ValueKind == JsonValueKind.True,
             ElapsedSeconds = Num(root, "elapsed_seconds"),
             ExpectedMissingShare = expectedMissing,
-            Alpha = scenario?.Simulation.Alpha ?? (scenarioJson.ValueKind == JsonValueKind.Object && scenarioJson.TryGetProperty("simulation", out JsonElement sim) ? Num(sim, "alpha") : Num(root, "alpha")),
+            Alpha = scenario?.Simulation.Alpha
+                ?? (scenarioJson.ValueKind == JsonValueKind.Object && scenarioJson.TryGetProperty("simulation", out JsonElement sim) ? Num(sim, "alpha")
+                    : Num(root, "alpha")),
             Reference = scenario?.Population.Reference ?? "",
             Warnings = root.TryGetProperty("warnings", out JsonElement w) && w.ValueKind == JsonValueKind.Array
                 ? [.. w.EnumerateArray().Where(x => x.ValueKind == JsonValueKind.String).Select(x => x.GetString()!)]
@@ -301,7 +309,8 @@ internal sealed class ResultsFolder
     {
         var (header, rows) = ResultsCsv.Parse(ReadText(path));
         int detector = IndexOf(header, "detector");
-        if (detector < 0 || IndexOf(header, "mdrr") < 0) throw new UserInputException($"{path}: not a BiasSim MDRR table (expected columns detector, group, direction, power_target, mdrr, ...)");
+        if (detector < 0 || IndexOf(header, "mdrr") < 0)
+            throw new UserInputException($"{path}: not a BiasSim MDRR table (expected columns detector, group, direction, power_target, mdrr, ...)");
         var list = ImmutableArray.CreateBuilder<MdrrRow>();
         bool withShare = IndexOf(header, "expected_missing_share") >= 0;
         foreach (IReadOnlyList<string> cells in rows)
@@ -405,5 +414,6 @@ internal sealed class ResultsFolder
         e.ValueKind == JsonValueKind.Object && e.TryGetProperty(name, out JsonElement v) && v.ValueKind == JsonValueKind.Number ? v.GetDouble() : null;
 
     private static long? Long(JsonElement e, string name) =>
-        e.ValueKind == JsonValueKind.Object && e.TryGetProperty(name, out JsonElement v) && v.ValueKind == JsonValueKind.Number && v.TryGetInt64(out long l) ? l : null;
+        e.ValueKind == JsonValueKind.Object && e.TryGetProperty(name, out JsonElement v) && v.ValueKind == JsonValueKind.Number && v.TryGetInt64(out long l) ? l
+            : null;
 }

@@ -26,7 +26,8 @@ internal sealed class SweepPlan
     /// <summary>Where each parameter was written in the file, for its errors; null for command-line ones.</summary>
     private readonly ImmutableArray<SweepEntry?> _origins;
 
-    private SweepPlan(string fileName, ImmutableArray<SweepParameter> parameters, ImmutableArray<SweepEntry?> origins, ImmutableArray<(ScenarioOverride?, int)> slots)
+    private SweepPlan(string fileName, ImmutableArray<SweepParameter> parameters, ImmutableArray<SweepEntry?> origins,
+        ImmutableArray<(ScenarioOverride?, int)> slots)
     {
         FileName = fileName;
         Parameters = parameters;
@@ -56,7 +57,8 @@ internal sealed class SweepPlan
             values[p] = Parameters[p].Values[rest % n];
             rest /= n;
         }
-        ImmutableArray<ScenarioOverride> overrides = [.. _slots.Select(s => s.Fixed ?? new ScenarioOverride(Parameters[s.Parameter].Path, values[s.Parameter]))];
+        ImmutableArray<ScenarioOverride> overrides = [.. _slots.Select(s => s.Fixed
+            ?? new ScenarioOverride(Parameters[s.Parameter].Path, values[s.Parameter]))];
         return new SweepPoint(index, [.. values], overrides);
     }
 
@@ -148,7 +150,8 @@ internal sealed class SweepPlan
         long points = parameters.Aggregate(1L, (n, p) => Math.Min(n * p.Values.Length, long.MaxValue / 2));
         if (points > MaxPoints)
         {
-            errors.Add($"the sweep has {points:N0} design points ({string.Join(" x ", parameters.Select(p => p.Values.Length))}), expected at most {MaxPoints:N0}");
+            errors.Add($"the sweep has {points:N0} design points ({string.Join(" x ", parameters.Select(p => p.Values.Length))}), expected at most " +
+                $"{MaxPoints:N0}");
             return null;
         }
         return new SweepPlan(fileName, [.. parameters], [.. origins], [.. slots]);
