@@ -30,7 +30,8 @@ public sealed class BoundsDetector : GroupDetector
         DetectDefault = true,
         Label = _ => "Worst/best-case bounds",
         Heading = c => $"worst/best-case bounds vs {c.Reference}: every unknown referral counted as {c.Reference}, then as the group",
-        Description = _ => "Bounds: the worst- and best-case rate ratios if every unrecorded referral belonged to the reference group or to the group itself, " +
+        Description = _ => "Bounds: the worst- and best-case rate ratios if every unrecorded referral belonged to the reference group or to the group " +
+                           "itself, " +
                            "widened by sampling error (Imbens and Manski 2004); it flags a difference only when that whole range lies on one side of 1.",
         Estimates = _ => "worst/best-case bounds on the rate ratio, assuming nothing about the unrecorded referrals",
         Assumes = _ => "nothing about the unrecorded referrals: honest, but usually too wide to show anything",

@@ -19,10 +19,13 @@ public sealed class ChiSquareDetector : CountDetector
         ForData = d => new ChiSquareDetector(d.Groups.Population, d.Groups.Population.Groups.Select(_ => double.NaN).ToArray(), d.Alpha),
         DetectDefault = true,
         Label = _ => "Chi-square test, all groups",
-        Heading = c => $"Pearson goodness-of-fit of recorded referrals against census shares, alpha {c.Alpha.ToString(System.Globalization.CultureInfo.InvariantCulture)}",
-        Description = c => $"Chi-square: a Pearson goodness-of-fit test of recorded referrals against census shares; it flags a difference when p < {c.Alpha.ToString("0.###", System.Globalization.CultureInfo.InvariantCulture)}.",
+        Heading = c => "Pearson goodness-of-fit of recorded referrals against census shares, alpha " +
+            $"{c.Alpha.ToString(System.Globalization.CultureInfo.InvariantCulture)}",
+        Description = c => "Chi-square: a Pearson goodness-of-fit test of recorded referrals against census shares; it flags a difference when p < " +
+            $"{c.Alpha.ToString("0.###", System.Globalization.CultureInfo.InvariantCulture)}.",
         Estimates = _ => "Pearson goodness-of-fit of recorded referrals against census shares",
-        Assumes = c => $"the recorded referrals are representative of all referrals (recording unrelated to {DetectorDescriptor.Itself(c.Attribute)}) and the recorded categories are self-defined, as the census's are",
+        Assumes = c => $"the recorded referrals are representative of all referrals (recording unrelated to {DetectorDescriptor.Itself(c.Attribute)}) and " +
+            "the recorded categories are self-defined, as the census's are",
         Explanation = "Pearson's goodness-of-fit test of the recorded counts against census shares (df = groups - 1): are recorded "
             + "referrals spread across groups as the population is? One row, group 'all'. Assumes what rate-ratio assumes.",
     };

@@ -26,7 +26,8 @@ public sealed class IpwDetector : GroupDetector
         ForData = d => new IpwDetector(d.Groups, [.. Enumerable.Range(0, d.Strata.Strata)], d.Strata.Strata),
         Label = _ => "Inverse-probability weighting",
         Heading = c => $"inverse-probability weighting{c.ByPhrase}, delta-method {c.Confidence}% interval{c.AdjustPhrase}",
-        Description = _ => "Inverse-probability weighting: recorded referrals re-weighted within each stratum (region or covariate) to stand for all of them; unbiased when recording depends only on that stratum.",
+        Description = _ => "Inverse-probability weighting: recorded referrals re-weighted within each stratum (region or covariate) to stand for all of " +
+            "them; unbiased when recording depends only on that stratum.",
         Estimates = c => $"rate ratio vs {c.Reference}, recorded referrals weighted up to all referrals within each {c.Spec.By}, {c.Confidence}% interval",
         Assumes = _ => "recording depends only on the stratifier (missing at random given it), and categories are self-defined",
         Explanation = "Inverse-probability weighting by a stratifier (option by: region or a covariate): in each stratum the recorded referrals "

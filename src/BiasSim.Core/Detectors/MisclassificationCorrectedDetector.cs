@@ -194,7 +194,8 @@ public sealed class MisclassificationCorrectedDetector : GroupDetector
                 double q = Comparison.LogRateRatio(i, t[g], t[r]);
                 sumQ[i] += q;
                 sumQ2[i] += q * q;
-                sumW[i] += Math.Max(0, varG / (t[g] * t[g]) + varRef / (t[r] * t[r]) - 2 * cov / (t[g] * t[r]) - 1 / Comparison.Census[g] - 1 / Comparison.Census[r]);
+                sumW[i] += Math.Max(0,
+                    varG / (t[g] * t[g]) + varRef / (t[r] * t[r]) - 2 * cov / (t[g] * t[r]) - 1 / Comparison.Census[g] - 1 / Comparison.Census[r]);
                 valid[i]++;
             }
         }

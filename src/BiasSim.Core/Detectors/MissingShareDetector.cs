@@ -25,7 +25,8 @@ public sealed class MissingShareDetector : CountDetector
             model.Strata.Map(spec.By),
             spec.By is null ? [model.ExpectedMissingShareOf(k)] : model.ExpectedMissingShareByLevel(k, spec.By),
             model.ExpectedMissingShareOf(k), alpha),
-        ForData = d => new MissingShareDetector(d.StratumLevels, [.. Enumerable.Range(0, d.Strata.Strata)], [.. d.StratumLevels.Select(_ => double.NaN)], double.NaN, d.Alpha),
+        ForData = d => new MissingShareDetector(d.StratumLevels, [.. Enumerable.Range(0, d.Strata.Strata)], [.. d.StratumLevels.Select(_ => double.NaN)],
+            double.NaN, d.Alpha),
         Label = _ => "Missing share by stratum",
         Heading = c => $"does missingness differ{c.ByPhrase}? each level's missing share over the overall share, and a chi-square test",
         Description = _ => "Missing share: whether the share of unrecorded ethnicity differs between strata (regions or sectors).",
@@ -44,7 +45,8 @@ public sealed class MissingShareDetector : CountDetector
     private readonly double _z;
     private readonly double _critical;
 
-    public MissingShareDetector(ImmutableArray<string> levels, int[] stratumLevel, IReadOnlyList<double> expectedShareByLevel, double expectedShare, double alpha)
+    public MissingShareDetector(ImmutableArray<string> levels, int[] stratumLevel, IReadOnlyList<double> expectedShareByLevel, double expectedShare,
+        double alpha)
     {
         Targets = [.. levels, ChiSquareDetector.AllTarget];
         _stratumLevel = stratumLevel;

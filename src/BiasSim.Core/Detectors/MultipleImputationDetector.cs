@@ -29,10 +29,12 @@ public sealed class MultipleImputationDetector : GroupDetector
         Name = DetectorName,
         Options = ["by", "m", "adjust"],
         ForModel = (spec, model, k, alpha) => new MultipleImputationDetector(
-            new GroupComparison(model.AttributePopulation(k), model.Cells.TrueRateRatiosFor(k), alpha), model.Strata.Map(spec.By), model.Strata.Levels(spec.By), spec.Imputations),
+            new GroupComparison(model.AttributePopulation(k), model.Cells.TrueRateRatiosFor(k), alpha), model.Strata.Map(spec.By), model.Strata.Levels(spec.By),
+            spec.Imputations),
         Label = _ => "Multiple imputation",
         Heading = c => $"multiple imputation{c.ByPhrase}, m = {c.Spec.Imputations}, Rubin's rules with Barnard-Rubin df{c.AdjustPhrase}",
-        Description = _ => "Multiple imputation: unrecorded referrals given groups drawn from their stratum's recorded mix, repeated and pooled by Rubin's rules; valid when recording depends only on the stratum.",
+        Description = _ => "Multiple imputation: unrecorded referrals given groups drawn from their stratum's recorded mix, repeated and pooled by Rubin's " +
+            "rules; valid when recording depends only on the stratum.",
         Estimates = c => $"rate ratio vs {c.Reference} pooled over imputations of the unrecorded referrals within each {c.Spec.By}, {c.Confidence}% interval",
         Assumes = _ => "recording depends only on the stratifier (missing at random given it), and categories are self-defined",
         Explanation = "Imputes each stratum's unknown referrals from its Dirichlet posterior composition (options by, m = 20 "

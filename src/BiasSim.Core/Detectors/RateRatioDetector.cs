@@ -25,7 +25,8 @@ public sealed class RateRatioDetector : CountDetector
         Description = c => $"Rate ratio: each group's referral rate vs {c.Reference} on recorded referrals with census denominators, " +
                            $"with a Katz {c.Confidence}% interval; it flags a difference when the interval excludes 1.",
         Estimates = c => $"rate ratio vs {c.Reference} on recorded referrals with census denominators (complete-case), Katz {c.Confidence}% interval",
-        Assumes = c => $"the recorded referrals are representative of all referrals (recording unrelated to {DetectorDescriptor.Itself(c.Attribute)}) and the recorded categories are self-defined, as the census's are",
+        Assumes = c => $"the recorded referrals are representative of all referrals (recording unrelated to {DetectorDescriptor.Itself(c.Attribute)}) and " +
+            "the recorded categories are self-defined, as the census's are",
         Explanation = "The complete-case rate ratio: (X_g/N_g)/(X_ref/N_ref) on recorded referrals with census denominators, as "
             + "Ethnicity facts and figures and the Relative Rate Index do, with Katz's log interval. Valid when missingness is MCAR and categories are "
             + "self-defined; biased under MNAR, MAR by force and officer-assigned categories.",

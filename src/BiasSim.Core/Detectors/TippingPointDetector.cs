@@ -31,9 +31,12 @@ public sealed class TippingPointDetector : GroupDetector
             new GroupComparison(model.AttributePopulation(k), model.Cells.TrueRateRatiosFor(k), alpha), model.RecordingRatios(k)),
         ForData = d => new TippingPointDetector(d.Groups, d.Groups.Population.Groups.Select(_ => double.NaN).ToArray()),
         Label = _ => "Tipping point (recording ratio)",
-        Heading = _ => "sensitivity analysis, not a finding: the recording ratio r_g/r_ref at which the complete-case finding would stop being significant (the interval end nearest 1); coverage: the true recording ratio lies inside the Katz interval",
-        Description = c => $"Tipping point: a sensitivity analysis, not a finding: how many times as often a group's referrals would have to be recorded as {c.Reference} referrals for the complete-case finding to stop being significant.",
-        Estimates = c => $"the recording ratio (group's recording rate over {c.Reference}'s) at which the complete-case finding would stop being significant: the interval end nearest 1",
+        Heading = _ => "sensitivity analysis, not a finding: the recording ratio r_g/r_ref at which the complete-case finding would stop being significant " +
+            "(the interval end nearest 1); coverage: the true recording ratio lies inside the Katz interval",
+        Description = c => "Tipping point: a sensitivity analysis, not a finding: how many times as often a group's referrals would have to be recorded as " +
+            $"{c.Reference} referrals for the complete-case finding to stop being significant.",
+        Estimates = c => $"the recording ratio (group's recording rate over {c.Reference}'s) at which the complete-case finding would stop being " +
+            "significant: the interval end nearest 1",
         Assumes = _ => "that the complete-case rate ratio converges to the true one times the recording ratio",
         Explanation = "A sensitivity analysis for advocates, not a finding: the recording ratio r_g/r_ref at which the "
             + "complete-case finding would stop being significant (the end of the Katz interval nearest 1; 1 when nothing is significant). Its coverage "

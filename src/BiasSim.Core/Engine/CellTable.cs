@@ -40,7 +40,8 @@ public sealed class CellTable
                     for (int k = 0; k < attributeLevels.Length; k++)
                     {
                         ProtectedAttribute attribute = population.Attributes[k];
-                        weight *= attribute.SharesByGroup[g][attributeLevels[k]] * referrals.AttributeRateRatio(attribute.Name, attribute.Levels[attributeLevels[k]]);
+                        weight *= attribute.SharesByGroup[g][attributeLevels[k]] * referrals.AttributeRateRatio(attribute.Name,
+                            attribute.Levels[attributeLevels[k]]);
                     }
                     if (weight == 0) continue;
                     double referred = referrals.BaseRate is null ? weight : weight * people;

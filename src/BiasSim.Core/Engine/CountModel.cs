@@ -31,7 +31,8 @@ public sealed class CountModel
     private readonly (long People, MultinomialPlan Plan)[] _populations = []; // base mode: 0 not referred, then joint categories
 
     /// <summary>One attribute's recorded categories: which census level each matches (-1: none), and its stride in the joint index.</summary>
-    private sealed record AttributeLayout(string Name, Population Population, ImmutableArray<string> Categories, int[] CategoryLevel, double[,] Assignment, MissingnessMechanism Missing, int Stride)
+    private sealed record AttributeLayout(string Name, Population Population, ImmutableArray<string> Categories, int[] CategoryLevel, double[,] Assignment,
+        MissingnessMechanism Missing, int Stride)
     {
         public int Unknown => Categories.Length;
     }
@@ -96,7 +97,8 @@ public sealed class CountModel
                 return (population.Regions[kv.Key.Region].Census[kv.Key.Group], new MultinomialPlan(q));
             })];
         }
-        ExpectedMissingShare = MissingnessCalibration.ExpectedMissingShare(Cells, population, referrals, scenario.Recording.Missing, scenario.Recording.Missing.CalibrationShift);
+        ExpectedMissingShare = MissingnessCalibration.ExpectedMissingShare(Cells, population, referrals, scenario.Recording.Missing,
+            scenario.Recording.Missing.CalibrationShift);
     }
 
     private static AttributeLayout Layout(string name, Population population, Misclassification? mis, MissingnessMechanism missing, ref int stride)
@@ -154,7 +156,8 @@ public sealed class CountModel
 
     /// <summary>Expected missing share of attribute <paramref name="attribute"/> overall.</summary>
     public double ExpectedMissingShareOf(int attribute) =>
-        MissingnessCalibration.ExpectedMissingShare(Cells, AttributePopulation(0), _referrals, _attributes[attribute].Missing, _attributes[attribute].Missing.CalibrationShift, attribute);
+        MissingnessCalibration.ExpectedMissingShare(Cells, AttributePopulation(0), _referrals, _attributes[attribute].Missing,
+            _attributes[attribute].Missing.CalibrationShift, attribute);
 
     /// <summary>Each level's expected recording rate (recorded / referred, by self-defined level) over the reference's:
     /// the recording ratio r_g / r_ref that makes the complete-case rate ratio converge to RR x r_g / r_ref.</summary>
@@ -236,7 +239,8 @@ public sealed class CountModel
         }
     }
 
-    /// <summary>Ethnicity only: recorded per census group, returning the unknown count (records in no census category go to <paramref name="unmatched"/>).</summary>
+    /// <summary>Ethnicity only: recorded per census group, returning the unknown count (records in no census category go to <paramref
+    /// name="unmatched"/>).</summary>
     public long Draw(ref Xoshiro256 rng, Span<long> recorded, Span<long> scratch, out long unmatched)
     {
         var observed = new ObservedCounts(this);
@@ -314,7 +318,8 @@ public sealed class ObservedCounts
         Recorded = [.. Enumerable.Range(0, model.AttributeCount).Select(k => new long[model.AttributePopulation(k).Groups.Length])];
         Unknown = new long[model.AttributeCount];
         Unmatched = new long[model.AttributeCount];
-        ByStratum = [.. Enumerable.Range(0, model.AttributeCount).Select(k => new StratifiedCounts(model.Strata.Count, model.AttributePopulation(k).Groups.Length))];
+        ByStratum = [.. Enumerable.Range(0, model.AttributeCount)
+            .Select(k => new StratifiedCounts(model.Strata.Count, model.AttributePopulation(k).Groups.Length))];
         Validation = new long[model.ValidationShare > 0 ? model.GroupCount * model.Categories.Length : 0];
     }
 

@@ -12,7 +12,8 @@ namespace BiasSim.Core.Engine;
 public static class MissingnessCalibration
 {
     /// <summary>Expected share of referrals whose attribute <paramref name="attribute"/> (0 = ethnicity) goes unrecorded.</summary>
-    public static double ExpectedMissingShare(CellTable table, Population population, ReferralProcess referrals, MissingnessMechanism missing, double shift, int attribute = 0)
+    public static double ExpectedMissingShare(CellTable table, Population population, ReferralProcess referrals, MissingnessMechanism missing, double shift,
+        int attribute = 0)
     {
         double weight = 0, missingWeight = 0;
         foreach (CellTable.Cell cell in table.Cells)
@@ -78,7 +79,8 @@ public static class MissingnessCalibration
 
     /// <summary>The shift, or null when no shift can reach the target (the cells fixed at 0 or 1 decide the share alone).
     /// For recording ratios the shift is -log of the closed-form scale (<see cref="RecordingScale"/>).</summary>
-    public static double? Solve(CellTable table, Population population, ReferralProcess referrals, MissingnessMechanism missing, double target, int attribute = 0)
+    public static double? Solve(CellTable table, Population population, ReferralProcess referrals, MissingnessMechanism missing, double target,
+        int attribute = 0)
     {
         if (missing is MnarRatioMissingness ratios)
         {

@@ -220,7 +220,8 @@ public static class MonteCarloRunner
         int complete = 0;
         foreach (SegmentTally segment in segments.OrderBy(t => t.Segment))
         {
-            if (segment.Slots.Length != plan.Slots) throw new ArgumentException("A segment's tallies do not match this scenario's detectors.", nameof(segments));
+            if (segment.Slots.Length != plan.Slots)
+                throw new ArgumentException("A segment's tallies do not match this scenario's detectors.", nameof(segments));
             for (int s = 0; s < plan.Slots; s++) total[s].Add(segment.Slots[s]);
             data.Add(segment.Data);
             if (segment.Blocks == BlocksIn(segment.Segment, settings.Replicates)) complete++;

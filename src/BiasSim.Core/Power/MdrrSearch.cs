@@ -9,7 +9,8 @@ namespace BiasSim.Core.Power;
 
 /// <summary>What to search for: the rate ratio of <paramref name="Group"/> at which <paramref name="Detector"/> flags it
 /// in <paramref name="Direction"/> in a share <paramref name="Power"/> of audits.</summary>
-public sealed record MdrrRequest(string Group, double Power = 0.8, FlagDirection Direction = FlagDirection.Up, string Detector = RateRatioDetector.DetectorName);
+public sealed record MdrrRequest(string Group, double Power = 0.8, FlagDirection Direction = FlagDirection.Up,
+    string Detector = RateRatioDetector.DetectorName);
 
 /// <summary>A mistake in an <see cref="MdrrRequest"/>: which part (group, power, detector) and what is wrong.</summary>
 public sealed record MdrrProblem(string Field, string Message);
@@ -70,29 +71,40 @@ public static class MdrrSearch
         string[] others = [.. population.Groups.Select(g => g.Name).Where(n => n != population.Reference)];
         if (request.Group == population.Reference)
         {
-            problems.Add(new("group", $"'{request.Group}' is the reference group: its rate ratio is 1 by definition, expected one of: {string.Join(", ", others)}"));
+            problems.Add(new("group",
+                $"'{request.Group}' is the reference group: its rate ratio is 1 by definition, expected one of: {string.Join(", ", others)}"));
         }
         else if (population.IndexOf(request.Group) < 0)
         {
-            problems.Add(new("group", $"'{request.Group}' is not a group in the scenario{DidYouMean.Hint(request.Group, others)}, expected one of: {string.Join(", ", others)}"));
+            problems.Add(new("group",
+                $"'{request.Group}' is not a group in the scenario{DidYouMean.Hint(request.Group, others)}, expected one of: {string.Join(", ", others)}"));
         }
         else if (scenario.Referrals.RateRatiosByRegion.Values.Any(byGroup => byGroup.ContainsKey(request.Group)))
         {
-            problems.Add(new("group", $"'{request.Group}' has region-specific rate ratios (referrals.rate_ratios_by_region), and the search varies one rate ratio for every region; remove them for this group"));
+            problems.Add(new("group",
+                $"'{request.Group}' has region-specific rate ratios (referrals.rate_ratios_by_region), and the search varies one rate ratio for every " +
+                "region; remove them for this group"));
         }
 
         if (!(request.Power > 0 && request.Power < 1))
         {
-            problems.Add(new("power", $"found {request.Power.ToString("R", System.Globalization.CultureInfo.InvariantCulture)}, expected a power strictly between 0 and 1, such as 0.8"));
+            problems.Add(new("power",
+                $"found {request.Power.ToString("R", System.Globalization.CultureInfo.InvariantCulture)}, expected a power strictly between 0 and 1, such as " +
+                "0.8"));
         }
         else if (request.Power <= scenario.Simulation.Alpha / 2)
         {
-            problems.Add(new("power", $"found {request.Power.ToString("R", System.Globalization.CultureInfo.InvariantCulture)}, which a detector reaches by chance at a true rate ratio of 1 (alpha/2 = {(scenario.Simulation.Alpha / 2).ToString("R", System.Globalization.CultureInfo.InvariantCulture)}), expected more than that"));
+            problems.Add(new("power",
+                $"found {request.Power.ToString("R", System.Globalization.CultureInfo.InvariantCulture)}, which a detector reaches by chance at a true rate " +
+                $"ratio of 1 (alpha/2 = {(scenario.Simulation.Alpha / 2).ToString("R", System.Globalization.CultureInfo.InvariantCulture)}), expected more " +
+                "than that"));
         }
 
         if (!DetectorCatalog.Names.Contains(request.Detector))
         {
-            problems.Add(new("detector", $"unknown detector '{request.Detector}'{DidYouMean.Hint(request.Detector, DetectorCatalog.Names)}, expected one of: {string.Join(", ", DetectorCatalog.Names)}"));
+            problems.Add(new("detector",
+                $"unknown detector '{request.Detector}'{DidYouMean.Hint(request.Detector, DetectorCatalog.Names)}, expected one of: " +
+                $"{string.Join(", ", DetectorCatalog.Names)}"));
         }
         else
         {
@@ -116,7 +128,8 @@ public static class MdrrSearch
             if (!Directional(request.Detector, out bool targetsGroup) || groupKnown && !targetsGroup)
             {
                 string directional = string.Join(", ", DetectorCatalog.Names.Where(n => Directional(n, out _)));
-                problems.Add(new("detector", $"'{request.Detector}' gives no rate ratio per group to flag up or down in this scenario, expected one of: {directional}"));
+                problems.Add(new("detector",
+                    $"'{request.Detector}' gives no rate ratio per group to flag up or down in this scenario, expected one of: {directional}"));
             }
         }
         return problems;
@@ -124,7 +137,8 @@ public static class MdrrSearch
 
     /// <summary>Runs the search. <paramref name="progress"/> receives the replicates completed over all evaluations so far
     /// (at most <see cref="MaxEvaluations"/> x replicates).</summary>
-    public static MdrrResult Run(Scenario scenario, MdrrRequest request, RunSettings settings, IProgress<long>? progress = null, CancellationToken cancellationToken = default)
+    public static MdrrResult Run(Scenario scenario, MdrrRequest request, RunSettings settings, IProgress<long>? progress = null,
+        CancellationToken cancellationToken = default)
     {
         IReadOnlyList<MdrrProblem> problems = Validate(scenario, request);
         if (problems.Count > 0) throw new ArgumentException(string.Join("; ", problems.Select(p => $"{p.Field}: {p.Message}")), nameof(request));
@@ -191,7 +205,9 @@ public static class MdrrSearch
                     if (p < target) { lo = t; pLo = p; break; }
                     hi = t;
                     pHi = p;
-                    if (t == 0) return Fail($"the detector flags {request.Group} in this direction in at least {Percent(target)} of audits even at a true rate ratio of 1");
+                    if (t == 0)
+                        return Fail($"the detector flags {request.Group} in this direction in at least {Percent(target)} of audits even at a true rate ratio " +
+                            "of 1");
                 }
                 if (double.IsNaN(lo)) return Fail("no bracket of the target power was found within the evaluation budget");
             }
@@ -215,7 +231,8 @@ public static class MdrrSearch
                 if (double.IsNaN(hi))
                 {
                     return Fail(lo >= tMax
-                        ? $"the power stays below {Percent(target)} up to a rate ratio of {Math.Exp(sign * tMax):G4}, the most extreme the scenario allows (it reaches {Percent(pLo)})"
+                        ? $"the power stays below {Percent(target)} up to a rate ratio of {Math.Exp(sign * tMax):G4}, the most extreme the scenario allows " +
+                            $"(it reaches {Percent(pLo)})"
                         : "no bracket of the target power was found within the evaluation budget");
                 }
             }

@@ -66,7 +66,8 @@ public static class PowerModel
         var expected = new double[population.Groups.Length];
         foreach (CellTable.Cell cell in table.Cells)
         {
-            double recorded = scale * table.ExpectedReferralWeight(cell, population, scenario.Referrals) * (1 - scenario.Recording.Missing.MissingProbability(cell.Key));
+            double recorded = scale * table.ExpectedReferralWeight(cell, population,
+                scenario.Referrals) * (1 - scenario.Recording.Missing.MissingProbability(cell.Key));
             for (int k = 0; k < categories.Length; k++)
             {
                 if (categoryGroup[k] < 0) continue;

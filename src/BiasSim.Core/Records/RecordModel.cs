@@ -32,7 +32,8 @@ public sealed class RecordModel
     /// <summary>Per cell and attribute: the chance of being recorded as a 53-bit threshold, and the row of categories to draw from.</summary>
     internal readonly record struct CellAttribute(ulong RecordThreshold, int Row);
 
-    /// <summary>A row of an assignment matrix packed into <see cref="_categoryEntries"/>; <see cref="Fixed"/> >= 0 when only one category is possible.</summary>
+    /// <summary>A row of an assignment matrix packed into <see cref="_categoryEntries"/>; <see cref="Fixed"/> >= 0 when only one category is
+    /// possible.</summary>
     internal readonly record struct CategoryRow(int Offset, int Count, short Fixed);
 
     /// <summary>One attribute as recorded: its census population, recorded categories and their census levels (-1: none).</summary>
@@ -77,7 +78,8 @@ public sealed class RecordModel
         Cells = new CellTable(population, referrals);
         if (population.Attributes.Length + 1 > ReferralRecord.MaxAttributes)
         {
-            throw new NotSupportedException($"Record-level simulation supports at most {ReferralRecord.MaxAttributes - 1} protected attributes besides ethnicity; the scenario has {population.Attributes.Length}.");
+            throw new NotSupportedException($"Record-level simulation supports at most {ReferralRecord.MaxAttributes - 1} protected attributes besides " +
+                $"ethnicity; the scenario has {population.Attributes.Length}.");
         }
 
         var layouts = new List<AttributeLayout> { Layout(Population.Ethnicity, population, scenario.Recording.Misclassification, scenario.Recording.Missing) };

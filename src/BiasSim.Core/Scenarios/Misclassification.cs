@@ -9,7 +9,8 @@ namespace BiasSim.Core.Scenarios;
 /// </summary>
 /// <param name="Categories">The recorded categories (matrix columns), in order.</param>
 /// <param name="Matrix">Rows aligned with the population's groups, columns with <paramref name="Categories"/>; rows sum to 1.</param>
-public sealed record Misclassification(string? NamedMatrix, ImmutableArray<string> Categories, ImmutableArray<ImmutableArray<double>> Matrix, double OfficerShare)
+public sealed record Misclassification(string? NamedMatrix, ImmutableArray<string> Categories, ImmutableArray<ImmutableArray<double>> Matrix,
+    double OfficerShare)
 {
     /// <summary>Categories a record may carry: the matrix columns, plus self-defined groups when some records are self-assigned.</summary>
     public ImmutableArray<string> RecordedCategories(Population population) =>

@@ -25,7 +25,8 @@ public static partial class ScenarioLoader
         {
             r.Error(regionsNode ?? node!, groupsNode is null ? "population" : "population.regions",
                 groupsNode is null
-                    ? "neither groups nor regions is set, expected exactly one of them (groups: {White: 48691192, ...} or regions: {London: {White: ..., ...}, ...})"
+                    ? "neither groups nor regions is set, expected exactly one of them (groups: {White: 48691192, ...} or regions: {London: {White: ..., " +
+                        "...}, ...})"
                     : "both groups and regions are set, expected exactly one of them");
             return null;
         }
@@ -44,7 +45,8 @@ public static partial class ScenarioLoader
         YamlNode? referenceNode = r.Required(map, node, "population", "reference", "the name of one of the groups, such as White");
         string? reference = r.String(referenceNode, "population.reference");
         bool referenceKnown = reference is not null && groups is not null &&
-            r.Known(reference, referenceNode!, "population.reference", "a group in population." + (regions is null ? "groups" : "regions"), groups.Value.Select(g => g.Name).ToList());
+            r.Known(reference, referenceNode!, "population.reference", "a group in population." + (regions is null ? "groups" : "regions"),
+                groups.Value.Select(g => g.Name).ToList());
         if (groups is null) return null;
         // A wrong reference still leaves the groups known, so that mistakes in rate ratios and recording are reported
         // now, not after the reference is fixed; the error above makes the load fail. No group is the reference then.
@@ -76,7 +78,8 @@ public static partial class ScenarioLoader
             }
             YamlMappingNode? attribute = r.Mapping(value, path, AttributeKeys);
             if (attribute is null) { valid = false; continue; }
-            YamlNode? byGroupNode = r.Required(attribute, value, path, "by_group", "a mapping of every group to its shares (or counts) of each level, such as {White: {Christian: 0.5, No religion: 0.4, ...}, ...}");
+            YamlNode? byGroupNode = r.Required(attribute, value, path, "by_group",
+                "a mapping of every group to its shares (or counts) of each level, such as {White: {Christian: 0.5, No religion: 0.4, ...}, ...}");
             YamlMappingNode? byGroup = r.Mapping(byGroupNode, $"{path}.by_group", allowedKeys: null);
             if (byGroup is null) { valid = false; continue; }
 
@@ -130,7 +133,9 @@ public static partial class ScenarioLoader
             string groupPath = $"{path}.{group}";
             if (ReservedGroupNames.Contains(group))
             {
-                r.Error(valueNode, groupPath, $"'{group}' is reserved (output rows use it for {(group == "all" ? "tests over every group" : "the family-wise error rate")}), expected another group name");
+                r.Error(valueNode, groupPath,
+                    $"'{group}' is reserved (output rows use it for {(group == "all" ? "tests over every group" : "the family-wise error rate")}), expected " +
+                    "another group name");
                 valid = false;
                 continue;
             }
@@ -138,7 +143,8 @@ public static partial class ScenarioLoader
             if (census is null) { valid = false; continue; }
             if (census < 0 || (census == 0 && !allowZero) || census > MaxPeople)
             {
-                r.Error(valueNode, groupPath, $"found {census}, expected {expected}{(census > MaxPeople ? $" of at most {MaxPeople:N0} (more than the world's population)" : "")}");
+                r.Error(valueNode, groupPath,
+                    $"found {census}, expected {expected}{(census > MaxPeople ? $" of at most {MaxPeople:N0} (more than the world's population)" : "")}");
                 valid = false;
                 continue;
             }
@@ -185,13 +191,15 @@ public static partial class ScenarioLoader
             string[] these = counts.Select(g => g.Name).ToArray();
             foreach (string missing in names.Except(these))
             {
-                r.Error(regionNode, $"population.regions.{name}", $"has no count for group '{missing}', expected the same groups in every region ({string.Join(", ", names)})");
+                r.Error(regionNode, $"population.regions.{name}",
+                    $"has no count for group '{missing}', expected the same groups in every region ({string.Join(", ", names)})");
                 valid = false;
             }
             foreach (string extra in these.Except(names))
             {
                 r.Error(regionNode, $"population.regions.{name}.{extra}",
-                    $"'{extra}' is not a group of the first region ({regions[0].Name}){DidYouMean.Hint(extra, names)}, expected the same groups in every region ({string.Join(", ", names)})");
+                    $"'{extra}' is not a group of the first region ({regions[0].Name}){DidYouMean.Hint(extra, names)}, expected the same groups in every " +
+                    $"region ({string.Join(", ", names)})");
                 valid = false;
             }
         }

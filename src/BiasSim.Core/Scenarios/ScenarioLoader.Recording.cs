@@ -70,7 +70,8 @@ public static partial class ScenarioLoader
                 MissingnessMechanism? attributeMissing = ReadMissing(
                     r.Required(attributeMap, value, path, "missing", "a mapping such as {mechanism: never}"), $"{path}.missing", view, referrals, r);
                 YamlNode? attributeMisNode = YamlNodeReader.Child(attributeMap, "misclassification");
-                Misclassification? attributeMis = attributeMisNode is null ? null : ReadMisclassification(attributeMisNode, $"{path}.misclassification", view, r);
+                Misclassification? attributeMis = attributeMisNode is null ? null
+                    : ReadMisclassification(attributeMisNode, $"{path}.misclassification", view, r);
                 if (attributeMissing is null || (attributeMisNode is not null && attributeMis is null)) { valid = false; continue; }
                 attributes[name] = new AttributeRecording(attributeMissing, attributeMis);
             }
@@ -216,7 +217,8 @@ public static partial class ScenarioLoader
         return valid ? new MnarRatioMissingness([.. ratios]) : null;
     }
 
-    private static MarMissingness? ReadMar(YamlMappingNode missing, YamlNode node, string basePath, Population? population, ReferralProcess? referrals, YamlNodeReader r)
+    private static MarMissingness? ReadMar(YamlMappingNode missing, YamlNode node, string basePath, Population? population, ReferralProcess? referrals,
+        YamlNodeReader r)
     {
         YamlNode? byNode = r.Required(missing, node, basePath, "by", "'region' or the name of a covariate in referrals.covariates");
         string? by = r.String(byNode, $"{basePath}.by");
@@ -257,7 +259,8 @@ public static partial class ScenarioLoader
         return valid && keys is not null ? shares : null;
     }
 
-    private static LogisticMissingness? ReadLogistic(YamlMappingNode missing, YamlNode node, string path, Population? population, ReferralProcess? referrals, YamlNodeReader r)
+    private static LogisticMissingness? ReadLogistic(YamlMappingNode missing, YamlNode node, string path, Population? population, ReferralProcess? referrals,
+        YamlNodeReader r)
     {
         bool hasTarget = YamlNodeReader.Child(missing, "target_share") is not null;
         YamlNode? interceptNode = YamlNodeReader.Child(missing, "intercept");

@@ -45,14 +45,16 @@ public static partial class ScenarioLoader
             long people = population?.Groups.Sum(g => g.Census) ?? 0;
             if (total is not null && population is not null && total > people)
             {
-                r.Error(totalNode, "referrals.total", $"found {total}, more than the {people:N0} people in the population, expected at most one referral per person");
+                r.Error(totalNode, "referrals.total",
+                    $"found {total}, more than the {people:N0} people in the population, expected at most one referral per person");
                 total = null;
             }
             valid &= total is not null;
         }
 
         var groupNames = population?.Groups.Select(g => g.Name).ToList();
-        ImmutableDictionary<string, double>? ratios = ReadRateRatios(YamlNodeReader.Child(map, "rate_ratios"), "referrals.rate_ratios", population, baseRate, r);
+        ImmutableDictionary<string,
+            double>? ratios = ReadRateRatios(YamlNodeReader.Child(map, "rate_ratios"), "referrals.rate_ratios", population, baseRate, r);
         valid &= ratios is not null;
 
         var byRegion = ImmutableDictionary.CreateBuilder<string, ImmutableDictionary<string, double>>();
@@ -94,7 +96,8 @@ public static partial class ScenarioLoader
                 if (attributeMap is null || population is null) { valid = false; continue; }
                 Population view = population.Attributes.Single(a => a.Name == name).AsPopulation(population);
                 // Attribute rate ratios multiply the group's; the base-rate bound is checked on the product below.
-                ImmutableDictionary<string, double>? levelRatios = ReadRateRatios(YamlNodeReader.Child(attributeMap, "rate_ratios"), $"{path}.rate_ratios", view, null, r);
+                ImmutableDictionary<string,
+                    double>? levelRatios = ReadRateRatios(YamlNodeReader.Child(attributeMap, "rate_ratios"), $"{path}.rate_ratios", view, null, r);
                 if (levelRatios is null) { valid = false; continue; }
                 attributeRatios[name] = levelRatios;
             }
@@ -107,7 +110,8 @@ public static partial class ScenarioLoader
             if (b * groupMax * attributeMax > 1)
             {
                 r.Error(baseRateNode!, "referrals.base_rate",
-                    $"base_rate x the largest rate ratios = {YamlNodeReader.FormatComputed(b * groupMax * attributeMax)}, expected a referral probability of at most 1 in every cell");
+                    $"base_rate x the largest rate ratios = {YamlNodeReader.FormatComputed(b * groupMax * attributeMax)}, expected a referral probability of " +
+                    "at most 1 in every cell");
                 valid = false;
             }
         }
@@ -141,13 +145,15 @@ public static partial class ScenarioLoader
             if (rr is null) { valid = false; continue; }
             if (population is not null && group == population.Reference && rr != 1.0)
             {
-                r.Error(valueNode, groupPath, $"found {YamlNodeReader.Format(rr.Value)} for the reference group, expected 1 (rate ratios are relative to the reference)");
+                r.Error(valueNode, groupPath,
+                    $"found {YamlNodeReader.Format(rr.Value)} for the reference group, expected 1 (rate ratios are relative to the reference)");
                 valid = false;
             }
             if (baseRate is not null && baseRate * rr > 1)
             {
                 r.Error(valueNode, groupPath,
-                    $"base_rate x rate ratio = {YamlNodeReader.Format(baseRate.Value)} x {YamlNodeReader.Format(rr.Value)} = {YamlNodeReader.FormatComputed(baseRate.Value * rr.Value)}, expected a referral probability of at most 1");
+                    $"base_rate x rate ratio = {YamlNodeReader.Format(baseRate.Value)} x {YamlNodeReader.Format(rr.Value)} = " +
+                    $"{YamlNodeReader.FormatComputed(baseRate.Value * rr.Value)}, expected a referral probability of at most 1");
                 valid = false;
             }
             ratios[group] = rr.Value;
@@ -173,7 +179,8 @@ public static partial class ScenarioLoader
             }
             YamlMappingNode? cov = r.Mapping(value, path, CovariateKeys);
             if (cov is null) { valid = false; continue; }
-            YamlNode? levelsNode = r.Required(cov, value, path, "levels", "a mapping of level name to share (or count), such as {Education: 0.36, Police: 0.28, ...}");
+            YamlNode? levelsNode = r.Required(cov, value, path, "levels",
+                "a mapping of level name to share (or count), such as {Education: 0.36, Police: 0.28, ...}");
             var levels = ReadShares(levelsNode, $"{path}.levels", null, r);
             if (levels is null) { valid = false; continue; }
             ImmutableArray<string> levelNames = [.. levels.Value.Select(l => l.Level)];

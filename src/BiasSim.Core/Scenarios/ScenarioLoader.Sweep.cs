@@ -74,7 +74,8 @@ public static partial class ScenarioLoader
                     break;
                 case YamlSequenceNode list:
                     specs.Add(new SweepSpec(path, true,
-                        [.. list.Children.Select(item => item is YamlScalarNode { Style: ScalarStyle.Plain, Value: { } v } ? new SweepItem(v, true) : new SweepItem(ToText(item), false))],
+                        [.. list.Children.Select(item => item is YamlScalarNode { Style: ScalarStyle.Plain, Value: { } v } ? new SweepItem(v, true)
+                            : new SweepItem(ToText(item), false))],
                         line, column));
                     break;
                 default:

@@ -81,7 +81,8 @@ public static partial class ScenarioLoader
             // collection, or for some malformed event sequences (found by LoaderFuzzTests); the scanner's
             // position still says where it gave up.
             Mark at = scanner.CurrentPosition;
-            reader.Error((int)at.Line, (int)at.Column, "", "YAML syntax error: the text ends inside an unfinished structure, expected a closing } or ] or quote");
+            reader.Error((int)at.Line, (int)at.Column, "",
+                "YAML syntax error: the text ends inside an unfinished structure, expected a closing } or ] or quote");
             return null;
         }
         if (YamlGuard.CheckExpansion(root) is { } expansion)
@@ -119,7 +120,8 @@ public static partial class ScenarioLoader
         if (seedNode is null) defaulted.Add(ScenarioDefaults.SeedKey);
         else
         {
-            if (seedNode is YamlScalarNode { Value: { } seedText } && ulong.TryParse(seedText.Replace("_", ""), NumberStyles.None, CultureInfo.InvariantCulture, out ulong parsed))
+            if (seedNode is YamlScalarNode { Value: { } seedText }
+                && ulong.TryParse(seedText.Replace("_", ""), NumberStyles.None, CultureInfo.InvariantCulture, out ulong parsed))
             {
                 seed = parsed;
             }
@@ -130,7 +132,8 @@ public static partial class ScenarioLoader
         }
 
         Population? population = ReadPopulation(r.Required(root, rootNode, "", "population", "a mapping with reference and groups"), r);
-        ReferralProcess? referrals = ReadReferrals(r.Required(root, rootNode, "", "referrals", "a mapping with base_rate or total, and rate_ratios"), population, r);
+        ReferralProcess? referrals = ReadReferrals(r.Required(root, rootNode, "", "referrals", "a mapping with base_rate or total, and rate_ratios"),
+            population, r);
         RecordingProcess? recording = ReadRecording(r.Required(root, rootNode, "", "recording", "a mapping with missing"), population, referrals, r);
         YamlNode? detectorsNode = YamlNodeReader.Child(root, "detectors");
         if (detectorsNode is null) defaulted.Add(ScenarioDefaults.DetectorsKey);
@@ -169,7 +172,8 @@ public static partial class ScenarioLoader
             string name = scenario.Population.Attributes[k].Name;
             AttributeRecording recording = attributes[name];
             YamlMappingNode? node = YamlNodeReader.Child(
-                YamlNodeReader.Child(YamlNodeReader.Child(recordingNode, "attributes") as YamlMappingNode, name) as YamlMappingNode, "missing") as YamlMappingNode;
+                YamlNodeReader.Child(YamlNodeReader.Child(recordingNode, "attributes") as YamlMappingNode, name) as YamlMappingNode,
+                "missing") as YamlMappingNode;
             MissingnessMechanism? resolved = Resolve(scenario, recording.Missing, table, k + 1, node, $"recording.attributes.{name}.missing", r);
             if (resolved is null) return null;
             attributes = attributes.SetItem(name, recording with { Missing = resolved });
@@ -178,7 +182,8 @@ public static partial class ScenarioLoader
         return scenario with { Recording = scenario.Recording with { Missing = missing, Attributes = attributes } };
     }
 
-    private static MissingnessMechanism? Resolve(Scenario scenario, MissingnessMechanism missing, Lazy<Engine.CellTable> cells, int attribute, YamlMappingNode? node, string path, YamlNodeReader r)
+    private static MissingnessMechanism? Resolve(Scenario scenario, MissingnessMechanism missing, Lazy<Engine.CellTable> cells, int attribute,
+        YamlMappingNode? node, string path, YamlNodeReader r)
     {
         if (missing.Trend != 0) missing = missing with { TrendCovariate = scenario.Referrals.CovariateIndex(YearCovariate) };
         if (missing.TargetShare is not double target) return missing;
@@ -199,7 +204,8 @@ public static partial class ScenarioLoader
         double low = Engine.MissingnessCalibration.ExpectedMissingShare(table, population, scenario.Referrals, missing, -60, attribute);
         double high = Engine.MissingnessCalibration.ExpectedMissingShare(table, population, scenario.Referrals, missing, 60, attribute);
         r.Error(YamlNodeReader.Child(node, "target_share")!, $"{path}.target_share",
-            $"found {YamlNodeReader.Format(target)}, which no shift can reach: with shares of exactly 0 or 1 fixed, the overall missing share can only lie between {low:0.####} and {high:0.####}");
+            $"found {YamlNodeReader.Format(target)}, which no shift can reach: with shares of exactly 0 or 1 fixed, the overall missing share can only lie " +
+            $"between {low:0.####} and {high:0.####}");
         return null;
     }
 
@@ -249,7 +255,8 @@ public static partial class ScenarioLoader
             if (name is null) { valid = false; continue; }
             if (!DetectorCatalog.Names.Contains(name))
             {
-                r.Error(nameNode, path, $"unknown detector '{name}'{DidYouMean.Hint(name, DetectorCatalog.Names)}, expected one of: {string.Join(", ", DetectorCatalog.Names)}");
+                r.Error(nameNode, path,
+                    $"unknown detector '{name}'{DidYouMean.Hint(name, DetectorCatalog.Names)}, expected one of: {string.Join(", ", DetectorCatalog.Names)}");
                 valid = false;
                 continue;
             }
@@ -266,7 +273,8 @@ public static partial class ScenarioLoader
         return valid ? specs.ToImmutable() : null;
     }
 
-    private static DetectorSpec? ReadDetectorOptions(string name, YamlMappingNode? options, string path, Population? population, ReferralProcess? referrals, YamlNodeReader r)
+    private static DetectorSpec? ReadDetectorOptions(string name, YamlMappingNode? options, string path, Population? population, ReferralProcess? referrals,
+        YamlNodeReader r)
     {
         var spec = new DetectorSpec(name);
         bool valid = true;
@@ -309,7 +317,8 @@ public static partial class ScenarioLoader
         }
         if (allowed.Contains("validation_share") && YamlNodeReader.Child(options, "validation_share") is YamlNode validationNode)
         {
-            double? v = r.Ranged(validationNode, $"{path}.validation_share", "a share greater than 0 and at most 1 of recorded referrals that also carry the self-defined group", x => x is > 0 and <= 1);
+            double? v = r.Ranged(validationNode, $"{path}.validation_share",
+                "a share greater than 0 and at most 1 of recorded referrals that also carry the self-defined group", x => x is > 0 and <= 1);
             if (v is null) valid = false; else spec = spec with { ValidationShare = v };
         }
         if (allowed.Contains("adjust") && YamlNodeReader.Child(options, "adjust") is YamlNode adjustNode)
@@ -348,7 +357,8 @@ public static partial class ScenarioLoader
         if (alphaNode is not null && alpha is not null && alpha is not (>= MinAlpha and < 1))
         {
             r.Error(alphaNode, "simulation.alpha", alpha is > 0 and < MinAlpha
-                ? $"found {YamlNodeReader.Format(alpha.Value)}, expected a significance level of at least {YamlNodeReader.Format(MinAlpha)}: the critical values of smaller levels are beyond double precision"
+                ? $"found {YamlNodeReader.Format(alpha.Value)}, expected a significance level of at least {YamlNodeReader.Format(MinAlpha)}: the critical " +
+                    "values of smaller levels are beyond double precision"
                 : $"found {YamlNodeReader.Format(alpha.Value)}, expected a significance level between 0 and 1, such as 0.05");
             alpha = null;
         }

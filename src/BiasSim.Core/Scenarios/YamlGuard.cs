@@ -47,7 +47,9 @@ public static class YamlGuard
                     if (indicator) { i++; column++; indentation++; }
                     if (++indentation > MaxIndentation)
                     {
-                        return (line, column, $"a line is nested deeper than {MaxIndentation} columns of indentation and '- ' markers, expected a scenario nested a few levels deep");
+                        return (line, column,
+                            $"a line is nested deeper than {MaxIndentation} columns of indentation and '- ' markers, expected a scenario nested a few levels " +
+                            "deep");
                     }
                     previous = c;
                     continue;
