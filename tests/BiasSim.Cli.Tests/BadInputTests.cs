@@ -33,13 +33,23 @@ public class BadInputTests
     [Fact] public void Wrong_type() => AssertRejected(With("total: 4000", "total: [1, 2]"), "referrals.total", "found a list");
     [Fact] public void Negative_count() => AssertRejected(With("Black: 80000", "Black: -80000"), "population.groups.Black", "expected a positive whole number");
     [Fact] public void Non_integer_count() => AssertRejected(With("total: 4000", "total: 4000.5"), "referrals.total", "not a whole number");
-    [Fact] public void Share_out_of_range() => AssertRejected(With("share: 0.6", "share: 1.2"), "recording.missing.share", "expected a share from 0 up to (not including) 1");
+    [Fact]
+    public void Share_out_of_range() => AssertRejected(With("share: 0.6", "share: 1.2"), "recording.missing.share",
+        "expected a share from 0 up to (not including) 1");
     [Fact] public void Base_rate_times_rr_above_one() => AssertRejected(With("total: 4000", "base_rate: 0.9"), "referrals.rate_ratios.Black", "at most 1");
-    [Fact] public void Reference_not_in_groups() => AssertRejected(With("reference: White", "reference: white"), "population.reference", "did you mean 'White'?");
-    [Fact] public void Rate_ratio_group_not_in_groups() => AssertRejected(With("{Black: 1.4}", "{Mixed: 1.4}"), "referrals.rate_ratios.Mixed", "is not a group");
-    [Fact] public void Both_base_rate_and_total() => AssertRejected(With("total: 4000", "total: 4000\n  base_rate: 0.001"), "referrals.base_rate", "exactly one of them");
+    [Fact]
+    public void Reference_not_in_groups() => AssertRejected(With("reference: White", "reference: white"), "population.reference",
+        "did you mean 'White'?");
+    [Fact]
+    public void Rate_ratio_group_not_in_groups() => AssertRejected(With("{Black: 1.4}", "{Mixed: 1.4}"), "referrals.rate_ratios.Mixed",
+        "is not a group");
+    [Fact]
+    public void Both_base_rate_and_total() => AssertRejected(With("total: 4000", "total: 4000\n  base_rate: 0.001"), "referrals.base_rate",
+        "exactly one of them");
     [Fact] public void Neither_base_rate_nor_total() => AssertRejected(With("total: 4000\n", ""), "referrals", "exactly one of them");
-    [Fact] public void Replicates_below_one() => AssertRejected(With("replicates: 3000", "replicates: 0"), "simulation.replicates", "expected a whole number from 1");
+    [Fact]
+    public void Replicates_below_one() => AssertRejected(With("replicates: 3000", "replicates: 0"), "simulation.replicates",
+        "expected a whole number from 1");
 
     [Fact]
     public void Yaml_syntax_error()

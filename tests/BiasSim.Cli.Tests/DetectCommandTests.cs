@@ -19,7 +19,8 @@ public class DetectCommandTests
     // Self-defined White recorded as Black 10% of the time; everyone else recorded as they are.
     private const string Matrix = "self_defined,White,Black,Asian\nWhite,0.9,0.1,0\nBlack,0,1,0\nAsian,0,0,1\n";
 
-    private sealed record Row(string Detector, string Group, double? Estimate, double? Lower, double? Upper, double? Statistic, double? Df, double? P, string Flagged, string Note);
+    private sealed record Row(string Detector, string Group, double? Estimate, double? Lower, double? Upper, double? Statistic, double? Df, double? P,
+        string Flagged, string Note);
 
     private static Dictionary<(string, string), Row> ReadDetection(string folder)
     {
@@ -178,7 +179,8 @@ public class DetectCommandTests
         Assert.True(gen.ExitCode == 0, gen.Stderr);
         string outDir = tmp.Combine("detect");
         CliResult det = Cli.Run("detect", data, "--census", tmp.File("census.csv", census.ToString()), "--reference", "White",
-            "--misclassification", tmp.File("m.csv", matrix.ToString()), "--detectors", "rate-ratio,chi-square,bounds,misclassification-corrected,ipw", "--out", outDir);
+            "--misclassification", tmp.File("m.csv", matrix.ToString()), "--detectors", "rate-ratio,chi-square,bounds,misclassification-corrected,ipw", "--out",
+            outDir);
         Assert.True(det.ExitCode == 0, det.Stderr);
         var rows = ReadDetection(outDir);
 
@@ -295,13 +297,16 @@ public class DetectCommandTests
         Assert.Matches(@"counts\.csv:3:\d+: malformed CSV", r.Stderr);
 
         string matrix = tmp.File("m.csv", "self,White,Black,Asian\nWhite,0.9,0.2,0\nBlack,0,1,0\nAsian,0,0,1\n");
-        r = RunBad(tmp, out _, "detect", tmp.File("c.csv", Counts), "--census", tmp.File("census.csv", Census), "--reference", "White", "--misclassification", matrix);
+        r = RunBad(tmp, out _, "detect", tmp.File("c.csv", Counts), "--census", tmp.File("census.csv", Census), "--reference", "White", "--misclassification",
+            matrix);
         Assert.Contains("m.csv:2:1: self: row 'White' sums to 1.1", r.Stderr);
 
-        r = RunBad(tmp, out _, "detect", tmp.File("c.csv", Counts), "--census", tmp.File("census.csv", Census), "--reference", "White", "--detectors", "rate-ratio,misclassification-corrected");
+        r = RunBad(tmp, out _, "detect", tmp.File("c.csv", Counts), "--census", tmp.File("census.csv", Census), "--reference", "White", "--detectors",
+            "rate-ratio,misclassification-corrected");
         Assert.Contains("needs the misclassification matrix", r.Stderr);
 
-        r = RunBad(tmp, out _, "detect", tmp.File("c.csv", Counts), "--census", tmp.File("census.csv", Census), "--reference", "White", "--detectors", "rate-ration");
+        r = RunBad(tmp, out _, "detect", tmp.File("c.csv", Counts), "--census", tmp.File("census.csv", Census), "--reference", "White", "--detectors",
+            "rate-ration");
         Assert.Contains("did you mean 'rate-ratio'?", r.Stderr);
     }
 

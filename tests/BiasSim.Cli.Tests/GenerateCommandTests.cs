@@ -112,7 +112,8 @@ public class GenerateCommandTests
             Assert.Equal("", f[3]); // no sector
             Assert.Equal("", f[5]); // no sex
             Assert.Equal("", f[7]); // no misclassification: no officer category
-            Assert.InRange(DateOnly.ParseExact(f[1], "yyyy-MM-dd", CultureInfo.InvariantCulture), DatasetWriter.DefaultYear.Start, DatasetWriter.DefaultYear.End);
+            Assert.InRange(DateOnly.ParseExact(f[1], "yyyy-MM-dd", CultureInfo.InvariantCulture), DatasetWriter.DefaultYear.Start,
+                DatasetWriter.DefaultYear.End);
             Assert.True(f[8].Length == 0 || f[8] == f[6], "self-defined categories are recorded as they are");
         }
     }

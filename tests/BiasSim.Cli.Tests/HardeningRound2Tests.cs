@@ -300,7 +300,8 @@ public class HardeningRound2Tests
         using var tmp = new TempFolder();
         string file = tmp.File("s.yaml", Cli.Scenario);
         AssertRejected(Cli.Run("run", file, "--threads", "2000000", "--out", tmp.Combine("out")), "expected a whole number from 1 to 1024");
-        AssertRejected(Cli.Run("sweep", file, "--set", "recording.missing.share=0.1,0.2", "--threads", "2000000", "--out", tmp.Combine("out")), "from 1 to 1024");
+        AssertRejected(Cli.Run("sweep", file, "--set", "recording.missing.share=0.1,0.2", "--threads", "2000000", "--out", tmp.Combine("out")),
+            "from 1 to 1024");
     }
 
     [Fact]

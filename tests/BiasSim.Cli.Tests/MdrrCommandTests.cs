@@ -38,7 +38,9 @@ public class MdrrCommandTests
         Assert.Equal(Num("evaluations"), json.RootElement.GetProperty("power_curve").GetArrayLength());
         Assert.True(File.Exists(Path.Combine(outDir, "scenario.yaml")));
 
-        Assert.Matches(@"With 60% of ethnicity unrecorded, the smallest true over-referral of Black people that audits flag as over-referral in 80 of 100 is a rate ratio of \d\.\d{2,3} \(95% MC interval \d\.\d{2,3} to \d\.\d{2,3}\)\.", r.Stdout);
+        Assert.Matches(
+            @"With 60% of ethnicity unrecorded, the smallest true over-referral of Black people that audits flag as over-referral in 80 of 100 " +
+            @"is a rate ratio of \d\.\d{2,3} \(95% MC interval \d\.\d{2,3} to \d\.\d{2,3}\)\.", r.Stdout);
     }
 
     [Fact]
@@ -52,7 +54,8 @@ public class MdrrCommandTests
         string[] row = File.ReadAllLines(tmp.Combine("o", "mdrr.csv"))[1].Split(',');
         Assert.Equal(["rate-ratio", "Asian", "down", "0.5"], row.Take(4));
         Assert.True(double.Parse(row[4], CultureInfo.InvariantCulture) < 1);
-        Assert.Contains("With 20% of ethnicity unrecorded, the smallest true under-referral of Asian people that audits flag as under-referral in 50 of 100", r.Stdout);
+        Assert.Contains("With 20% of ethnicity unrecorded, the smallest true under-referral of Asian people that audits flag as under-referral in 50 of 100",
+            r.Stdout);
     }
 
     [Theory]

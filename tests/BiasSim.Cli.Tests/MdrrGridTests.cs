@@ -9,7 +9,8 @@ public class MdrrGridTests
     {
         using var tmp = new TempFolder();
         string file = tmp.File("s.yaml", Cli.Scenario);
-        CliResult r = Cli.Run("mdrr", file, "--group", "Black", "--set", "recording.missing.share=0,0.4,0.8", "--replicates", "1000", "--out", tmp.Combine("m"));
+        CliResult r = Cli.Run("mdrr", file, "--group", "Black", "--set", "recording.missing.share=0,0.4,0.8", "--replicates", "1000", "--out",
+            tmp.Combine("m"));
         Assert.True(r.ExitCode == 0, r.Stderr);
         string[] lines = File.ReadAllLines(tmp.Combine("m", "mdrr.csv"));
         Assert.StartsWith("recording.missing.share,detector,group,direction,power_target,mdrr,mdrr_lower,mdrr_upper,analytic_mdrr,replicates", lines[0]);

@@ -44,7 +44,8 @@ public partial class ReportCommandTests
         foreach (Match img in images)
         {
             Match alt = AltAttribute().Match(img.Value);
-            Assert.True(alt.Success && alt.Groups[1].Value.Trim().Length > 20, $"an <img> without a meaningful alt: {img.Value[..Math.Min(120, img.Value.Length)]}");
+            Assert.True(alt.Success && alt.Groups[1].Value.Trim().Length > 20,
+                $"an <img> without a meaningful alt: {img.Value[..Math.Min(120, img.Value.Length)]}");
             Assert.Contains("src=\"data:image/png;base64,", img.Value);
         }
         return html;
@@ -117,7 +118,8 @@ public partial class ReportCommandTests
     {
         using var tmp = new TempFolder();
         string hostile = Cli.Scenario
-            .Replace("description: small and fast", "description: \"<script>alert('x')</script> & <img src=https://evil.example/x.png> *not bold* [a](https://evil.example)\"")
+            .Replace("description: small and fast",
+                "description: \"<script>alert('x')</script> & <img src=https://evil.example/x.png> *not bold* [a](https://evil.example)\"")
             .Replace("Black", "\"<b>Black&Co</b>\"");
         string folder = ReportFixtures.Run(tmp, "run", hostile, "--report");
         string html = AssertSelfContainedAndAccessible(folder);
@@ -151,7 +153,8 @@ public partial class ReportCommandTests
         CliResult r = Cli.Run("report", folder);
         Assert.True(r.ExitCode == 0, r.Stderr);
         string html = AssertSelfContainedAndAccessible(folder);
-        Assert.Contains("<p class=\"headline\">As the share of ethnicity unrecorded goes from 20% to 90%, a true 40% over-referral of Black people would be detected correctly (right direction, interval holding the truth) in", html);
+        Assert.Contains("<p class=\"headline\">As the share of ethnicity unrecorded goes from 20% to 90%, a true 40% over-referral of Black people would be " +
+            "detected correctly (right direction, interval holding the truth) in", html);
         Assert.Contains("At recording.missing.share = 0.9: with 90% of ethnicity unrecorded", html);
         Assert.Contains("<th scope=\"col\">Share of ethnicity unrecorded (%)</th>", html);
         Assert.Contains("biassim sweep", html);
@@ -178,8 +181,12 @@ public partial class ReportCommandTests
         {
             case "empty": Directory.CreateDirectory(folder); break;
             case "not-json": Directory.CreateDirectory(folder); File.WriteAllText(Path.Combine(folder, "summary.json"), "{ not json"); break;
-            case "other-tool": Directory.CreateDirectory(folder); File.WriteAllText(Path.Combine(folder, "summary.json"), "{\"tool\": \"other\", \"rows\": []}"); break;
-            case "no-results": Directory.CreateDirectory(folder); File.WriteAllText(Path.Combine(folder, "summary.json"), "{\"tool\": \"biassim\", \"rows\": []}"); break;
+            case "other-tool":
+                Directory.CreateDirectory(folder);
+                File.WriteAllText(Path.Combine(folder, "summary.json"), "{\"tool\": \"other\", \"rows\": []}"); break;
+            case "no-results":
+                Directory.CreateDirectory(folder);
+                File.WriteAllText(Path.Combine(folder, "summary.json"), "{\"tool\": \"biassim\", \"rows\": []}"); break;
             case "a-file": File.WriteAllText(folder, "x"); break;
         }
         string[] before = Directory.Exists(folder) ? Directory.GetFileSystemEntries(folder) : [];
@@ -194,7 +201,8 @@ public partial class ReportCommandTests
         if (Directory.Exists(folder)) Assert.Equal(before, Directory.GetFileSystemEntries(folder));
     }
 
-    public static TheoryData<string> BundledScenarios => [.. Directory.GetFiles(Path.Combine(Cli.RepoRoot, "scenarios"), "*.yaml").Select(f => Path.GetFileName(f)).Order()];
+    public static TheoryData<string> BundledScenarios => [.. Directory.GetFiles(Path.Combine(Cli.RepoRoot, "scenarios"), "*.yaml")
+        .Select(f => Path.GetFileName(f)).Order()];
 
     [Theory]
     [MemberData(nameof(BundledScenarios))]

@@ -168,7 +168,8 @@ public class GuardsOnEveryCommandTests
     {
         using var tmp = new TempFolder();
         string file = tmp.File("s.yaml", Cli.Scenario);
-        CliResult r = Cli.Run("sweep", file, "--set", "recording.missing.share=0.1,0.2,0.3", "--replicates", "1000", "--max-replicates", "2500", "--out", tmp.Combine("o"));
+        CliResult r = Cli.Run("sweep", file, "--set", "recording.missing.share=0.1,0.2,0.3", "--replicates", "1000", "--max-replicates", "2500", "--out",
+            tmp.Combine("o"));
         Assert.Equal(2, r.ExitCode);
         Assert.Contains("3,000 replicates", r.Stderr);
         Assert.False(Directory.Exists(tmp.Combine("o")));
@@ -198,7 +199,8 @@ public class SweepShardTests
         using var tmp = new TempFolder();
         string file = tmp.File("s.yaml", Cli.Scenario);
         string[] Args(string folder, params string[] extra) =>
-            ["sweep", file, "--set", "recording.missing.share=0,0.3,0.6", "--set", "referrals.rate_ratios.Black=1.2,1.4", "--replicates", "500", "--out", folder, .. extra];
+            ["sweep", file, "--set", "recording.missing.share=0,0.3,0.6", "--set", "referrals.rate_ratios.Black=1.2,1.4", "--replicates", "500", "--out",
+                folder, .. extra];
         Assert.Equal(0, Cli.Run(Args(tmp.Combine("whole"))).ExitCode);
         for (int k = 0; k < 4; k++)
         {

@@ -173,7 +173,8 @@ public class SweepCommandTests
         };
         CliResult r = Cli.Run([command, file, "--set", "recording.missing.share", .. extra]);
         Assert.Equal(2, r.ExitCode);
-        Assert.Equal("--set recording.missing.share: expected path=value with a dot path to a scenario key, such as recording.missing.share=0.35", r.Stderr.Trim());
+        Assert.Equal("--set recording.missing.share: expected path=value with a dot path to a scenario key, such as recording.missing.share=0.35",
+            r.Stderr.Trim());
         Assert.Equal("", r.Stdout);
         Assert.False(Directory.Exists(tmp.Combine("o")));
     }
@@ -200,7 +201,8 @@ public class SweepCommandTests
         Assert.Equal("", r.Stderr);
         using JsonDocument json = JsonDocument.Parse(File.ReadAllText(tmp.Combine("o", "summary.json")));
         JsonElement root = json.RootElement;
-        Assert.Equal(["recording.missing.share=0.35", "referrals.rate_ratios.Black=1.3"], root.GetProperty("overrides").EnumerateArray().Select(e => e.GetString()));
+        Assert.Equal(["recording.missing.share=0.35", "referrals.rate_ratios.Black=1.3"],
+            root.GetProperty("overrides").EnumerateArray().Select(e => e.GetString()));
         Assert.Equal(0.35, root.GetProperty("scenario").GetProperty("recording").GetProperty("missing").GetProperty("share").GetDouble());
         Assert.Equal(1.3, root.GetProperty("scenario").GetProperty("referrals").GetProperty("rate_ratios").GetProperty("Black").GetDouble());
         Assert.Contains("rate-ratio,Black,1.3,300,", File.ReadAllText(tmp.Combine("o", "diagnosands.csv")));

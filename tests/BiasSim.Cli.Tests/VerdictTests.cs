@@ -39,7 +39,8 @@ public class VerdictTests
         Assert.Equal(1.0, Num(black, "correct_rate") + Num(black, "misestimated_rate") + Num(black, "wrong_direction_rate")
                           + Num(black, "missed_rate") + Num(black, "false_alarm_rate") + Num(black, "not_estimable_rate"), 12);
 
-        string blackSentence = r.Stdout.Split('\n').Single(l => l.TrimStart().StartsWith("- ", StringComparison.Ordinal) && l.Contains("for Black people", StringComparison.Ordinal));
+        string blackSentence = r.Stdout.Split('\n')
+            .Single(l => l.TrimStart().StartsWith("- ", StringComparison.Ordinal) && l.Contains("for Black people", StringComparison.Ordinal));
         Assert.Contains("would get the direction right but the size wrong", blackSentence);
         Assert.DoesNotContain("correctly", blackSentence);
         Assert.DoesNotContain("would be detected", r.Stdout);
@@ -93,7 +94,8 @@ public class VerdictTests
         Assert.True(Num(black, "flag_rate") > 0.5); // what the old power plot showed as success
         Assert.True(Num(black, "correct_rate") < 0.01);
 
-        string sentence = r.Stdout.Split('\n').Single(l => l.TrimStart().StartsWith("- ", StringComparison.Ordinal) && l.Contains("for Black people", StringComparison.Ordinal));
+        string sentence = r.Stdout.Split('\n')
+            .Single(l => l.TrimStart().StartsWith("- ", StringComparison.Ordinal) && l.Contains("for Black people", StringComparison.Ordinal));
         Assert.Matches(@"\d+ of 100 audits would flag it in the wrong direction \(as under-referral\)", sentence);
         Assert.Contains("points the wrong way for Black people", r.Stdout);
 

@@ -20,14 +20,16 @@ public class SegmentTests
         using var cts = new CancellationTokenSource();
         var progress = new SynchronousProgress(done => { if (done >= 20_000) cts.Cancel(); });
         var checkpoints = new List<SegmentTally>();
-        IReadOnlyList<SegmentTally> first = MonteCarloRunner.RunSegments(model, Scenario, settings, 0, MonteCarloRunner.SegmentCount(replicates), [], checkpoints.Add, progress, cts.Token);
+        IReadOnlyList<SegmentTally> first = MonteCarloRunner.RunSegments(model, Scenario, settings, 0, MonteCarloRunner.SegmentCount(replicates), [],
+            checkpoints.Add, progress, cts.Token);
         Assert.Contains(first, t => t.Blocks < MonteCarloRunner.SegmentBlocks); // stopped inside a segment
         Assert.True(MonteCarloRunner.Combine(model, Scenario, settings, first).Partial);
 
         // The checkpoints go through the byte codec, as they would through a file.
         byte[] file = [.. checkpoints.SelectMany(SegmentTallyCodec.Encode)];
         List<SegmentTally> restored = SegmentTallyCodec.DecodeAll(file, MonteCarloRunner.SlotCount(Scenario, model));
-        IReadOnlyList<SegmentTally> rest = MonteCarloRunner.RunSegments(model, Scenario, settings, 0, MonteCarloRunner.SegmentCount(replicates), restored, null);
+        IReadOnlyList<SegmentTally> rest = MonteCarloRunner.RunSegments(model, Scenario, settings, 0, MonteCarloRunner.SegmentCount(replicates), restored,
+            null);
         SimulationResult resumed = MonteCarloRunner.Combine(model, Scenario, settings, rest);
         Assert.False(resumed.Partial);
         Assert.Equal(whole.Rows.ToArray(), resumed.Rows.ToArray());

@@ -115,8 +115,10 @@ public class MdrrSearchTests(ITestOutputHelper output)
         MdrrResult r = MdrrSearch.Run(s, new MdrrRequest("G", power, direction), new RunSettings(Replicates, seed, 2));
 
         Assert.Null(r.Failure);
-        output.WriteLine(FormattableString.Invariant(
-            $"exact {exactMdrr:F5}, simulated {r.Mdrr:F5} ({r.MdrrLower:F5} to {r.MdrrUpper:F5}), |log diff| / SE = {Math.Abs(Math.Log(r.Mdrr!.Value / exactMdrr)) / se:F2}, SE {se:F5} vs reported {r.LogMdrrSe:F5}, analytic {r.AnalyticMdrr:F5}, {r.Evaluations.Length} runs"));
+        output.WriteLine(
+            FormattableString.Invariant($"exact {exactMdrr:F5}, simulated {r.Mdrr:F5} ({r.MdrrLower:F5} to {r.MdrrUpper:F5}), ") +
+            FormattableString.Invariant($"|log diff| / SE = {Math.Abs(Math.Log(r.Mdrr!.Value / exactMdrr)) / se:F2}, ") +
+            FormattableString.Invariant($"SE {se:F5} vs reported {r.LogMdrrSe:F5}, analytic {r.AnalyticMdrr:F5}, {r.Evaluations.Length} runs"));
         McTolerance.Within4Se(Math.Log(exactMdrr), Math.Log(r.Mdrr!.Value), se,
             FormattableString.Invariant($"log MDRR (simulated {r.Mdrr:F5}, exact {exactMdrr:F5})"));
         Assert.InRange(r.Evaluations.Length, 5, MdrrSearch.MaxEvaluations);

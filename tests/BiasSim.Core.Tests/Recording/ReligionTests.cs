@@ -184,7 +184,8 @@ public class ReligionTests
         ScenarioLoadResult missingRow = ScenarioLoader.Load(Scenario("{mechanism: never}").Replace("        B: {Christian: 0.5, Muslim: 0.5}\n", ""), "r.yaml");
         Assert.Contains(missingRow.Errors, e => e.Path == "population.attributes.religion.by_group" && e.Message.Contains("no row for group 'B'"));
 
-        ScenarioLoadResult noRecording = ScenarioLoader.Load(Scenario("{mechanism: never}").Replace("  attributes:\n    religion:\n      missing: {mechanism: never}\n", ""), "r.yaml");
+        ScenarioLoadResult noRecording = ScenarioLoader.Load(Scenario("{mechanism: never}")
+            .Replace("  attributes:\n    religion:\n      missing: {mechanism: never}\n", ""), "r.yaml");
         Assert.Contains(noRecording.Errors, e => e.Path == "recording.attributes.religion");
 
         ScenarioLoadResult badLevel = ScenarioLoader.Load(Scenario("{mechanism: never}").Replace("{Muslim: 2 }", "{Muslin: 2 }"), "r.yaml");

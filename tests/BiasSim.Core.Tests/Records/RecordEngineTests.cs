@@ -288,7 +288,8 @@ public class RecordEngineTests
             marginal[o]++;
             if (recorded >= 0 && model.Categories(0)[recorded] != officer.Categories[o] && recorded != recordedMixed)
             {
-                Assert.Fail($"an officer-category record must carry the officer's category: recorded {model.Categories(0)[recorded]}, officer {officer.Categories[o]}");
+                Assert.Fail($"an officer-category record must carry the officer's category: recorded {model.Categories(0)[recorded]}, officer " +
+                    $"{officer.Categories[o]}");
             }
             if (recorded == recordedMixed) recordedMixedWithOfficerMixed++;
         }

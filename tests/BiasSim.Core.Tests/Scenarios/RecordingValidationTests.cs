@@ -78,7 +78,8 @@ public class RecordingValidationTests
     public void Named_matrix_must_exist_and_cover_the_groups()
     {
         Assert.Contains("did you mean 'officer-stop-search-2021'?",
-            ErrorAt("recording:\n  missing: {mechanism: none}\n  misclassification: {matrix: officer-stop-search-2012}\n", "recording.misclassification.matrix").Message);
+            ErrorAt("recording:\n  missing: {mechanism: none}\n  misclassification: {matrix: officer-stop-search-2012}\n", "recording.misclassification.matrix")
+                .Message);
         Scenario s = Valid("recording:\n  missing: {mechanism: none}\n  misclassification: {matrix: officer-stop-search-2021}\n");
         Assert.Equal(["White", "Black", "Asian", "Other"], s.Recording.Misclassification!.Categories.ToArray());
         // Every row of the named matrix is a probability distribution.
@@ -89,7 +90,8 @@ public class RecordingValidationTests
     [Fact]
     public void Assigned_by_must_add_up_to_one()
     {
-        ScenarioError e = ErrorAt("recording:\n  missing: {mechanism: none}\n  misclassification: {matrix: officer-stop-search-2021, assigned_by: {officer: 0.7, self: 0.2}}\n",
+        ScenarioError e = ErrorAt("recording:\n  missing: {mechanism: none}\n  misclassification: {matrix: officer-stop-search-2021, assigned_by: {officer: " +
+            "0.7, self: 0.2}}\n",
             "recording.misclassification.assigned_by");
         Assert.Contains("officer + self = 0.9", e.Message);
     }
@@ -104,15 +106,19 @@ public class RecordingValidationTests
     [Fact]
     public void Mar_by_must_name_region_or_a_covariate_and_cover_its_levels()
     {
-        Assert.Contains("did you mean 'sector'?", ErrorAt("recording:\n  missing: {mechanism: mar, by: sectr, share: {Education: 0.5}}\n", "recording.missing.by").Message);
-        Assert.Contains("no share for 'Police'", ErrorAt("recording:\n  missing: {mechanism: mar, by: sector, share: {Education: 0.5}}\n", "recording.missing.share").Message);
-        Assert.Contains("did you mean 'Police'?", ErrorAt("recording:\n  missing: {mechanism: mar, by: sector, share: {Education: 0.5, Polic: 0.2}}\n", "recording.missing.share.Polic").Message);
+        Assert.Contains("did you mean 'sector'?",
+            ErrorAt("recording:\n  missing: {mechanism: mar, by: sectr, share: {Education: 0.5}}\n", "recording.missing.by").Message);
+        Assert.Contains("no share for 'Police'",
+            ErrorAt("recording:\n  missing: {mechanism: mar, by: sector, share: {Education: 0.5}}\n", "recording.missing.share").Message);
+        Assert.Contains("did you mean 'Police'?",
+            ErrorAt("recording:\n  missing: {mechanism: mar, by: sector, share: {Education: 0.5, Polic: 0.2}}\n", "recording.missing.share.Polic").Message);
     }
 
     [Fact]
     public void Logistic_terms_must_exist()
     {
-        ScenarioError e = ErrorAt("recording:\n  missing: {mechanism: logistic, intercept: 0.5, coefficients: {sector.Educaton: 0.4}}\n", "recording.missing.coefficients.sector.Educaton");
+        ScenarioError e = ErrorAt("recording:\n  missing: {mechanism: logistic, intercept: 0.5, coefficients: {sector.Educaton: 0.4}}\n",
+            "recording.missing.coefficients.sector.Educaton");
         Assert.Contains("did you mean 'sector.Education'?", e.Message);
         Valid("recording:\n  missing: {mechanism: logistic, intercept: 0.5, coefficients: {sector.Education: 0.4, group.Black: 0.3}}\n");
     }

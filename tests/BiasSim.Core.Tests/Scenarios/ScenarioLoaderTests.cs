@@ -83,13 +83,15 @@ public class ScenarioLoaderTests
 
     [Theory]
     [InlineData("White: 1000000", "White: -5", "population.groups.White", "found -5, expected a positive whole number of people")]
-    [InlineData("White: 1000000", "White: 1000.5", "population.groups.White", "found 1000.5, which is not a whole number; expected a positive whole number of people")]
+    [InlineData("White: 1000000", "White: 1000.5", "population.groups.White",
+        "found 1000.5, which is not a whole number; expected a positive whole number of people")]
     [InlineData("total: 5000", "total: 0", "referrals.total", "found 0, expected a positive whole number of referrals")]
     [InlineData("share: 0.5", "share: -0.1", "recording.missing.share", "found -0.1, expected a share from 0 up to (not including) 1")]
     [InlineData("share: 0.5", "share: 1", "recording.missing.share", "found 1, expected a share from 0 up to (not including) 1")]
     [InlineData("replicates: 1000", "replicates: 0", "simulation.replicates", "found 0, expected a whole number from 1 to 2147483647")]
     [InlineData("alpha: 0.05", "alpha: 1.5", "simulation.alpha", "found 1.5, expected a significance level between 0 and 1, such as 0.05")]
-    [InlineData("share: 0.5", "share: .nan", "recording.missing.share", "found '.nan', which is not a finite number; expected a share from 0 up to (not including) 1")]
+    [InlineData("share: 0.5", "share: .nan", "recording.missing.share",
+        "found '.nan', which is not a finite number; expected a share from 0 up to (not including) 1")]
     public void Out_of_range_values_are_reported(string oldText, string newText, string path, string message)
     {
         Assert.Equal(message, Single(Replace(oldText, newText), path).Message);
