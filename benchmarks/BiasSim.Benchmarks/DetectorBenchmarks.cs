@@ -30,7 +30,9 @@ public class DetectorBenchmarks
         // Self-assigned records make the officer matrix square, so the correction has work to do.
         ScenarioOverride[] overrides =
         [
-            new("detectors", "[rate-ratio, chi-square, bounds, {ipw: {by: region}}, {multiple-imputation: {by: region, m: 20}}, misclassification-corrected, {missing-share: {by: region}}, tipping-point]"),
+            new("detectors",
+                "[rate-ratio, chi-square, bounds, {ipw: {by: region}}, {multiple-imputation: {by: region, m: 20}}, misclassification-corrected, " +
+                "{missing-share: {by: region}}, tipping-point]"),
             new("recording.misclassification.assigned_by", "{officer: 0.8, self: 0.2}"),
         ];
         Scenario scenario = ScenarioLoader.Load(text, path, overrides).Scenario!;
