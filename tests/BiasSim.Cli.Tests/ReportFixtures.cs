@@ -20,7 +20,7 @@ internal static class ReportFixtures
 
     /// <summary>
     /// A sweep folder in the format 'biassim sweep' writes (sweep.csv: the swept parameters' columns, then every diagnosand
-    /// column; summary.json with "command": "sweep"; scenario.yaml), assembled from one run per design point so these tests
+    /// column; summary.json with "command": "sweep" and each point's values and rows; scenario.yaml), assembled from one run per design point so these tests
     /// depend only on the file contract. <paramref name="points"/> maps each point's parameter values to its scenario text.
     /// </summary>
     public static string Sweep(TempFolder tmp, string name, IReadOnlyList<string> parameters, IReadOnlyList<(string[] Values, string Scenario)> points)
@@ -28,11 +28,17 @@ internal static class ReportFixtures
         string folder = tmp.Combine(name);
         Directory.CreateDirectory(folder);
         var csv = new StringBuilder();
+        var pointsJson = new JsonArray();
         for (int i = 0; i < points.Count; i++)
         {
-            string[] lines = File.ReadAllLines(Path.Combine(Run(tmp, $"{name}-point{i}", points[i].Scenario), "diagnosands.csv"));
+            string run = Run(tmp, $"{name}-point{i}", points[i].Scenario);
+            string[] lines = File.ReadAllLines(Path.Combine(run, "diagnosands.csv"));
             if (i == 0) csv.Append(string.Join(',', parameters)).Append(',').Append(lines[0]).Append('\n');
             foreach (string line in lines.Skip(1)) csv.Append(string.Join(',', points[i].Values)).Append(',').Append(line).Append('\n');
+            var values = new JsonObject();
+            for (int p = 0; p < parameters.Count; p++) values[parameters[p]] = double.Parse(points[i].Values[p], CultureInfo.InvariantCulture);
+            JsonNode rows = JsonNode.Parse(File.ReadAllText(Path.Combine(run, "summary.json")))!["rows"]!.DeepClone();
+            pointsJson.Add(new JsonObject { ["index"] = i, ["values"] = values, ["rows"] = rows });
         }
         File.WriteAllText(Path.Combine(folder, "sweep.csv"), csv.ToString());
         File.WriteAllText(Path.Combine(folder, "scenario.yaml"), Cli.Scenario);
@@ -47,9 +53,26 @@ internal static class ReportFixtures
         {
             ["tool"] = "biassim", ["command"] = "sweep", ["version"] = "0.1.0", ["scenario_file"] = "s.yaml",
             ["overrides"] = new JsonArray(), ["parameters"] = grid, ["seed"] = 31, ["replicates"] = 600, ["warnings"] = new JsonArray(),
+            ["points"] = pointsJson,
         };
         File.WriteAllText(Path.Combine(folder, "summary.json"), summary.ToJsonString());
         return folder;
+    }
+
+    /// <summary>Replaces each point's MDRR and interval in an mdrr grid's summary.json (what <c>report</c> reads) with
+    /// <paramref name="made"/>, in point order.</summary>
+    public static void EditMdrrGrid(string folder, IReadOnlyList<(double Mdrr, double Lower, double Upper)> made)
+    {
+        string path = Path.Combine(folder, "summary.json");
+        JsonNode summary = JsonNode.Parse(File.ReadAllText(path))!;
+        JsonArray points = summary["points"]!.AsArray();
+        Assert.Equal(made.Count, points.Count);
+        for (int i = 0; i < made.Count; i++)
+        {
+            JsonNode m = points[i]!["mdrr"]!;
+            (m["mdrr"], m["mdrr_lower"], m["mdrr_upper"]) = (made[i].Mdrr, made[i].Lower, made[i].Upper);
+        }
+        File.WriteAllText(path, summary.ToJsonString());
     }
 
     public static string ShareScenario(double share) => Cli.Scenario.Replace("share: 0.6", string.Create(CultureInfo.InvariantCulture, $"share: {share}"));

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Diagnostics;
 using BiasSim.Cli.Output;
+using BiasSim.Cli.Results;
 using BiasSim.Core.Detectors;
 using BiasSim.Core.Engine;
 using BiasSim.Core.Power;
@@ -78,17 +79,19 @@ internal static class MdrrCommand
             var info = new MdrrOutput.MdrrInfo(path, masterSeed, threadCount, stopwatch.Elapsed.TotalSeconds, CliOverrides.Describe(fixedOverrides));
             bool grid = plan.Parameters.Length > 0;
             string[] parameters = [.. plan.Parameters.Select(p => p.Path)];
+            MdrrGridSummary? gridSummary = grid
+                ? MdrrOutput.BuildGrid(scenarios[0], parameters, [.. results.Select(r => ((IReadOnlyList<string>)r.Point.Values, r.Scenario, r.Result))], info)
+                : null;
+            MdrrSummary? single = grid ? null : MdrrOutput.Build(results[0].Scenario, results[0].Result, info);
             OutputFolder.Clear(folder, OutputFolder.Replace.Results);
             try
             {
                 AtomicFile.WriteAllText(Path.Combine(folder, "scenario.yaml"), text);
-                AtomicFile.WriteAllText(Path.Combine(folder, "mdrr.csv"), grid
-                    ? MdrrOutput.GridCsv(parameters, [.. results.Select(r => ((IReadOnlyList<string>)r.Point.Values, r.Result))], info)
-                    : MdrrOutput.Csv(results[0].Result, info));
-                AtomicFile.WriteAllText(Path.Combine(folder, "summary.json"), grid
-                    ? MdrrOutput.GridJson(scenarios[0], parameters, [.. results.Select(r => ((IReadOnlyList<string>)r.Point.Values, r.Scenario, r.Result))],
-                        info)
-                    : MdrrOutput.Json(results[0].Scenario, results[0].Result, info));
+                AtomicFile.WriteAllText(Path.Combine(folder, "mdrr.csv"), gridSummary is not null ? MdrrOutput.GridCsv(gridSummary)
+                    : MdrrOutput.Csv(single!));
+                AtomicFile.WriteAllText(Path.Combine(folder, "summary.json"), gridSummary is not null
+                    ? ResultsJson.Serialize(gridSummary, ResultsJson.Default.MdrrGridSummary)
+                    : ResultsJson.Serialize(single!, ResultsJson.Default.MdrrSummary));
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
@@ -101,7 +104,8 @@ internal static class MdrrCommand
             }
             if (grid)
             {
-                IReadOnlyList<Plots.RenderedPlot> plots = Report.ReportWriter.TryDrawPlots(Report.ResultsFolder.Load(folder), stderr, out _);
+                var drawn = Report.ResultsFolder.FromMdrrGrid(folder, gridSummary!, text);
+                IReadOnlyList<Plots.RenderedPlot> plots = Report.ReportWriter.TryDrawPlots(drawn, stderr, out _);
                 if (plots.Count > 0)
                 {
                     Plots.PlotSet.Write(plots, Path.Combine(folder, Plots.PlotSet.FolderName));

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using BiasSim.Cli.Output;
+using BiasSim.Cli.Results;
 using BiasSim.Core.Engine;
 using BiasSim.Core.Detectors;
 using BiasSim.Core.Scenarios;
@@ -143,7 +144,7 @@ internal static class RunCommand
             {
                 Overrides = request.OverrideTexts,
             };
-            WriteOutputs(folder, scenario, result, info);
+            RunSummary summary = WriteOutputs(folder, scenario, result, info);
             stdout.Write(ConsoleReport.Render(scenario, result, info, folder));
             if (ScenarioDefaults.Describe(scenario, request.Seed != scenario.Seed, request.Replicates != scenario.Simulation.Replicates) is string defaults)
             {
@@ -155,9 +156,10 @@ internal static class RunCommand
                     $"Continue with: biassim run --resume {folder}");
                 return ExitCodes.Interrupted;
             }
-            if (PlotsAndReport(folder, !parse.GetValue(noPlots), parse.GetValue(report), stdout, stderr) is double plotSeconds)
+            var results = Report.ResultsFolder.FromRun(folder, summary, request.ScenarioText, "", scenario);
+            if (PlotsAndReport(results, !parse.GetValue(noPlots), parse.GetValue(report), stdout, stderr) is double plotSeconds)
             {
-                // summary.json was written before the plots (they are drawn from it): write it again with their time.
+                // summary.json was written before the plots (so a failure drawing them loses no results): again with their time.
                 WriteOutputs(folder, scenario, result, info with { PlotSeconds = plotSeconds }, summaryOnly: true);
             }
             return ExitCodes.Success;
@@ -231,13 +233,13 @@ internal static class RunCommand
         return warnings;
     }
 
-    /// <summary>Plots (into DIR/plots) and the report, drawn from the folder just written, as <c>biassim report</c> would.
-    /// Returns the seconds the plots took (drawing and writing), or null when none were drawn.</summary>
-    private static double? PlotsAndReport(string folder, bool drawPlots, bool writeReport, TextWriter stdout, TextWriter stderr)
+    /// <summary>Plots (into DIR/plots) and the report, drawn from the results just written, as <c>biassim report</c> would
+    /// from the folder. Returns the seconds the plots took (drawing and writing), or null when none were drawn.</summary>
+    private static double? PlotsAndReport(Report.ResultsFolder results, bool drawPlots, bool writeReport, TextWriter stdout, TextWriter stderr)
     {
         if (!drawPlots && !writeReport) return null;
+        string folder = results.Folder;
         double? plotSeconds = null;
-        Report.ResultsFolder results = Report.ResultsFolder.Load(folder);
         IReadOnlyList<Plots.RenderedPlot> plots = [];
         string? note = "Plots were left out (--no-plots).";
         if (drawPlots)
@@ -261,13 +263,15 @@ internal static class RunCommand
         return plotSeconds;
     }
 
-    private static void WriteOutputs(string folder, Scenario scenario, SimulationResult result, SummaryJson.RunInfo info, bool summaryOnly = false)
+    private static RunSummary WriteOutputs(string folder, Scenario scenario, SimulationResult result, SummaryJson.RunInfo info, bool summaryOnly = false)
     {
+        RunSummary summary = SummaryJson.Build(scenario, result, info);
         try
         {
             Directory.CreateDirectory(folder);
-            if (!summaryOnly) AtomicFile.WriteAllText(Path.Combine(folder, "diagnosands.csv"), DiagnosandCsv.Render(result.Rows));
-            AtomicFile.WriteAllText(Path.Combine(folder, "summary.json"), SummaryJson.Render(scenario, result, info));
+            if (!summaryOnly) AtomicFile.WriteAllText(Path.Combine(folder, "diagnosands.csv"), DiagnosandCsv.Render(summary.Rows));
+            AtomicFile.WriteAllText(Path.Combine(folder, "summary.json"), ResultsJson.Serialize(summary, ResultsJson.Default.RunSummary));
+            return summary;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using BiasSim.Cli.Output;
+using BiasSim.Cli.Results;
 using BiasSim.Cli.Sweeps;
 using BiasSim.Core.Engine;
 using BiasSim.Core.Scenarios;
@@ -152,7 +153,7 @@ internal static class SweepCommand
                 var (k, n) = slice.Value;
                 try
                 {
-                    AtomicFile.WriteAllText(Path.Combine(folder, "sweep.csv"), SweepOutput.Csv(plan, results));
+                    AtomicFile.WriteAllText(Path.Combine(folder, "sweep.csv"), SweepOutput.Csv(SweepOutput.Build(plan, results, SweepOutput.SweepInfo.Shard)));
                 }
                 catch (Exception e) when (e is IOException or UnauthorizedAccessException)
                 {
@@ -174,7 +175,7 @@ internal static class SweepCommand
                 stderr.WriteLine("Interrupted (Ctrl+C) before the first design point finished: nothing was written.");
                 return ExitCodes.Interrupted;
             }
-            Write(folder, text, plan, results, info);
+            SweepSummary summary = Write(folder, text, plan, results, info);
             stdout.Write(SweepOutput.Render(plan, results, info, folder));
             if (results.Count < endPoint - firstPoint)
             {
@@ -182,7 +183,7 @@ internal static class SweepCommand
                     $"(partial: true). Continue with: biassim sweep --resume {folder}");
                 return ExitCodes.Interrupted;
             }
-            if (!parse.GetValue(noPlots)) Plots.SweepPlots.WriteFor(folder, stdout, stderr);
+            if (!parse.GetValue(noPlots)) Plots.SweepPlots.WriteFor(Report.ResultsFolder.FromSweep(folder, summary, text), stdout, stderr);
             return ExitCodes.Success;
         });
         return command;
@@ -259,14 +260,18 @@ internal static class SweepCommand
         return warnings;
     }
 
-    internal static void Write(string folder, string scenarioText, SweepPlan plan, IReadOnlyList<SweepPointResult> results, SweepOutput.SweepInfo info)
+    /// <summary>Writes scenario.yaml, sweep.csv and summary.json, all from one typed summary, and returns it.</summary>
+    internal static SweepSummary Write(string folder, string scenarioText, SweepPlan plan, IReadOnlyList<SweepPointResult> results,
+        SweepOutput.SweepInfo info)
     {
+        SweepSummary summary = SweepOutput.Build(plan, results, info);
         try
         {
             Directory.CreateDirectory(folder);
             AtomicFile.WriteAllText(Path.Combine(folder, "scenario.yaml"), scenarioText);
-            AtomicFile.WriteAllText(Path.Combine(folder, "sweep.csv"), SweepOutput.Csv(plan, results));
-            AtomicFile.WriteAllText(Path.Combine(folder, "summary.json"), SweepOutput.Json(plan, results, info));
+            AtomicFile.WriteAllText(Path.Combine(folder, "sweep.csv"), SweepOutput.Csv(summary));
+            AtomicFile.WriteAllText(Path.Combine(folder, "summary.json"), ResultsJson.Serialize(summary, ResultsJson.Default.SweepSummary));
+            return summary;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

@@ -3,6 +3,7 @@ using System.Text;
 using BiasSim.Cli.Output;
 using BiasSim.Cli.Plots;
 using BiasSim.Cli.Report;
+using BiasSim.Cli.Results;
 using BiasSim.Core.Detectors;
 using BiasSim.Core.Scenarios;
 
@@ -36,54 +37,23 @@ internal static class DetectionOutput
 
     /// <summary>summary.json of a detect folder: what was read, the request, and the same rows as detection.csv (numbers as
     /// JSON numbers, round-trip), with the command that wrote it like every other BiasSim summary.json.</summary>
-    public static string RenderSummary(DetectionResult r)
-    {
-        using var stream = new MemoryStream();
-        using (var w = new System.Text.Json.Utf8JsonWriter(stream, new System.Text.Json.JsonWriterOptions { Indented = true }))
-        {
-            w.WriteStartObject();
-            w.WriteString("tool", "biassim");
-            w.WriteString("command", "detect");
-            w.WriteString("version", VersionInfo.Version);
-            w.WriteString("data_file", r.Request.Data);
-            if (r.Request.Census is { } census) w.WriteString("census_file", census); else w.WriteNull("census_file");
-            if (r.Request.Matrix is { } matrix) w.WriteString("matrix_file", matrix); else w.WriteNull("matrix_file");
-            w.WriteString("reference", r.Reference);
-            w.WriteNumber("alpha", r.Request.Alpha);
-            w.WriteNumber("referrals", r.Referrals);
-            w.WriteNumber("unknown", r.Unknown);
-            w.WriteNumber("missing_share", r.MissingShare);
-            w.WriteStartArray("detectors");
-            foreach (string d in r.Detectors) w.WriteStringValue(d);
-            w.WriteEndArray();
-            w.WriteStartArray("rows");
-            foreach (DetectionRow row in r.Rows)
-            {
-                w.WriteStartObject();
-                w.WriteString("detector", row.Detector);
-                w.WriteString("group", row.Group);
-                Number("estimate", row.Estimate);
-                Number("lower", row.Lower);
-                Number("upper", row.Upper);
-                Number("statistic", row.Statistic);
-                Number("df", row.Df);
-                Number("p_value", row.PValue);
-                w.WriteString("flagged", row.Flagged);
-                w.WriteString("note", row.Note);
-                w.WriteEndObject();
-            }
-            w.WriteEndArray();
-            w.WriteEndObject();
+    public static string RenderSummary(DetectionResult r) => ResultsJson.Serialize(Summary(r), ResultsJson.Default.DetectSummary);
 
-            void Number(string name, double? v)
-            {
-                if (v is double d && double.IsFinite(d)) w.WriteNumber(name, d);
-                else if (v is double inf && double.IsPositiveInfinity(inf)) w.WriteString(name, "Infinity");
-                else w.WriteNull(name);
-            }
-        }
-        return Encoding.UTF8.GetString(stream.ToArray()) + "\n";
-    }
+    public static DetectSummary Summary(DetectionResult r) => new()
+    {
+        Version = VersionInfo.Version,
+        DataFile = r.Request.Data,
+        CensusFile = r.Request.Census,
+        MatrixFile = r.Request.Matrix,
+        Reference = r.Reference,
+        Alpha = r.Request.Alpha,
+        Referrals = r.Referrals,
+        Unknown = r.Unknown,
+        MissingShare = r.MissingShare,
+        Detectors = r.Detectors,
+        Rows = [.. r.Rows.Select(row => new DetectSummaryRow(row.Detector, row.Group, row.Estimate, row.Lower, row.Upper, row.Statistic, row.Df,
+            row.PValue, row.Flagged, row.Note))],
+    };
 
     /// <summary>The name of what is recorded: "ethnicity" for recorded_ethnicity, else "group".</summary>
     public static string Attribute(DetectionResult r) =>

@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text;
-using System.Text.Json;
+using BiasSim.Cli.Results;
 using BiasSim.Core.Power;
 using BiasSim.Core.Scenarios;
 
@@ -13,129 +13,100 @@ internal static class MdrrOutput
 
     public sealed record MdrrInfo(string ScenarioFile, ulong Seed, int Threads, double ElapsedSeconds, IReadOnlyList<string> Overrides);
 
-    /// <summary>mdrr.csv's columns, in order (a public contract: add at the end, never rename or reorder).</summary>
-    public static readonly IReadOnlyList<(string Name, Func<MdrrResult, MdrrInfo, object?> Value)> Columns =
+    /// <summary>mdrr.csv's columns, in order (a public contract: add at the end, never rename or reorder), read from the
+    /// typed summary whose JSON carries the same names.</summary>
+    public static readonly IReadOnlyList<(string Name, Func<MdrrSummary, object?> Value)> Columns =
     [
-        ("detector", (r, _) => r.Detector),
-        ("group", (r, _) => r.Group),
-        ("direction", (r, _) => Direction(r.Direction)),
-        ("power_target", (r, _) => r.PowerTarget),
-        ("mdrr", (r, _) => r.Mdrr),
-        ("mdrr_lower", (r, _) => r.MdrrLower),
-        ("mdrr_upper", (r, _) => r.MdrrUpper),
-        ("analytic_mdrr", (r, _) => r.AnalyticMdrr),
-        ("replicates", (r, _) => r.Replicates),
-        ("power_at_mdrr", (r, _) => r.PowerAtMdrr),
-        ("power_at_mdrr_se", (r, _) => r.PowerAtMdrrSe),
-        ("log_mdrr_se", (r, _) => r.LogMdrrSe),
-        ("slope", (r, _) => r.Slope),
-        ("evaluations", (r, _) => r.Evaluations.Length),
-        ("seed", (_, i) => i.Seed),
-        ("expected_missing_share", (r, _) => r.ExpectedMissingShare),
+        ("detector", s => s.Detector),
+        ("group", s => s.Group),
+        ("direction", s => s.Direction),
+        ("power_target", s => s.PowerTarget),
+        ("mdrr", s => s.Mdrr),
+        ("mdrr_lower", s => s.MdrrLower),
+        ("mdrr_upper", s => s.MdrrUpper),
+        ("analytic_mdrr", s => s.AnalyticMdrr),
+        ("replicates", s => s.Replicates),
+        ("power_at_mdrr", s => s.PowerAtMdrr),
+        ("power_at_mdrr_se", s => s.PowerAtMdrrSe),
+        ("log_mdrr_se", s => s.LogMdrrSe),
+        ("slope", s => s.Slope),
+        ("evaluations", s => s.Evaluations),
+        ("seed", s => s.Seed),
+        ("expected_missing_share", s => s.ExpectedMissingShare),
     ];
 
     public static string Direction(FlagDirection d) => d == FlagDirection.Up ? "up" : "down";
 
     /// <summary>mdrr.csv for a grid of --set values: one column per swept parameter (named by its path), then the columns above.</summary>
-    public static string GridCsv(IReadOnlyList<string> parameters, IReadOnlyList<(IReadOnlyList<string> Values, MdrrResult Result)> points, MdrrInfo info)
+    public static string GridCsv(MdrrGridSummary grid)
     {
         var sb = new StringBuilder();
-        Output.Csv.AppendRow(sb, parameters.Concat(Columns.Select(c => c.Name)));
-        foreach (var (values, result) in points)
+        Output.Csv.AppendRow(sb, grid.Parameters.Concat(Columns.Select(c => c.Name)));
+        foreach (MdrrGridPoint point in grid.Points)
         {
-            Output.Csv.AppendRow(sb, values.Concat(Columns.Select(c => Format(c.Value(result, info)))));
+            Output.Csv.AppendRow(sb, point.Values.Items.Select(kv => kv.Value).Concat(Columns.Select(c => Format(c.Value(point.Mdrr)))));
         }
         return sb.ToString();
     }
 
     /// <summary>summary.json for a grid: the shared settings, and each point's own MDRR summary with its parameter values.</summary>
-    public static string GridJson(Scenario scenario, IReadOnlyList<string> parameters,
+    public static MdrrGridSummary BuildGrid(Scenario scenario, IReadOnlyList<string> parameters,
         IReadOnlyList<(IReadOnlyList<string> Values, Scenario Scenario, MdrrResult Result)> points, MdrrInfo info)
     {
-        using var stream = new MemoryStream();
-        using (var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
+        MdrrGridPoint Point((IReadOnlyList<string> Values, Scenario Scenario, MdrrResult Result) p) => new()
         {
-            w.WriteStartObject();
-            w.WriteString("tool", "biassim");
-            w.WriteString("command", "mdrr");
-            w.WriteString("version", VersionInfo.Version);
-            w.WriteString("scenario_file", info.ScenarioFile);
-            w.WriteString("scenario_name", scenario.Name);
-            w.WriteNumber("seed", info.Seed);
-            w.WriteNumber("elapsed_seconds", Math.Round(info.ElapsedSeconds, 3));
-            w.WriteStartArray("parameters");
-            foreach (string p in parameters) w.WriteStringValue(p);
-            w.WriteEndArray();
-            w.WriteStartArray("points");
-            foreach (var (values, pointScenario, result) in points)
-            {
-                w.WriteStartObject();
-                w.WriteStartObject("values");
-                for (int i = 0; i < parameters.Count; i++) w.WriteString(parameters[i], values[i]);
-                w.WriteEndObject();
-                w.WritePropertyName("mdrr");
-                w.WriteRawValue(Json(pointScenario, result, info));
-                w.WriteEndObject();
-            }
-            w.WriteEndArray();
-            w.WriteEndObject();
-        }
-        return Encoding.UTF8.GetString(stream.ToArray()) + "\n";
+            Values = new([.. parameters.Select((name, i) => KeyValuePair.Create(name, p.Values[i]))]),
+            Mdrr = Build(p.Scenario, p.Result, info),
+        };
+        return new MdrrGridSummary
+        {
+            Version = VersionInfo.Version,
+            ScenarioFile = info.ScenarioFile,
+            ScenarioName = scenario.Name,
+            Seed = info.Seed,
+            ElapsedSeconds = Math.Round(info.ElapsedSeconds, 3),
+            Parameters = [.. parameters],
+            Points = [.. points.Select(Point)],
+        };
     }
 
-    public static string Csv(MdrrResult result, MdrrInfo info)
+    public static string Csv(MdrrSummary summary)
     {
         var sb = new StringBuilder();
         Output.Csv.AppendRow(sb, Columns.Select(c => c.Name));
-        Output.Csv.AppendRow(sb, Columns.Select(c => Format(c.Value(result, info))));
+        Output.Csv.AppendRow(sb, Columns.Select(c => Format(c.Value(summary))));
         return sb.ToString();
     }
 
-    public static string Json(Scenario scenario, MdrrResult result, MdrrInfo info)
+    /// <summary>The typed results of one MDRR search, as summary.json holds them (the mdrr.csv columns among them).</summary>
+    public static MdrrSummary Build(Scenario scenario, MdrrResult r, MdrrInfo info) => new()
     {
-        using var stream = new MemoryStream();
-        using (var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
-        {
-            w.WriteStartObject();
-            w.WriteString("tool", "biassim");
-            w.WriteString("command", "mdrr");
-            w.WriteString("version", VersionInfo.Version);
-            w.WriteString("scenario_file", info.ScenarioFile);
-            w.WriteString("scenario_name", scenario.Name);
-            w.WriteStartArray("overrides");
-            foreach (string o in info.Overrides) w.WriteStringValue(o);
-            w.WriteEndArray();
-            w.WriteNumber("threads", info.Threads);
-            w.WriteNumber("elapsed_seconds", Math.Round(info.ElapsedSeconds, 3));
-            w.WriteNumber("alpha", scenario.Simulation.Alpha);
-            // Common random numbers: every rate ratio tried reuses the same replicate seeds.
-            w.WriteBoolean("common_random_numbers", true);
-            foreach (var (name, value) in Columns)
-            {
-                switch (value(result, info))
-                {
-                    case null: w.WriteNull(name); break;
-                    case double d: w.WriteNumber(name, d); break;
-                    case int i: w.WriteNumber(name, i); break;
-                    case ulong u: w.WriteNumber(name, u); break;
-                    case object o: w.WriteString(name, Format(o)); break;
-                }
-            }
-            if (result.Failure is null) w.WriteNull("failure"); else w.WriteString("failure", result.Failure);
-            w.WriteStartArray("power_curve");
-            foreach (PowerEvaluation e in result.Evaluations.OrderBy(e => e.RateRatio))
-            {
-                w.WriteStartObject();
-                w.WriteNumber("rate_ratio", e.RateRatio);
-                w.WriteNumber("power", e.Power);
-                w.WriteNumber("power_se", e.PowerSe);
-                w.WriteEndObject();
-            }
-            w.WriteEndArray();
-            w.WriteEndObject();
-        }
-        return Encoding.UTF8.GetString(stream.ToArray()) + "\n";
-    }
+        Version = VersionInfo.Version,
+        ScenarioFile = info.ScenarioFile,
+        ScenarioName = scenario.Name,
+        Overrides = [.. info.Overrides],
+        Threads = info.Threads,
+        ElapsedSeconds = Math.Round(info.ElapsedSeconds, 3),
+        Alpha = scenario.Simulation.Alpha,
+        Detector = r.Detector,
+        Group = r.Group,
+        Direction = Direction(r.Direction),
+        PowerTarget = r.PowerTarget,
+        Mdrr = r.Mdrr,
+        MdrrLower = r.MdrrLower,
+        MdrrUpper = r.MdrrUpper,
+        AnalyticMdrr = r.AnalyticMdrr,
+        Replicates = r.Replicates,
+        PowerAtMdrr = r.PowerAtMdrr,
+        PowerAtMdrrSe = r.PowerAtMdrrSe,
+        LogMdrrSe = r.LogMdrrSe,
+        Slope = r.Slope,
+        Evaluations = r.Evaluations.Length,
+        Seed = info.Seed,
+        ExpectedMissingShare = r.ExpectedMissingShare,
+        Failure = r.Failure,
+        PowerCurve = [.. r.Evaluations.OrderBy(e => e.RateRatio).Select(e => new PowerCurvePoint(e.RateRatio, e.Power, e.PowerSe))],
+    };
 
     public static string Render(Scenario scenario, MdrrResult r, MdrrInfo info, string outputFolder)
     {

@@ -1,7 +1,6 @@
 using System.Collections.Immutable;
-using System.Text;
 using System.Text.Json;
-using BiasSim.Core.Diagnosands;
+using BiasSim.Cli.Results;
 using BiasSim.Core.Engine;
 using BiasSim.Core.Scenarios;
 
@@ -21,87 +20,34 @@ internal static class SummaryJson
         public double? PlotSeconds { get; init; }
     }
 
-    public static string Render(Scenario scenario, SimulationResult result, RunInfo info)
-    {
-        using var stream = new MemoryStream();
-        using (var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
-        {
-            w.WriteStartObject();
-            w.WriteString("tool", "biassim");
-            w.WriteString("command", "run");
-            w.WriteString("version", VersionInfo.Version);
-            w.WriteString("scenario_file", info.ScenarioFile);
-            w.WriteStartArray("overrides");
-            foreach (string o in info.Overrides) w.WriteStringValue(o);
-            w.WriteEndArray();
-            w.WriteNumber("seed", info.Seed);
-            w.WriteNumber("replicates", info.Replicates);
-            w.WriteNumber("completed_replicates", result.CompletedReplicates);
-            w.WriteBoolean("partial", result.Partial);
-            w.WriteNumber("threads", info.Threads);
-            w.WriteNumber("elapsed_seconds", Math.Round(info.ElapsedSeconds, 3));
-            if (info.PlotSeconds is double plotSeconds) w.WriteNumber("plot_seconds", Math.Round(plotSeconds, 3));
-            else w.WriteNull("plot_seconds");
-            w.WriteStartObject("data");
-            w.WriteNumber("expected_missing_share", result.ExpectedMissingShare);
-            w.WriteNumber("mean_missing_share", result.MeanMissingShare);
-            w.WriteNumber("mean_missing_share_se", result.MeanMissingShareSe);
-            w.WriteStartObject("true_rate_ratios");
-            for (int g = 0; g < scenario.Population.Groups.Length && g < result.TrueRateRatios.Length; g++)
-            {
-                w.WriteNumber(scenario.Population.Groups[g].Name, result.TrueRateRatios[g]);
-            }
-            w.WriteEndObject();
-            w.WriteEndObject();
-            w.WriteStartArray("warnings");
-            foreach (string warning in info.Warnings) w.WriteStringValue(warning);
-            w.WriteEndArray();
-            w.WritePropertyName("scenario");
-            WriteScenario(w, scenario);
-            w.WriteStartArray("rows");
-            foreach (DiagnosandRow row in result.Rows) WriteRow(w, row);
-            w.WriteEndArray();
-            w.WriteEndObject();
-        }
-        return Encoding.UTF8.GetString(stream.ToArray()) + "\n";
-    }
+    public static string Render(Scenario scenario, SimulationResult result, RunInfo info) =>
+        ResultsJson.Serialize(Build(scenario, result, info), ResultsJson.Default.RunSummary);
 
-    internal static void WriteRow(Utf8JsonWriter w, DiagnosandRow row)
+    /// <summary>The typed results of a run, as summary.json holds them.</summary>
+    public static RunSummary Build(Scenario scenario, SimulationResult result, RunInfo info) => new()
     {
-        w.WriteStartObject();
-        foreach (DiagnosandColumns.Column column in DiagnosandColumns.All)
+        Version = VersionInfo.Version,
+        ScenarioFile = info.ScenarioFile,
+        Overrides = [.. info.Overrides],
+        Seed = info.Seed,
+        Replicates = info.Replicates,
+        CompletedReplicates = result.CompletedReplicates,
+        Partial = result.Partial,
+        Threads = info.Threads,
+        ElapsedSeconds = Math.Round(info.ElapsedSeconds, 3),
+        PlotSeconds = info.PlotSeconds is double plotSeconds ? Math.Round(plotSeconds, 3) : null,
+        Data = new RunData
         {
-            switch (column.Value(row))
-            {
-                case null: w.WriteNull(column.Name); break;
-                case double d: w.WriteNumber(column.Name, d); break;
-                case long l: w.WriteNumber(column.Name, l); break;
-                case bool b: w.WriteBoolean(column.Name, b); break;
-                case object o: w.WriteString(column.Name, DiagnosandColumns.Format(o)); break;
-            }
-        }
-        if (row.Estimable < row.Replicates)
-        {
-            w.WriteStartObject("not_estimable_reasons");
-            if (row.NotEstimableZeroCount > 0) w.WriteNumber("zero count", row.NotEstimableZeroCount);
-            if (row.NotEstimableSingularMatrix > 0) w.WriteNumber("singular matrix", row.NotEstimableSingularMatrix);
-            if (row.NotEstimableNegativeCorrection > 0) w.WriteNumber("negative corrected count", row.NotEstimableNegativeCorrection);
-            if (row.NotEstimableNoData > 0) w.WriteNumber("nothing recorded", row.NotEstimableNoData);
-            w.WriteEndObject();
-        }
-        if (row.Distribution is { } distribution)
-        {
-            w.WriteStartObject("estimate_histogram");
-            w.WriteStartArray("bin_edges");
-            foreach (double e in distribution.Edges) w.WriteNumberValue(e);
-            w.WriteEndArray();
-            w.WriteStartArray("counts");
-            foreach (long c in distribution.Counts) w.WriteNumberValue(c);
-            w.WriteEndArray();
-            w.WriteEndObject();
-        }
-        w.WriteEndObject();
-    }
+            ExpectedMissingShare = result.ExpectedMissingShare,
+            MeanMissingShare = result.MeanMissingShare,
+            MeanMissingShareSe = result.MeanMissingShareSe,
+            TrueRateRatios = new([.. scenario.Population.Groups.Take(result.TrueRateRatios.Length)
+                .Select((g, i) => KeyValuePair.Create(g.Name, result.TrueRateRatios[i]))]),
+        },
+        Warnings = [.. info.Warnings],
+        Scenario = JsonValues.Build(w => WriteScenario(w, scenario)),
+        Rows = result.Rows,
+    };
 
     /// <summary>The scenario as validated, with the same keys as the YAML file (plus what validation resolved,
     /// such as the calibration shift).</summary>

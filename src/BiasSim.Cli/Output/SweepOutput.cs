@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text;
-using System.Text.Json;
+using BiasSim.Cli.Results;
 using BiasSim.Cli.Sweeps;
 using BiasSim.Core.Diagnosands;
 using BiasSim.Core.Engine;
@@ -24,97 +24,62 @@ internal static class SweepOutput
     {
         /// <summary>Design points not run (Ctrl+C): the sweep is partial, and 'sweep --resume' finishes it.</summary>
         public int MissingPoints { get; init; }
+
+        /// <summary>The settings of a shard's partial sweep.csv, which has no summary.json of its own.</summary>
+        public static SweepInfo Shard => new("", null, null, 0, 0, []);
     }
 
     /// <summary>sweep.csv: one column per swept parameter (named by its path), then every diagnosand column;
     /// one row per design point x detector x group.</summary>
-    public static string Csv(SweepPlan plan, IReadOnlyList<SweepPointResult> points)
+    public static string Csv(SweepSummary summary)
     {
         var sb = new StringBuilder();
-        Output.Csv.AppendRow(sb, plan.Parameters.Select(p => p.Path).Concat(DiagnosandColumns.All.Select(c => c.Name)));
-        foreach (SweepPointResult point in points)
+        Output.Csv.AppendRow(sb, summary.Parameters.Select(p => p.Path).Concat(DiagnosandColumns.All.Select(c => c.Name)));
+        foreach (SweepPointSummary point in summary.Points)
         {
-            foreach (DiagnosandRow row in point.Result.Rows)
+            foreach (DiagnosandRow row in point.Rows)
             {
-                Output.Csv.AppendRow(sb, point.Point.Values.Concat(DiagnosandColumns.All.Select(c => DiagnosandColumns.Format(c.Value(row)))));
+                var cells = DiagnosandColumns.All.Select(c => DiagnosandColumns.Format(c.Value(row)));
+                Output.Csv.AppendRow(sb, point.Values.Items.Select(kv => kv.Value).Concat(cells));
             }
         }
         return sb.ToString();
     }
 
-    public static string Json(SweepPlan plan, IReadOnlyList<SweepPointResult> points, SweepInfo info)
-    {
-        using var stream = new MemoryStream();
-        using (var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
-        {
-            w.WriteStartObject();
-            w.WriteString("tool", "biassim");
-            w.WriteString("command", "sweep");
-            w.WriteString("version", VersionInfo.Version);
-            w.WriteString("scenario_file", info.ScenarioFile);
-            w.WriteStartArray("overrides");
-            foreach (string o in CliOverrides.Describe(plan.FixedOverrides)) w.WriteStringValue(o);
-            w.WriteEndArray();
-            w.WriteStartArray("parameters");
-            foreach (SweepParameter p in plan.Parameters)
-            {
-                w.WriteStartObject();
-                w.WriteString("path", p.Path);
-                w.WriteStartArray("values");
-                foreach (string v in p.Values) WriteValue(w, null, v);
-                w.WriteEndArray();
-                w.WriteEndObject();
-            }
-            w.WriteEndArray();
-            w.WriteNumber("design_points", points.Count);
-            // Every point reuses the same replicate seeds (design point 0): differences between points are not Monte Carlo noise.
-            w.WriteBoolean("common_random_numbers", true);
-            if (info.Seed is ulong seed) w.WriteNumber("seed", seed); else w.WriteNull("seed");
-            if (info.Replicates is int reps) w.WriteNumber("replicates", reps); else w.WriteNull("replicates");
-            w.WriteNumber("threads", info.Threads);
-            w.WriteNumber("elapsed_seconds", Math.Round(info.ElapsedSeconds, 3));
-            w.WriteBoolean("partial", info.MissingPoints > 0 || points.Any(p => p.Result.Partial));
-            w.WriteNumber("missing_points", info.MissingPoints);
-            w.WriteStartArray("warnings");
-            foreach (string warning in info.Warnings) w.WriteStringValue(warning);
-            w.WriteEndArray();
-            w.WriteStartArray("points");
-            foreach (SweepPointResult point in points)
-            {
-                w.WriteStartObject();
-                w.WriteNumber("index", point.Point.Index);
-                w.WriteStartObject("values");
-                for (int p = 0; p < plan.Parameters.Length; p++) WriteValue(w, plan.Parameters[p].Path, point.Point.Values[p]);
-                w.WriteEndObject();
-                w.WriteStartArray("overrides");
-                foreach (string o in CliOverrides.Describe(point.Point.Overrides)) w.WriteStringValue(o);
-                w.WriteEndArray();
-                w.WriteString("name", point.Scenario.Name);
-                w.WriteNumber("seed", point.Settings.Seed);
-                w.WriteNumber("replicates", point.Settings.Replicates);
-                w.WriteNumber("completed_replicates", point.Result.CompletedReplicates);
-                w.WriteNumber("elapsed_seconds", Math.Round(point.ElapsedSeconds, 3));
-                w.WriteNumber("expected_missing_share", point.Result.ExpectedMissingShare);
-                w.WriteNumber("mean_missing_share", point.Result.MeanMissingShare);
-                w.WriteNumber("mean_missing_share_se", point.Result.MeanMissingShareSe);
-                w.WriteStartArray("rows");
-                foreach (DiagnosandRow row in point.Result.Rows) SummaryJson.WriteRow(w, row);
-                w.WriteEndArray();
-                w.WriteEndObject();
-            }
-            w.WriteEndArray();
-            w.WriteEndObject();
-        }
-        return Encoding.UTF8.GetString(stream.ToArray()) + "\n";
-    }
+    public static string Json(SweepPlan plan, IReadOnlyList<SweepPointResult> points, SweepInfo info) =>
+        ResultsJson.Serialize(Build(plan, points, info), ResultsJson.Default.SweepSummary);
 
-    /// <summary>A value as a JSON number when it is one, else as the YAML text written.</summary>
-    private static void WriteValue(Utf8JsonWriter w, string? name, string value)
+    /// <summary>The typed results of a sweep, as summary.json holds them.</summary>
+    public static SweepSummary Build(SweepPlan plan, IReadOnlyList<SweepPointResult> points, SweepInfo info) => new()
     {
-        bool number = double.TryParse(value, NumberStyles.Float, Inv, out double d) && double.IsFinite(d);
-        if (name is not null) w.WritePropertyName(name);
-        if (number) w.WriteNumberValue(d); else w.WriteStringValue(value);
-    }
+        Version = VersionInfo.Version,
+        ScenarioFile = info.ScenarioFile,
+        Overrides = [.. CliOverrides.Describe(plan.FixedOverrides)],
+        Parameters = [.. plan.Parameters.Select(p => new SweepParameterSummary { Path = p.Path, Values = [.. p.Values] })],
+        DesignPoints = points.Count,
+        Seed = info.Seed,
+        Replicates = info.Replicates,
+        Threads = info.Threads,
+        ElapsedSeconds = Math.Round(info.ElapsedSeconds, 3),
+        Partial = info.MissingPoints > 0 || points.Any(p => p.Result.Partial),
+        MissingPoints = info.MissingPoints,
+        Warnings = [.. info.Warnings],
+        Points = [.. points.Select(point => new SweepPointSummary
+        {
+            Index = point.Point.Index,
+            Values = new([.. plan.Parameters.Select((p, i) => KeyValuePair.Create(p.Path, point.Point.Values[i]))]),
+            Overrides = [.. CliOverrides.Describe(point.Point.Overrides)],
+            Name = point.Scenario.Name,
+            Seed = point.Settings.Seed,
+            Replicates = point.Settings.Replicates,
+            CompletedReplicates = point.Result.CompletedReplicates,
+            ElapsedSeconds = Math.Round(point.ElapsedSeconds, 3),
+            ExpectedMissingShare = point.Result.ExpectedMissingShare,
+            MeanMissingShare = point.Result.MeanMissingShare,
+            MeanMissingShareSe = point.Result.MeanMissingShareSe,
+            Rows = point.Result.Rows,
+        })],
+    };
 
     /// <summary>The console table: one line per design point, one column per detector and group, holding the flag rate
     /// (power, or false-alarm rate at a true RR of 1) with its Monte Carlo SE. Long grids are cut in the middle.</summary>

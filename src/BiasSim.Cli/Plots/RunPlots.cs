@@ -1,5 +1,6 @@
 using System.Text;
 using BiasSim.Cli.Report;
+using BiasSim.Core.Diagnosands;
 using McInterval = BiasSim.Core.Diagnosands.McInterval;
 using ScottPlot;
 using static BiasSim.Cli.Plots.PlotTheme;
@@ -40,7 +41,8 @@ internal static class RunPlots
             var withIntervals = rows.Where(r => r.Row.MeanLower is not null && r.Row.MeanUpper is not null && r.Row.MeanEstimate is not null
                 && Labels.EstimatesRateRatios(r.Row.Detector)).ToList();
             if (withIntervals.Count > 0) yield return Intervals(f, withIntervals, "interval" + suffix, by);
-            foreach (var set in rows.Where(r => r.Histogram is { Total: > 0 } && Labels.EstimatesRateRatios(r.Row.Detector)).GroupBy(r => r.Row.Detector))
+            var withEstimates = rows.Where(r => r.Histogram is { } h && h.Counts.Sum() > 0 && Labels.EstimatesRateRatios(r.Row.Detector));
+            foreach (var set in withEstimates.GroupBy(r => r.Row.Detector))
             {
                 string stem = (set.Key == Core.Detectors.RateRatioDetector.DetectorName ? "estimates" : "estimates-" + Slug(set.Key)) + suffix;
                 yield return Estimates(f, set.Key, attribute.Key, stem, by, [.. set]);
@@ -195,8 +197,8 @@ internal static class RunPlots
         {
             EstimateDistribution h = r.Histogram!;
             int first = h.Counts.ToList().FindIndex(c => c > 0), last = h.Counts.ToList().FindLastIndex(c => c > 0);
-            minLog = Math.Min(minLog, Math.Log10(h.BinEdges[first]));
-            maxLog = Math.Max(maxLog, Math.Log10(h.BinEdges[last + 1]));
+            minLog = Math.Min(minLog, Math.Log10(h.Edges[first]));
+            maxLog = Math.Max(maxLog, Math.Log10(h.Edges[last + 1]));
             if (r.Row.TrueRateRatio is double rr) { minLog = Math.Min(minLog, Math.Log10(rr)); maxLog = Math.Max(maxLog, Math.Log10(rr)); }
         }
         double padLog = (maxLog - minLog) * 0.04 + 0.005;
@@ -212,7 +214,7 @@ internal static class RunPlots
             for (int b = 0; b < h.Counts.Length; b++)
             {
                 if (h.Counts[b] == 0) continue;
-                double left = Math.Log10(h.BinEdges[b]), right = Math.Log10(h.BinEdges[b + 1]);
+                double left = Math.Log10(h.Edges[b]), right = Math.Log10(h.Edges[b + 1]);
                 bars.Add(new Bar
                 {
                     Position = (left + right) / 2, Size = right - left, ValueBase = baseline, Value = baseline + 0.8 * h.Counts[b] / peak,
@@ -260,7 +262,7 @@ internal static class RunPlots
     /// <summary>5th, 50th and 95th percentiles, interpolated on the log scale within the bin.</summary>
     public static (double P5, double P50, double P95) Quantiles(EstimateDistribution h)
     {
-        double total = h.Total;
+        double total = h.Counts.Sum();
         double At(double q)
         {
             double target = q * total, cumulative = 0;
@@ -269,11 +271,11 @@ internal static class RunPlots
                 if (h.Counts[b] > 0 && cumulative + h.Counts[b] >= target)
                 {
                     double frac = (target - cumulative) / h.Counts[b];
-                    return Math.Exp(Math.Log(h.BinEdges[b]) + frac * (Math.Log(h.BinEdges[b + 1]) - Math.Log(h.BinEdges[b])));
+                    return Math.Exp(Math.Log(h.Edges[b]) + frac * (Math.Log(h.Edges[b + 1]) - Math.Log(h.Edges[b])));
                 }
                 cumulative += h.Counts[b];
             }
-            return h.BinEdges[^1];
+            return h.Edges[^1];
         }
         return (At(0.05), At(0.5), At(0.95));
     }

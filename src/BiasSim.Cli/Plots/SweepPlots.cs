@@ -20,13 +20,13 @@ internal static class SweepPlots
         return [.. Enumerable.Range(0, parameters.Count).Where(p => list.Select(v => v[p]).Distinct().Count() > 1)];
     }
 
-    /// <summary>Draws a finished sweep folder's plots into DIR/plots, as <c>biassim report</c> would; a graphics library
+    /// <summary>Draws a finished sweep's plots into DIR/plots, as <c>biassim report</c> would; a graphics library
     /// that cannot load is a warning, since the results are already written.</summary>
-    public static void WriteFor(string folder, TextWriter stdout, TextWriter stderr)
+    public static void WriteFor(ResultsFolder results, TextWriter stdout, TextWriter stderr)
     {
-        IReadOnlyList<RenderedPlot> plots = ReportWriter.TryDrawPlots(ResultsFolder.Load(folder), stderr, out _);
+        IReadOnlyList<RenderedPlot> plots = ReportWriter.TryDrawPlots(results, stderr, out _);
         if (plots.Count == 0) return;
-        string plotsFolder = Path.Combine(folder, PlotSet.FolderName);
+        string plotsFolder = Path.Combine(results.Folder, PlotSet.FolderName);
         PlotSet.Write(plots, plotsFolder);
         stdout.WriteLine($"Wrote {plots.Count} plot(s) to {plotsFolder} (PNG and SVG)");
     }

@@ -1,30 +1,29 @@
 using System.Collections.Immutable;
 using System.Globalization;
 using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
+using BiasSim.Cli.Results;
 using BiasSim.Core.Diagnosands;
 using BiasSim.Core.Engine;
 using BiasSim.Core.Scenarios;
 
 namespace BiasSim.Cli.Report;
 
-/// <summary>The distribution of one detector's estimates: <c>BinEdges</c> on the rate-ratio scale (one more than
-/// <c>Counts</c>), as written to summary.json under <c>estimate_histogram</c>.</summary>
-internal sealed record EstimateDistribution(ImmutableArray<double> BinEdges, ImmutableArray<long> Counts)
+/// <summary>One diagnosand row of a results folder, with the protected attribute and the estimates' histogram it carries.</summary>
+internal sealed record ResultRow(DiagnosandRow Row)
 {
-    public long Total => Counts.Sum();
+    public string Attribute => Row.Attribute;
+    public EstimateDistribution? Histogram => Row.Distribution;
 }
 
-/// <summary>One diagnosand row read back from a results folder, with what only the files carry.</summary>
-internal sealed record ResultRow(DiagnosandRow Row, string Attribute, EstimateDistribution? Histogram);
-
-/// <summary>One row of sweep.csv: the swept parameters' values (as written, one per <see cref="ResultsFolder.SweepParameters"/>) and the diagnosands
-/// there.</summary>
+/// <summary>One diagnosand row of a sweep's design point: the swept parameters' values (one per <see cref="ResultsFolder.SweepParameters"/>) and
+/// the diagnosands there.</summary>
 internal sealed record SweepPoint(ImmutableArray<string> Values, ResultRow Result)
 {
     public double? Number(int parameter) => ResultsFolder.ParseNumber(Values[parameter]);
 }
 
-/// <summary>One row of mdrr.csv: the minimum detectable rate ratio at a power target, with any swept parameters' values.</summary>
+/// <summary>One MDRR search (a row of mdrr.csv): the minimum detectable rate ratio at a power target, with any swept parameters' values.</summary>
 internal sealed record MdrrRow(
     ImmutableArray<string> Values, string Detector, string Group, string Direction, double? PowerTarget,
     double? Mdrr, double? MdrrLower, double? MdrrUpper, double? AnalyticMdrr, long? Replicates, double? ExpectedMissingShare)
@@ -35,9 +34,10 @@ internal sealed record MdrrRow(
 internal enum ResultsKind { Run, Sweep, Mdrr }
 
 /// <summary>
-/// A finished BiasSim output folder (from <c>run</c>, <c>sweep</c> or <c>mdrr</c>), read back from its files: the immutable input
-/// of the plots and the report, which never see the simulation itself. <see cref="Load"/> rejects anything else with
-/// a clear <see cref="UserInputException"/> (exit code 2).
+/// The results of <c>run</c>, <c>sweep</c> or <c>mdrr</c> as the plots and the report see them: built from the command's
+/// typed summary (<see cref="RunSummary"/>, <see cref="SweepSummary"/>, <see cref="MdrrSummary"/>, <see cref="MdrrGridSummary"/>),
+/// either in memory by the command that just ran, or by <see cref="Load"/>, which deserialises the same type from a
+/// folder's summary.json and rejects anything else with a clear <see cref="UserInputException"/> (exit code 2).
 /// </summary>
 internal sealed class ResultsFolder
 {
@@ -97,11 +97,22 @@ internal sealed class ResultsFolder
         string summaryPath = Path.Combine(folder, SummaryFile);
         if (!File.Exists(summaryPath)) throw new UserInputException($"{folder}: not a BiasSim results folder (it has no {SummaryFile}), {expected}");
 
-        JsonDocument json;
+        string text;
+        string? command;
+        bool hasRows;
         try
         {
             if (new FileInfo(summaryPath).Length > MaxSummaryBytes) throw new UserInputException($"{summaryPath}: too large for a BiasSim summary");
-            json = JsonDocument.Parse(File.ReadAllText(summaryPath));
+            text = File.ReadAllText(summaryPath);
+            using JsonDocument json = JsonDocument.Parse(text);
+            JsonElement root = json.RootElement;
+            if (root.ValueKind != JsonValueKind.Object || Str(root, "tool") != ResultsJson.Tool)
+            {
+                throw new UserInputException($"{summaryPath}: not a BiasSim summary (no \"tool\": \"biassim\"), {expected}");
+            }
+            command = Str(root, "command");
+            hasRows = root.TryGetProperty("rows", out JsonElement rows) && rows.ValueKind == JsonValueKind.Array && rows.GetArrayLength() > 0;
+            if (command == "mdrr" && root.TryGetProperty("points", out _)) command = MdrrGrid;
         }
         catch (JsonException e)
         {
@@ -112,98 +123,167 @@ internal sealed class ResultsFolder
             throw new UserInputException($"{summaryPath}: cannot be read ({e.Message})");
         }
 
-        using (json)
-        {
-            JsonElement root = json.RootElement;
-            if (root.ValueKind != JsonValueKind.Object || Str(root, "tool") != "biassim")
-            {
-                throw new UserInputException($"{summaryPath}: not a BiasSim summary (no \"tool\": \"biassim\"), {expected}");
-            }
-            return Build(folder, summaryPath, root);
-        }
-    }
-
-    private static ResultsFolder Build(string folder, string summaryPath, JsonElement root)
-    {
-        string sweepPath = Path.Combine(folder, SweepFile);
-        string mdrrPath = Path.Combine(folder, MdrrFile);
-        bool hasRows = root.TryGetProperty("rows", out JsonElement rowsJson) && rowsJson.ValueKind == JsonValueKind.Array && rowsJson.GetArrayLength() > 0;
-        // summary.json names the command that wrote the folder; only folders written before it did are recognised by their files.
-        string? command = Str(root, "command");
         if (command == "detect")
         {
             throw new UserInputException($"{folder}: holds the results of 'biassim detect', whose report is written by 'biassim detect ... --report'");
         }
-        bool isSweep = command is null ? File.Exists(sweepPath) : command == "sweep";
-        bool isMdrr = command is null ? !isSweep && !hasRows && File.Exists(mdrrPath) : command == "mdrr";
-        if (command is not null and not ("run" or "sweep" or "mdrr"))
+        // Folders written before summary.json named its command are recognised by their files.
+        command ??= File.Exists(Path.Combine(folder, SweepFile)) ? "sweep" : !hasRows && File.Exists(Path.Combine(folder, MdrrFile)) ? "mdrr" : "run";
+        if (command is not ("run" or "sweep" or "mdrr" or MdrrGrid))
         {
             throw new UserInputException($"{summaryPath}: command '{command}' is not one BiasSim reports on, expected run, sweep or mdrr");
         }
-        if (!isSweep && !hasRows && !isMdrr)
+        if (command == "run" && !hasRows)
         {
             throw new UserInputException($"{folder}: holds no results (no rows in {SummaryFile}, no {SweepFile} or {MdrrFile}), expected the output folder " +
                 "of 'biassim run' or 'biassim sweep'");
         }
 
-        ImmutableArray<string> overrides = root.TryGetProperty("overrides", out JsonElement o) && o.ValueKind == JsonValueKind.Array
-            ? [.. o.EnumerateArray().Where(x => x.ValueKind == JsonValueKind.String).Select(x => x.GetString()!)]
-            : [];
-        string? text = ReadScenarioCopy(folder);
-        Scenario? scenario = text is null ? null : Reload(Path.Combine(folder, ScenarioCopy), text, overrides, summaryPath, required: hasRows);
+        string? scenarioText = ReadScenarioCopy(folder);
+        try
+        {
+            return command switch
+            {
+                "sweep" => FromSweep(folder, Deserialize(text, ResultsJson.Default.SweepSummary), scenarioText, summaryPath),
+                "mdrr" => FromMdrr(folder, Deserialize(text, ResultsJson.Default.MdrrSummary), scenarioText, summaryPath),
+                MdrrGrid => FromMdrrGrid(folder, Deserialize(text, ResultsJson.Default.MdrrGridSummary), scenarioText, summaryPath),
+                _ => FromRun(folder, Deserialize(text, ResultsJson.Default.RunSummary), scenarioText, summaryPath),
+            };
+        }
+        catch (JsonException e)
+        {
+            string where = e.Path is { Length: > 1 } path ? $" at {path}" : "";
+            throw new UserInputException($"{summaryPath}: not a BiasSim {command} summary{where}: {e.Message.Split(" Path: ")[0]}");
+        }
+    }
+
+    /// <summary>An mdrr summary over a grid of --set values (it has "points").</summary>
+    private const string MdrrGrid = "mdrr grid";
+
+    private static T Deserialize<T>(string text, JsonTypeInfo<T> type) =>
+        JsonSerializer.Deserialize(text, type) ?? throw new JsonException("the summary is null");
+
+    /// <summary>The results of a run: from the summary just written (with the scenario as run), or as read back.</summary>
+    public static ResultsFolder FromRun(string folder, RunSummary s, string? scenarioText, string summaryPath, Scenario? scenario = null)
+    {
+        bool hasRows = s.Rows.Length > 0;
+        scenario ??= scenarioText is null ? null
+            : Reload(Path.Combine(folder, ScenarioCopy), scenarioText, s.Overrides, summaryPath, required: hasRows);
         if (scenario is null && hasRows)
         {
             throw new UserInputException($"{folder}: has no {ScenarioCopy} (the scenario 'biassim run' copies beside its results), so its report cannot " +
                 "describe it; run the scenario again with this version of biassim");
         }
-
-        JsonElement scenarioJson = root.TryGetProperty("scenario", out JsonElement s) && s.ValueKind == JsonValueKind.Object ? s : default;
-        double? expectedMissing = root.TryGetProperty("data", out JsonElement data) && data.ValueKind == JsonValueKind.Object
-            ? Num(data, "expected_missing_share") : null;
-        if (expectedMissing is null && scenario is not null) expectedMissing = TryExpectedMissingShare(scenario);
-
-        var (sweepParameters, sweepPoints) = isSweep ? ReadSweep(sweepPath) : ([], []);
-        var (mdrrParameters, mdrrRows) = File.Exists(mdrrPath) ? ReadMdrr(mdrrPath) : ([], []);
+        JsonElement echo = s.Scenario.ValueKind == JsonValueKind.Object ? s.Scenario : default;
         return new ResultsFolder(folder)
         {
-            Kind = isSweep ? ResultsKind.Sweep : isMdrr ? ResultsKind.Mdrr : ResultsKind.Run,
-            Version = Str(root, "version") ?? "",
-            ScenarioName = scenario?.Name ?? Str(scenarioJson, "name") ?? Str(root, "scenario_name")
-                ?? Path.GetFileName(Path.GetFullPath(folder).TrimEnd(Path.DirectorySeparatorChar)),
-            Description = scenario?.Description ?? Str(scenarioJson, "description") ?? "",
-            ScenarioFile = Str(root, "scenario_file"),
-            ScenarioText = text,
-            _loadableText = text,
+            Kind = ResultsKind.Run,
+            Version = s.Version,
+            ScenarioName = scenario?.Name ?? Str(echo, "name") ?? FolderName(folder),
+            Description = scenario?.Description ?? Str(echo, "description") ?? "",
+            ScenarioFile = s.ScenarioFile,
+            ScenarioText = scenarioText,
+            _loadableText = scenarioText,
+            Scenario = scenario,
+            Overrides = s.Overrides,
+            Seed = s.Seed ?? scenario?.Seed,
+            Replicates = s.Replicates ?? scenario?.Simulation.Replicates,
+            CompletedReplicates = s.CompletedReplicates,
+            Partial = s.Partial,
+            ElapsedSeconds = s.ElapsedSeconds,
+            ExpectedMissingShare = s.Data?.ExpectedMissingShare ?? (scenario is null ? null : TryExpectedMissingShare(scenario)),
+            Alpha = scenario?.Simulation.Alpha ?? (echo.ValueKind == JsonValueKind.Object && echo.TryGetProperty("simulation", out JsonElement sim)
+                ? Num(sim, "alpha") : null),
+            Reference = scenario?.Population.Reference ?? "",
+            Warnings = s.Warnings,
+            Subcommand = s.Command,
+            Rows = [.. s.Rows.Select(r => new ResultRow(r))],
+        };
+    }
+
+    /// <summary>The results of a sweep: every design point's diagnosand rows, with its parameter values.</summary>
+    public static ResultsFolder FromSweep(string folder, SweepSummary s, string? scenarioText, string summaryPath = "")
+    {
+        Scenario? scenario = scenarioText is null ? null
+            : Reload(Path.Combine(folder, ScenarioCopy), scenarioText, s.Overrides, summaryPath, required: false);
+        ImmutableArray<string> parameters = [.. s.Parameters.Select(p => p.Path)];
+        return new ResultsFolder(folder)
+        {
+            Kind = ResultsKind.Sweep,
+            Version = s.Version,
+            ScenarioName = scenario?.Name ?? FolderName(folder),
+            Description = scenario?.Description ?? "",
+            ScenarioFile = s.ScenarioFile,
+            ScenarioText = scenarioText,
+            _loadableText = scenarioText,
+            Scenario = scenario,
+            Overrides = s.Overrides,
+            Seed = s.Seed ?? scenario?.Seed,
+            Replicates = s.Replicates ?? scenario?.Simulation.Replicates,
+            Partial = s.Partial,
+            ElapsedSeconds = s.ElapsedSeconds,
+            ExpectedMissingShare = scenario is null ? null : TryExpectedMissingShare(scenario),
+            Alpha = scenario?.Simulation.Alpha,
+            Reference = scenario?.Population.Reference ?? "",
+            Warnings = s.Warnings,
+            Subcommand = s.Command,
+            SweepGrid = [.. s.Parameters.Select(p => (p.Path, p.Values))],
+            SweepParameters = parameters,
+            SweepPoints = [.. s.Points.SelectMany(point => point.Rows.Select(row =>
+                new SweepPoint([.. parameters.Select(path => point.Values[path] ?? "")], new ResultRow(row))))],
+        };
+    }
+
+    /// <summary>The results of one MDRR search.</summary>
+    public static ResultsFolder FromMdrr(string folder, MdrrSummary s, string? scenarioText, string summaryPath = "")
+    {
+        return Mdrr(folder, s.Command, s.Version, s.ScenarioFile, s.ScenarioName, s.Overrides, s.Seed, s.Replicates, s.ElapsedSeconds, s.Alpha,
+            scenarioText, summaryPath, [MissingShareColumn], [MdrrRowOf([], s)]);
+    }
+
+    /// <summary>The results of an MDRR search at each point of a grid of --set values.</summary>
+    public static ResultsFolder FromMdrrGrid(string folder, MdrrGridSummary s, string? scenarioText, string summaryPath = "")
+    {
+        return Mdrr(folder, s.Command, s.Version, s.ScenarioFile, s.ScenarioName, [], s.Seed, null, s.ElapsedSeconds, null, scenarioText, summaryPath,
+            [.. s.Parameters, MissingShareColumn], [.. s.Points.Select(p => MdrrRowOf([.. s.Parameters.Select(name => p.Values[name] ?? "")], p.Mdrr))]);
+    }
+
+    private const string MissingShareColumn = "expected_missing_share";
+
+    private static MdrrRow MdrrRowOf(ImmutableArray<string> values, MdrrSummary m) =>
+        new([.. values, m.ExpectedMissingShare is double share ? share.ToString("R", Inv) : ""], m.Detector, m.Group, m.Direction, m.PowerTarget, m.Mdrr,
+            m.MdrrLower, m.MdrrUpper, m.AnalyticMdrr, m.Replicates, m.ExpectedMissingShare);
+
+    private static ResultsFolder Mdrr(string folder, string? command, string version, string? scenarioFile, string? scenarioName,
+        ImmutableArray<string> overrides, ulong? seed, long? replicates, double? elapsed, double? alpha, string? scenarioText, string summaryPath,
+        ImmutableArray<string> mdrrParameters, ImmutableArray<MdrrRow> mdrrRows)
+    {
+        Scenario? scenario = scenarioText is null ? null
+            : Reload(Path.Combine(folder, ScenarioCopy), scenarioText, overrides, summaryPath, required: false);
+        return new ResultsFolder(folder)
+        {
+            Kind = ResultsKind.Mdrr,
+            Version = version,
+            ScenarioName = scenario?.Name ?? scenarioName ?? FolderName(folder),
+            Description = scenario?.Description ?? "",
+            ScenarioFile = scenarioFile,
+            ScenarioText = scenarioText,
+            _loadableText = scenarioText,
             Scenario = scenario,
             Overrides = overrides,
-            Seed = root.TryGetProperty("seed", out JsonElement seed) && seed.ValueKind == JsonValueKind.Number && seed.TryGetUInt64(out ulong sd) ? sd
-                : scenario?.Seed,
-            Replicates = Long(root, "replicates") ?? scenario?.Simulation.Replicates,
-            CompletedReplicates = Long(root, "completed_replicates"),
-            Partial = root.TryGetProperty("partial", out JsonElement p) && p.ValueKind == JsonValueKind.True,
-            ElapsedSeconds = Num(root, "elapsed_seconds"),
-            ExpectedMissingShare = expectedMissing,
-            Alpha = scenario?.Simulation.Alpha
-                ?? (scenarioJson.ValueKind == JsonValueKind.Object && scenarioJson.TryGetProperty("simulation", out JsonElement sim) ? Num(sim, "alpha")
-                    : Num(root, "alpha")),
+            Seed = seed ?? scenario?.Seed,
+            Replicates = replicates ?? scenario?.Simulation.Replicates,
+            ElapsedSeconds = elapsed,
+            ExpectedMissingShare = scenario is null ? null : TryExpectedMissingShare(scenario),
+            Alpha = scenario?.Simulation.Alpha ?? alpha,
             Reference = scenario?.Population.Reference ?? "",
-            Warnings = root.TryGetProperty("warnings", out JsonElement w) && w.ValueKind == JsonValueKind.Array
-                ? [.. w.EnumerateArray().Where(x => x.ValueKind == JsonValueKind.String).Select(x => x.GetString()!)]
-                : [],
-            Subcommand = Str(root, "command"),
-            SweepGrid = root.TryGetProperty("parameters", out JsonElement grid) && grid.ValueKind == JsonValueKind.Array
-                ? [.. grid.EnumerateArray().Where(g => Str(g, "path") is not null).Select(g => (Str(g, "path")!,
-                    g.TryGetProperty("values", out JsonElement v) && v.ValueKind == JsonValueKind.Array
-                        ? v.EnumerateArray().Select(x => x.ValueKind == JsonValueKind.String ? x.GetString()! : x.GetRawText()).ToImmutableArray()
-                        : ImmutableArray<string>.Empty))]
-                : [],
-            Rows = hasRows ? [.. rowsJson.EnumerateArray().Select((r, i) => RowFromJson(r, i, summaryPath))] : [],
-            SweepParameters = sweepParameters,
-            SweepPoints = sweepPoints,
+            Subcommand = command,
             MdrrParameters = mdrrParameters,
             MdrrRows = mdrrRows,
         };
     }
+
+    private static string FolderName(string folder) => Path.GetFileName(Path.GetFullPath(folder).TrimEnd(Path.DirectorySeparatorChar));
 
     private static string? ReadScenarioCopy(string folder)
     {
@@ -254,149 +334,6 @@ internal sealed class ResultsFolder
         }
     }
 
-    private static ResultRow RowFromJson(JsonElement row, int index, string summaryPath)
-    {
-        if (row.ValueKind != JsonValueKind.Object) throw new UserInputException($"{summaryPath}: rows[{index}] is not an object");
-        string? Text(string name) => row.TryGetProperty(name, out JsonElement v) ? v.ValueKind switch
-        {
-            JsonValueKind.String => v.GetString(),
-            JsonValueKind.Number => v.GetRawText(),
-            JsonValueKind.True => "true",
-            JsonValueKind.False => "false",
-            _ => null,
-        } : null;
-        DiagnosandRow r = BuildRow(Text, $"{summaryPath}: rows[{index}]");
-        return new ResultRow(r, Text("attribute") ?? "", row.TryGetProperty("estimate_histogram", out JsonElement h) ? Histogram(h) : null);
-    }
-
-    /// <summary>Reads the optional <c>estimate_histogram</c>; null (no plot) when absent or malformed.</summary>
-    private static EstimateDistribution? Histogram(JsonElement h)
-    {
-        if (h.ValueKind != JsonValueKind.Object ||
-            !h.TryGetProperty("bin_edges", out JsonElement e) || e.ValueKind != JsonValueKind.Array ||
-            !h.TryGetProperty("counts", out JsonElement c) || c.ValueKind != JsonValueKind.Array)
-        {
-            return null;
-        }
-        if (e.EnumerateArray().Any(x => x.ValueKind != JsonValueKind.Number) || c.EnumerateArray().Any(x => x.ValueKind != JsonValueKind.Number)) return null;
-        ImmutableArray<double> edges = [.. e.EnumerateArray().Select(x => x.GetDouble())];
-        ImmutableArray<long> counts = [.. c.EnumerateArray().Select(x => x.TryGetInt64(out long n) ? n : -1)];
-        bool valid = counts.Length >= 1 && edges.Length == counts.Length + 1 && counts.All(n => n >= 0) &&
-                     edges.All(x => x > 0 && double.IsFinite(x)) && edges.Zip(edges.Skip(1)).All(t => t.First < t.Second);
-        return valid ? new EstimateDistribution(edges, counts) : null;
-    }
-
-    private static (ImmutableArray<string>, ImmutableArray<SweepPoint>) ReadSweep(string path)
-    {
-        var (header, rows) = ResultsCsv.Parse(ReadText(path));
-        int detector = IndexOf(header, "detector");
-        if (detector < 0 || IndexOf(header, "group") < 0 || IndexOf(header, "flag_rate") < 0)
-        {
-            throw new UserInputException($"{path}: not a BiasSim sweep table (expected the parameter columns, then detector, group, flag_rate, ...)");
-        }
-        var points = ImmutableArray.CreateBuilder<SweepPoint>();
-        for (int i = 0; i < rows.Count; i++)
-        {
-            IReadOnlyList<string> cells = rows[i];
-            string? Text(string name) => IndexOf(header, name) is int j and >= 0 && cells[j].Length > 0 ? cells[j] : null;
-            DiagnosandRow r = BuildRow(Text, $"{path}: line {i + 2}");
-            points.Add(new SweepPoint([.. cells.Take(detector)], new ResultRow(r, Text("attribute") ?? "", null)));
-        }
-        return ([.. header.Take(detector)], points.ToImmutable());
-    }
-
-    private static (ImmutableArray<string>, ImmutableArray<MdrrRow>) ReadMdrr(string path)
-    {
-        var (header, rows) = ResultsCsv.Parse(ReadText(path));
-        int detector = IndexOf(header, "detector");
-        if (detector < 0 || IndexOf(header, "mdrr") < 0)
-            throw new UserInputException($"{path}: not a BiasSim MDRR table (expected columns detector, group, direction, power_target, mdrr, ...)");
-        var list = ImmutableArray.CreateBuilder<MdrrRow>();
-        bool withShare = IndexOf(header, "expected_missing_share") >= 0;
-        foreach (IReadOnlyList<string> cells in rows)
-        {
-            string Cell(string name) => IndexOf(header, name) is int j and >= 0 ? cells[j] : "";
-            ImmutableArray<string> values = withShare ? [.. cells.Take(detector), Cell("expected_missing_share")] : [.. cells.Take(detector)];
-            list.Add(new MdrrRow(values, Cell("detector"), Cell("group"), Cell("direction"), ParseNumber(Cell("power_target")),
-                ParseNumber(Cell("mdrr")), ParseNumber(Cell("mdrr_lower")), ParseNumber(Cell("mdrr_upper")), ParseNumber(Cell("analytic_mdrr")),
-                ParseNumber(Cell("replicates")) is double n ? (long)n : null, ParseNumber(Cell("expected_missing_share"))));
-        }
-        return (withShare ? [.. header.Take(detector), "expected_missing_share"] : [.. header.Take(detector)], list.ToImmutable());
-    }
-
-    private static string ReadText(string path)
-    {
-        try
-        {
-            if (new FileInfo(path).Length > MaxSummaryBytes) throw new UserInputException($"{path}: too large to report on");
-            return File.ReadAllText(path);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new UserInputException($"{path}: cannot be read ({e.Message})");
-        }
-    }
-
-    private static int IndexOf(IReadOnlyList<string> header, string name)
-    {
-        for (int i = 0; i < header.Count; i++) if (header[i] == name) return i;
-        return -1;
-    }
-
-    /// <summary>A diagnosand row from its columns by name (the names in <see cref="Output.DiagnosandColumns"/>).</summary>
-    private static DiagnosandRow BuildRow(Func<string, string?> text, string where)
-    {
-        double? N(string name) => ParseNumber(text(name));
-        double Required(string name) => N(name) ?? throw new UserInputException($"{where}: has no number in '{name}', expected a BiasSim diagnosand row");
-        return new DiagnosandRow
-        {
-            Detector = text("detector") ?? throw new UserInputException($"{where}: has no 'detector', expected a BiasSim diagnosand row"),
-            Group = text("group") ?? throw new UserInputException($"{where}: has no 'group', expected a BiasSim diagnosand row"),
-            TrueRateRatio = N("true_rate_ratio"),
-            Replicates = (long)(N("replicates") ?? 0),
-            Estimable = (long)(N("estimable") ?? 0),
-            FlagRate = Required("flag_rate"),
-            FlagRateSe = N("flag_rate_se") ?? 0,
-            FlagUpRate = N("flag_up_rate"),
-            FlagUpRateSe = N("flag_up_rate_se"),
-            FlagDownRate = N("flag_down_rate"),
-            FlagDownRateSe = N("flag_down_rate_se"),
-            MeanEstimate = N("mean_estimate"),
-            MeanEstimateSe = N("mean_estimate_se"),
-            MeanLogEstimate = N("mean_log_estimate"),
-            MeanLogEstimateSe = N("mean_log_estimate_se"),
-            BiasLog = N("bias_log"),
-            BiasLogSe = N("bias_log_se"),
-            RmseLog = N("rmse_log"),
-            RmseLogSe = N("rmse_log_se"),
-            Coverage = N("coverage"),
-            CoverageSe = N("coverage_se"),
-            MeanLower = N("mean_lower"),
-            MeanUpper = N("mean_upper"),
-            MeanCiWidth = N("mean_ci_width"),
-            MeanCiWidthSe = N("mean_ci_width_se"),
-            TypeSRate = N("type_s_rate"),
-            TypeSRateSe = N("type_s_rate_se"),
-            ExaggerationRatio = N("exaggeration_ratio"),
-            ExaggerationRatioSe = N("exaggeration_ratio_se"),
-            NotEstimableRate = N("not_estimable_rate") ?? 0,
-            NotEstimableRateSe = N("not_estimable_rate_se") ?? 0,
-            TrueDifference = text("true_difference") switch { "true" => true, "false" => false, _ => null },
-            CorrectRate = N("correct_rate"),
-            CorrectRateSe = N("correct_rate_se"),
-            MisestimatedRate = N("misestimated_rate"),
-            MisestimatedRateSe = N("misestimated_rate_se"),
-            WrongDirectionRate = N("wrong_direction_rate"),
-            WrongDirectionRateSe = N("wrong_direction_rate_se"),
-            MissedRate = N("missed_rate"),
-            MissedRateSe = N("missed_rate_se"),
-            FalseAlarmRate = N("false_alarm_rate"),
-            FalseAlarmRateSe = N("false_alarm_rate_se"),
-            DroppedDrawShare = N("dropped_draw_share"),
-            DroppedDrawReplicateRate = N("dropped_draw_replicate_rate"),
-        };
-    }
-
     /// <summary>The reference group rate ratios for <paramref name="attribute"/> are measured against.</summary>
     public string ReferenceFor(string attribute)
     {
@@ -412,8 +349,4 @@ internal sealed class ResultsFolder
 
     private static double? Num(JsonElement e, string name) =>
         e.ValueKind == JsonValueKind.Object && e.TryGetProperty(name, out JsonElement v) && v.ValueKind == JsonValueKind.Number ? v.GetDouble() : null;
-
-    private static long? Long(JsonElement e, string name) =>
-        e.ValueKind == JsonValueKind.Object && e.TryGetProperty(name, out JsonElement v) && v.ValueKind == JsonValueKind.Number && v.TryGetInt64(out long l) ? l
-            : null;
 }
