@@ -13,6 +13,7 @@
 #   BYTECHECK_REPLICATES (default 2000), BYTECHECK_SEED (default 7), BYTECHECK_THREADS (default 2)
 #   BYTECHECK_KEEP_SANDBOX=1 copy the candidate's outputs back into WORKDIR/sandbox afterwards
 #   BYTECHECK_EXPLORE_PORT (default 5199) the local port the explore case serves on
+#   BYTECHECK_COMPARE_ONLY=1 neither build nor run: compare the results already in WORKDIR/results again
 # Exit code: 0 all IDENTICAL, 1 something DIFFERS, 2 usage or build error.
 #
 # Both sides run in the same absolute sandbox folder, one after the other (results are moved out after each side),
@@ -21,7 +22,7 @@
 set -uo pipefail
 
 usage() {
-  sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'
+  sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'
   exit 2
 }
 [[ $# -ge 2 && $# -le 3 ]] || usage
@@ -58,6 +59,9 @@ build_cli() { # SRC_DIR OUT_DIR LOG
   fi
 }
 
+SANDBOX=$WORKDIR/sandbox
+RESULTS=$WORKDIR/results
+if [[ "${BYTECHECK_COMPARE_ONLY:-0}" != 1 ]]; then
 mkdir -p "$WORKDIR/builds" "$WORKDIR/src"
 BASE_COMMIT=$(git -C "$BASE_REPO" rev-parse HEAD) || { echo "compare-outputs: $BASE_REPO is not a git repository" >&2; exit 2; }
 BASE_DIRTY=$( (git -C "$BASE_REPO" diff HEAD --binary; git -C "$BASE_REPO" ls-files -o --exclude-standard) | sha256sum | cut -c1-12)
@@ -82,13 +86,12 @@ CAND_BIN=$WORKDIR/builds/candidate
 log "candidate: building $CAND_REPO ($(git -C "$CAND_REPO" rev-parse --short HEAD 2>/dev/null || echo no git))"
 build_cli "$CAND_REPO" "$CAND_BIN" "$WORKDIR/builds/candidate.log"
 log "builds ready"
+fi
 
 # ---------------------------------------------------------------------------------------------------------------
 # The cases. Every case runs in the sandbox, writes only under out/<case>/ (or prints), and is run identically on
 # both sides. Inputs are the candidate's scenarios/ (copied into the sandbox) plus a few fixtures written here.
 
-SANDBOX=$WORKDIR/sandbox
-RESULTS=$WORKDIR/results
 BIN=
 CONSOLE=
 
@@ -283,12 +286,14 @@ run_side() { # NAME BIN
   dotnet "$BIN/biassim.dll" --version >"$RESULTS/$side.version" 2>&1
 }
 
-rm -rf "$RESULTS"
-mkdir -p "$RESULTS"
-run_side baseline "$BASE_BIN"
-[[ "$REPRO" != 0 ]] && run_side baseline-again "$BASE_BIN"
-run_side candidate "$CAND_BIN"
-[[ "${BYTECHECK_KEEP_SANDBOX:-0}" == 1 ]] && cp -r "$RESULTS/candidate" "$SANDBOX"
+if [[ "${BYTECHECK_COMPARE_ONLY:-0}" != 1 ]]; then
+  rm -rf "$RESULTS"
+  mkdir -p "$RESULTS"
+  run_side baseline "$BASE_BIN"
+  [[ "$REPRO" != 0 ]] && run_side baseline-again "$BASE_BIN"
+  run_side candidate "$CAND_BIN"
+  [[ "${BYTECHECK_KEEP_SANDBOX:-0}" == 1 ]] && cp -r "$RESULTS/candidate" "$SANDBOX"
+fi
 log "comparing"
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -346,21 +351,20 @@ def normalise(text, side):
 
 
 def drop_one_sided_commands(a, b):
-    """Drop "command" lines present on one side only (the field issue 11 adds), and the trailing comma the line
-    before it gains or loses, by looking at diff hunks that only insert or delete such lines."""
-    sm = difflib.SequenceMatcher(None, a, b, autojunk=False)
-    a2, b2 = list(a), list(b)
+    """Drop "command" lines present on one side only (the field issue 11 adds). The diff runs on lines without
+    their trailing comma, since a "command" line added last in a JSON object gives the line before it a comma;
+    the comma-free lines are returned only when such a line was dropped."""
+    strip = lambda ls: [re.sub(r",(\s*)$", r"\1", x) for x in ls]
+    ac, bc = strip(a), strip(b)
     drop_a, drop_b = set(), set()
-    for tag, i1, i2, j1, j2 in sm.get_opcodes():
-        if tag == "delete" and all(COMMAND.match(x) for x in a[i1:i2]):
+    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, ac, bc, autojunk=False).get_opcodes():
+        if tag == "delete" and all(COMMAND.match(x) for x in ac[i1:i2]):
             drop_a.update(range(i1, i2))
-        elif tag == "insert" and all(COMMAND.match(x) for x in b[j1:j2]):
+        elif tag == "insert" and all(COMMAND.match(x) for x in bc[j1:j2]):
             drop_b.update(range(j1, j2))
-    a2 = [x for i, x in enumerate(a) if i not in drop_a]
-    b2 = [x for j, x in enumerate(b) if j not in drop_b]
-    # A "command" line added last in an object turns the line before into one with a comma.
-    strip = lambda ls: [re.sub(r",(\s*)$", r"\1", x) for x in ls] if (drop_a or drop_b) else ls
-    return strip(a2), strip(b2), bool(drop_a or drop_b)
+    if not (drop_a or drop_b):
+        return a, b
+    return ([x for i, x in enumerate(ac) if i not in drop_a], [x for j, x in enumerate(bc) if j not in drop_b])
 
 
 def files_under(root):
@@ -400,7 +404,7 @@ def compare(rel, pa, pb, sa, sb):
     a, b = text_lines(pa, sa), text_lines(pb, sb)
     if a == b:
         return None
-    a, b, dropped = drop_one_sided_commands(a, b)
+    a, b = drop_one_sided_commands(a, b)
     if a == b:
         return None
     return list(difflib.unified_diff(a, b, "baseline/" + rel, "candidate/" + rel, n=1))
