@@ -39,6 +39,7 @@ REPRO=${BYTECHECK_REPRO:-1}
 
 command -v python3 >/dev/null || { echo "compare-outputs: python3 is needed for the comparison" >&2; exit 2; }
 command -v dotnet >/dev/null || { echo "compare-outputs: dotnet is needed" >&2; exit 2; }
+command -v curl >/dev/null || { echo "compare-outputs: curl is needed for the explore case" >&2; exit 2; }
 
 export DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 # Console layout must not depend on the terminal the script happens to run in.
@@ -73,7 +74,9 @@ else
   log "baseline $BASE_KEY: building from a snapshot of $BASE_REPO"
   snap=$WORKDIR/src/$BASE_KEY
   rm -rf "$snap"
-  git clone --quiet --no-checkout "$BASE_REPO" "$snap" && git -C "$snap" checkout --quiet --detach "$BASE_COMMIT" || exit 2
+  # The fetch brings a detached HEAD that no branch holds (a clone copies only refs).
+  git clone --quiet --no-checkout "$BASE_REPO" "$snap" && git -C "$snap" fetch --quiet "$BASE_REPO" HEAD &&
+    git -C "$snap" checkout --quiet --detach "$BASE_COMMIT" || exit 2
   if [[ $BASE_KEY == *-dirty-* ]]; then
     # Uncommitted changes and untracked files are part of what is being compared.
     git -C "$BASE_REPO" diff HEAD --binary | git -C "$snap" apply --whitespace=nowarn || exit 2
