@@ -2,9 +2,9 @@ using System.CommandLine;
 using System.Diagnostics;
 using BiasSim.Cli.Output;
 using BiasSim.Core.Detectors;
-using BiasSim.Core.Engine;
 using BiasSim.Core.Power;
 using BiasSim.Core.Scenarios;
+using BiasSim.Core.Simulation;
 
 namespace BiasSim.Cli.Commands;
 

@@ -2,9 +2,10 @@ using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using BiasSim.Cli.Output;
-using BiasSim.Core.Engine;
 using BiasSim.Core.Detectors;
+using BiasSim.Core.Engine;
 using BiasSim.Core.Scenarios;
+using BiasSim.Core.Simulation;
 
 namespace BiasSim.Cli.Commands;
 

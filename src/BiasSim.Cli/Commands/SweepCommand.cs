@@ -5,6 +5,7 @@ using BiasSim.Cli.Output;
 using BiasSim.Cli.Sweeps;
 using BiasSim.Core.Engine;
 using BiasSim.Core.Scenarios;
+using BiasSim.Core.Simulation;
 
 namespace BiasSim.Cli.Commands;
 

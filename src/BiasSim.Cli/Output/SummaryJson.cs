@@ -2,8 +2,8 @@ using System.Collections.Immutable;
 using System.Text;
 using System.Text.Json;
 using BiasSim.Core.Diagnosands;
-using BiasSim.Core.Engine;
 using BiasSim.Core.Scenarios;
+using BiasSim.Core.Simulation;
 
 namespace BiasSim.Cli.Output;
 

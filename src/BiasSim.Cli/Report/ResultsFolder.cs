@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using System.Globalization;
 using System.Text.Json;
+using BiasSim.Core.Design;
 using BiasSim.Core.Diagnosands;
 using BiasSim.Core.Engine;
 using BiasSim.Core.Scenarios;
