@@ -3,7 +3,7 @@ using YamlDotNet.RepresentationModel;
 
 namespace BiasSim.Core.Scenarios;
 
-public static partial class ScenarioParser
+internal static partial class ScenarioParser
 {
     private static readonly string[] PopulationKeys = ["reference", "groups", "regions", "attributes"];
     private static readonly string[] AttributeKeys = ["reference", "by_group"];

@@ -3,7 +3,7 @@ using YamlDotNet.RepresentationModel;
 
 namespace BiasSim.Core.Scenarios;
 
-public static partial class ScenarioParser
+internal static partial class ScenarioParser
 {
     private static readonly string[] RecordingKeys = ["missing", "misclassification", "attributes"];
     private static readonly string[] AttributeRecordingKeys = ["missing", "misclassification"];

@@ -13,7 +13,7 @@ public sealed record SweepItem(string Text, bool Plain);
 /// list of values, and where the value starts. Ranges and comma lists are expanded by the sweep command.</summary>
 public sealed record SweepSpec(string Path, bool IsList, ImmutableArray<SweepItem> Items, int Line, int Column);
 
-public static partial class ScenarioParser
+internal static partial class ScenarioParser
 {
     public const string SweepKey = "sweep";
 

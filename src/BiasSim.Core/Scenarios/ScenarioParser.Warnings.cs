@@ -3,7 +3,7 @@ using YamlDotNet.RepresentationModel;
 
 namespace BiasSim.Core.Scenarios;
 
-public static partial class ScenarioParser
+internal static partial class ScenarioParser
 {
     /// <summary>
     /// Detectors that would run but silently reduce to something simpler (a weighting or imputation with one stratum is

@@ -11,7 +11,7 @@ namespace BiasSim.Core.Scenarios;
 /// only as a <see cref="DetectorVocabulary"/> handed in, and leaves <c>target_share</c> to the calibration stage:
 /// users load scenarios through the Design folder's ScenarioLoader, which runs both.
 /// </summary>
-public static partial class ScenarioParser
+internal static partial class ScenarioParser
 {
     private static readonly string[] TopKeys = ["name", "description", "seed", "population", "referrals", "recording", "detectors", "simulation", SweepKey];
     private static readonly string[] SimulationKeys = ["replicates", "alpha"];
