@@ -1,8 +1,10 @@
 using BenchmarkDotNet.Attributes;
+using BiasSim.Core.Design;
 using BiasSim.Core.Detectors;
 using BiasSim.Core.Engine;
 using BiasSim.Core.Randomness;
 using BiasSim.Core.Scenarios;
+using BiasSim.Core.Simulation;
 
 namespace BiasSim.Benchmarks;
 
@@ -38,7 +40,7 @@ public class DetectorBenchmarks
         Scenario scenario = ScenarioLoader.Load(text, path, overrides).Scenario!;
         _miScenario = scenario with { Detectors = ["multiple-imputation"] };
         var model = new CountModel(scenario);
-        foreach (string name in scenario.Detectors) _detectors[name] = DetectorCatalog.Create(scenario.DetectorSpec(name), model, 0, 0.05);
+        foreach (string name in scenario.Detectors) _detectors[name] = DetectorFactory.Create(scenario.DetectorSpec(name), model, 0, 0.05);
         _observed = new ObservedCounts(model);
         var rng = SeedSequence.Generator(20151, 0, 0, SeedSequence.Stage.Data);
         model.Draw(ref rng, new long[model.ScratchLength], _observed);

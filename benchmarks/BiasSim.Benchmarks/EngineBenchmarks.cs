@@ -1,8 +1,10 @@
 using BenchmarkDotNet.Attributes;
+using BiasSim.Core.Design;
 using BiasSim.Core.Detectors;
 using BiasSim.Core.Engine;
 using BiasSim.Core.Randomness;
 using BiasSim.Core.Scenarios;
+using BiasSim.Core.Simulation;
 
 namespace BiasSim.Benchmarks;
 
@@ -28,7 +30,7 @@ public class EngineBenchmarks
         string path = Path.Combine(FindRepoRoot(), "scenarios", "prevent-2015-2023.yaml");
         _scenario = ScenarioLoader.Load(File.ReadAllText(path), path).Scenario!;
         _model = new CountModel(_scenario);
-        _detectors = [.. _scenario.Detectors.Select(name => DetectorCatalog.Create(_scenario.DetectorSpec(name), _model, 0, _scenario.Simulation.Alpha))];
+        _detectors = [.. _scenario.Detectors.Select(name => DetectorFactory.Create(_scenario.DetectorSpec(name), _model, 0, _scenario.Simulation.Alpha))];
         _scratch = new long[_model.ScratchLength];
         _observed = new ObservedCounts(_model);
         var rng = new Xoshiro256(1);

@@ -1,6 +1,7 @@
 using System.Text;
 using BenchmarkDotNet.Attributes;
 using BiasSim.Cli.Records;
+using BiasSim.Core.Design;
 using BiasSim.Core.Records;
 using BiasSim.Core.Scenarios;
 

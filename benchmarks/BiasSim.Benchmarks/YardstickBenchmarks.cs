@@ -1,9 +1,11 @@
 using BenchmarkDotNet.Attributes;
+using BiasSim.Core.Design;
 using BiasSim.Core.Detectors;
 using BiasSim.Core.Diagnosands;
 using BiasSim.Core.Engine;
 using BiasSim.Core.Randomness;
 using BiasSim.Core.Scenarios;
+using BiasSim.Core.Simulation;
 
 namespace BiasSim.Benchmarks;
 
@@ -31,7 +33,7 @@ public class YardstickBenchmarks
         string path = Path.Combine(EngineBenchmarks.FindRepoRoot(), "benchmarks", "scenarios", "numpy-yardstick.yaml");
         _scenario = ScenarioLoader.Load(File.ReadAllText(path), path).Scenario!;
         _model = new CountModel(_scenario);
-        _detector = DetectorCatalog.Create(_scenario.DetectorSpec("rate-ratio"), _model, 0, _scenario.Simulation.Alpha);
+        _detector = DetectorFactory.Create(_scenario.DetectorSpec("rate-ratio"), _model, 0, _scenario.Simulation.Alpha);
         _scratch = new long[_model.ScratchLength];
         _observed = new ObservedCounts(_model);
         _recorders = [.. Enumerable.Range(0, _detector.Targets.Length)

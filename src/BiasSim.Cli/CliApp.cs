@@ -1,6 +1,7 @@
 using System.CommandLine;
 using BiasSim.Cli.Commands;
 using BiasSim.Cli.Output;
+using BiasSim.Core.Design;
 using BiasSim.Core.Detectors;
 using BiasSim.Core.Scenarios;
 using BiasSim.Explorer;
@@ -76,7 +77,7 @@ internal static class CliApp
         [.. DiagnosandColumns.All.Select(c => c.Name)],
         row => [.. DiagnosandColumns.All.Select(c => DiagnosandColumns.Format(c.Value(row)))],
         (row, scenario, missing) => row.Detector == ChiSquareDetector.DetectorName ? Verdicts.TestSentence(row, "")
-            : Verdicts.IsJudged(row) || row.Group == Core.Engine.MonteCarloRunner.FamilyWiseTarget ? Verdicts.Sentence(row, scenario, missing) : null,
+            : Verdicts.IsJudged(row) || row.Group == Core.Simulation.MonteCarloRunner.FamilyWiseTarget ? Verdicts.Sentence(row, scenario, missing) : null,
         ConsoleReport.PlainWords,
         Verdicts.Verdict,
         Verdicts.PrimaryRows,

@@ -1,5 +1,5 @@
 using System.Globalization;
-using BiasSim.Core.Engine;
+using BiasSim.Core.Calibration;
 using BiasSim.Core.Scenarios;
 
 namespace BiasSim.Cli;

@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
-using BiasSim.Core.Engine;
+using BiasSim.Core.Simulation;
 
 namespace BiasSim.Cli;
 

@@ -2,8 +2,8 @@ using System.Diagnostics;
 using System.Globalization;
 using BiasSim.Core.Detectors;
 using BiasSim.Core.Diagnosands;
-using BiasSim.Core.Engine;
 using BiasSim.Core.Scenarios;
+using BiasSim.Core.Simulation;
 
 namespace BiasSim.Explorer;
 

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using BiasSim.Cli.Detection;
+using BiasSim.Core.Design;
 using BiasSim.Core.Detectors;
 using BiasSim.Core.Engine;
 using BiasSim.Core.Records;

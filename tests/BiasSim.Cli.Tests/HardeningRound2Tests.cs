@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using BiasSim.Cli.Output;
-using BiasSim.Core.Engine;
+using BiasSim.Core.Simulation;
 
 namespace BiasSim.Cli.Tests;
 

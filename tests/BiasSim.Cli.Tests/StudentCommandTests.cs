@@ -1,5 +1,6 @@
 using BiasSim.Cli.Commands;
 using BiasSim.Cli.Output;
+using BiasSim.Core.Design;
 using BiasSim.Core.Detectors;
 using BiasSim.Core.Scenarios;
 

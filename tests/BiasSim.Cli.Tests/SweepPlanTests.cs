@@ -1,4 +1,5 @@
 using BiasSim.Cli.Sweeps;
+using BiasSim.Core.Design;
 using BiasSim.Core.Scenarios;
 
 namespace BiasSim.Cli.Tests;

@@ -1,3 +1,4 @@
+using BiasSim.Core.Design;
 using BiasSim.Core.Scenarios;
 
 namespace BiasSim.Core.Tests;

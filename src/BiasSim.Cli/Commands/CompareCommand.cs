@@ -5,8 +5,8 @@ using System.Text;
 using BiasSim.Cli.Output;
 using BiasSim.Cli.Plots;
 using BiasSim.Core.Diagnosands;
-using BiasSim.Core.Engine;
 using BiasSim.Core.Scenarios;
+using BiasSim.Core.Simulation;
 
 namespace BiasSim.Cli.Commands;
 

@@ -3,9 +3,9 @@ using System.Diagnostics;
 using BiasSim.Cli.Output;
 using BiasSim.Cli.Results;
 using BiasSim.Core.Detectors;
-using BiasSim.Core.Engine;
 using BiasSim.Core.Power;
 using BiasSim.Core.Scenarios;
+using BiasSim.Core.Simulation;
 
 namespace BiasSim.Cli.Commands;
 

@@ -2,6 +2,7 @@ using System.CommandLine;
 using BiasSim.Cli.Output;
 using BiasSim.Core.Engine;
 using BiasSim.Core.Scenarios;
+using BiasSim.Core.Simulation;
 
 namespace BiasSim.Cli.Commands;
 

@@ -3,9 +3,10 @@ using System.Diagnostics;
 using System.Globalization;
 using BiasSim.Cli.Output;
 using BiasSim.Cli.Results;
-using BiasSim.Core.Engine;
 using BiasSim.Core.Detectors;
+using BiasSim.Core.Engine;
 using BiasSim.Core.Scenarios;
+using BiasSim.Core.Simulation;
 
 namespace BiasSim.Cli.Commands;
 

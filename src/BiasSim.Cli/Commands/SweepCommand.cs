@@ -6,6 +6,7 @@ using BiasSim.Cli.Results;
 using BiasSim.Cli.Sweeps;
 using BiasSim.Core.Engine;
 using BiasSim.Core.Scenarios;
+using BiasSim.Core.Simulation;
 
 namespace BiasSim.Cli.Commands;
 

@@ -1,8 +1,10 @@
 using System.Collections.Immutable;
 using System.Globalization;
+using BiasSim.Core.Design;
 using BiasSim.Core.Detectors;
 using BiasSim.Core.Engine;
 using BiasSim.Core.Scenarios;
+using BiasSim.Core.Simulation;
 
 namespace BiasSim.Cli.Detection;
 

@@ -2,8 +2,8 @@ using System.Globalization;
 using System.Text;
 using BiasSim.Core.Detectors;
 using BiasSim.Core.Diagnosands;
-using BiasSim.Core.Engine;
 using BiasSim.Core.Scenarios;
+using BiasSim.Core.Simulation;
 
 namespace BiasSim.Cli.Output;
 

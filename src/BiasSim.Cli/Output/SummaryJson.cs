@@ -1,8 +1,8 @@
 using System.Collections.Immutable;
 using System.Text.Json;
 using BiasSim.Cli.Results;
-using BiasSim.Core.Engine;
 using BiasSim.Core.Scenarios;
+using BiasSim.Core.Simulation;
 
 namespace BiasSim.Cli.Output;
 

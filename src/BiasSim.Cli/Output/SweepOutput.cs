@@ -3,8 +3,8 @@ using System.Text;
 using BiasSim.Cli.Results;
 using BiasSim.Cli.Sweeps;
 using BiasSim.Core.Diagnosands;
-using BiasSim.Core.Engine;
 using BiasSim.Core.Scenarios;
+using BiasSim.Core.Simulation;
 
 namespace BiasSim.Cli.Output;
 

@@ -16,7 +16,7 @@ internal static class Labels
     public static string Group(string group) => group switch
     {
         "all" => "All groups",
-        Core.Engine.MonteCarloRunner.FamilyWiseTarget => "Any group at RR 1 (family-wise)",
+        Core.Simulation.MonteCarloRunner.FamilyWiseTarget => "Any group at RR 1 (family-wise)",
         _ => group,
     };
 
@@ -27,12 +27,12 @@ internal static class Labels
     /// <summary>A category tick label: the family-wise row on two lines; with many categories, long names wrapped at spaces.</summary>
     public static string GroupTick(string group, bool crowded) => group switch
     {
-        Core.Engine.MonteCarloRunner.FamilyWiseTarget => "Any group at RR 1\n(family-wise)",
+        Core.Simulation.MonteCarloRunner.FamilyWiseTarget => "Any group at RR 1\n(family-wise)",
         _ when crowded && group.Length > 9 => Group(group).Replace(' ', '\n'),
         _ => Group(group),
     };
 
-    public static bool IsSummaryRow(string group) => group is "all" or Core.Engine.MonteCarloRunner.FamilyWiseTarget;
+    public static bool IsSummaryRow(string group) => group is "all" or Core.Simulation.MonteCarloRunner.FamilyWiseTarget;
 
     /// <summary>The axis label for a swept dot path, with its unit.</summary>
     public static string Parameter(string path, string reference)

@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using BiasSim.Core.Design;
 using BiasSim.Core.Scenarios;
 
 namespace BiasSim.Cli.Sweeps;

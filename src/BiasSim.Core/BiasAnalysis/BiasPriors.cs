@@ -50,7 +50,7 @@ public static class BiasPriorsLoader
             r.Error(1, 1, "", $"the file is empty, expected a mapping with {RecordingRatiosKey} (per group, a prior on its recording ratio)");
             return new BiasPriorsLoadResult(null, r.Errors);
         }
-        YamlNode? rootNode = ScenarioLoader.Parse(text, r);
+        YamlNode? rootNode = ScenarioParser.Parse(text, r);
         if (rootNode is null) return new BiasPriorsLoadResult(null, r.Errors);
         YamlMappingNode? root = r.Mapping(rootNode, "", TopKeys);
         if (root is null) return new BiasPriorsLoadResult(null, r.Errors);

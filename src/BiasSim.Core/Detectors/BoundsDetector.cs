@@ -25,7 +25,7 @@ public sealed class BoundsDetector : GroupDetector
     public static DetectorDescriptor Descriptor { get; } = new()
     {
         Name = DetectorName,
-        ForModel = (spec, model, k, alpha) => new BoundsDetector(new GroupComparison(model.AttributePopulation(k), model.Cells.TrueRateRatiosFor(k), alpha)),
+        ForModel = (spec, frame, alpha) => new BoundsDetector(frame.Groups(alpha)),
         ForData = d => new BoundsDetector(d.Groups),
         DetectDefault = true,
         Label = _ => "Worst/best-case bounds",

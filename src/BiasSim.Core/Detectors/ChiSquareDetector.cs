@@ -15,7 +15,7 @@ public sealed class ChiSquareDetector : CountDetector
     public static DetectorDescriptor Descriptor { get; } = new()
     {
         Name = DetectorName,
-        ForModel = (spec, model, k, alpha) => new ChiSquareDetector(model.AttributePopulation(k), model.Cells.TrueRateRatiosFor(k), alpha),
+        ForModel = (spec, frame, alpha) => new ChiSquareDetector(frame.Population, frame.TrueRateRatios, alpha),
         ForData = d => new ChiSquareDetector(d.Groups.Population, d.Groups.Population.Groups.Select(_ => double.NaN).ToArray(), d.Alpha),
         DetectDefault = true,
         Label = _ => "Chi-square test, all groups",
@@ -31,7 +31,7 @@ public sealed class ChiSquareDetector : CountDetector
     };
 
     public const string DetectorName = "chi-square";
-    public const string AllTarget = "all";
+    public const string AllTarget = SummaryTargets.All;
 
     private readonly double[] _shares;
     private readonly double _critical;

@@ -1,5 +1,4 @@
 using System.Collections.Immutable;
-using BiasSim.Core.Engine;
 using BiasSim.Core.Scenarios;
 
 namespace BiasSim.Core.Detectors;
@@ -40,7 +39,9 @@ public static class DetectorCatalog
     /// <summary>The options detector <paramref name="name"/> takes.</summary>
     public static IReadOnlyCollection<string> OptionsOf(string name) => Find(name)?.Options ?? [];
 
-    /// <summary>Builds detector <paramref name="spec"/> for attribute <paramref name="attribute"/> (0 = ethnicity) of <paramref name="model"/>.</summary>
-    public static CountDetector Create(DetectorSpec spec, CountModel model, int attribute, double alpha) =>
-        Describe(spec.Name).ForModel(spec, model, attribute, alpha);
+    /// <summary>What the scenario parser checks <c>detectors:</c> against: each detector's name, options and caveat.</summary>
+    public static readonly DetectorVocabulary Vocabulary = new(Descriptors.Select(d => new DetectorTerms(d.Name, d.Options) { Caveat = d.Caveat }));
+
+    /// <summary>Builds detector <paramref name="spec"/> from <paramref name="frame"/>, at significance level <paramref name="alpha"/>.</summary>
+    public static CountDetector Create(DetectorSpec spec, AnalysisFrame frame, double alpha) => Describe(spec.Name).ForModel(spec, frame, alpha);
 }

@@ -36,11 +36,15 @@ public sealed record DetectorDescriptor
     /// <summary>The options it takes under <c>detectors:</c> (by, m, adjust).</summary>
     public ImmutableArray<string> Options { get; init; } = [];
 
-    /// <summary>Builds it for attribute k (0 = ethnicity) of a compiled model, judged against that attribute's truths.</summary>
-    public required Func<DetectorSpec, CountModel, int, double, CountDetector> ForModel { get; init; }
+    /// <summary>Builds it for one attribute of a simulation at significance level alpha, judged against the frame's truths.</summary>
+    public required Func<DetectorSpec, AnalysisFrame, double, CountDetector> ForModel { get; init; }
 
     /// <summary>Builds it for real counts, or null where <c>detect</c> cannot run it.</summary>
     public Func<ObservedInputs, CountDetector>? ForData { get; init; }
+
+    /// <summary>What to warn when a scenario leaves it degenerate (it would run, but silently reduce to something simpler),
+    /// or null when it does not; the scenario loader says it at the detector's entry in <c>detectors:</c>.</summary>
+    public Func<Scenario, DetectorSpec, string?>? Caveat { get; init; }
 
     /// <summary>Whether <c>detect</c> runs it when no detectors are named.</summary>
     public bool DetectDefault { get; init; }
@@ -65,6 +69,16 @@ public sealed record DetectorDescriptor
 
     /// <summary>Glossary cross-references.</summary>
     public ImmutableArray<string> SeeAlso { get; init; } = [];
+
+    /// <summary>Why stratifying by <paramref name="by"/> leaves one stratum, or null when it leaves several.</summary>
+    internal static string? OneStratum(Scenario scenario, string? by)
+    {
+        if (by is null) return "no 'by' is given and the population has no regions";
+        if (by == "region") return scenario.Population.HasRegions ? null : "by: region, but the population has no regions (population.regions)";
+        int c = scenario.Referrals.CovariateIndex(by);
+        if (c >= 0 && scenario.Referrals.Covariates[c].Levels.Length < 2) return $"by: {by}, but the covariate {by} has only one level";
+        return null;
+    }
 
     /// <summary>"the group" for unnamed data, else the attribute: what recording must be unrelated to.</summary>
     internal static string Itself(string attribute) => attribute == "group" ? "the group" : attribute;

@@ -21,8 +21,11 @@ public sealed class IpwDetector : GroupDetector
     {
         Name = DetectorName,
         Options = ["by", "adjust"],
-        ForModel = (spec, model, k, alpha) => new IpwDetector(new GroupComparison(model.AttributePopulation(k), model.Cells.TrueRateRatiosFor(k), alpha),
-            model.Strata.Map(spec.By), model.Strata.Levels(spec.By)),
+        ForModel = (spec, frame, alpha) => new IpwDetector(frame.Groups(alpha), [.. frame.By(spec.By).Map], frame.By(spec.By).Levels),
+        Caveat = (scenario, spec) => DetectorDescriptor.OneStratum(scenario, spec.By) is string why
+            ? $"{why}, so there is one stratum and the weights are all equal: it gives the complete-case rate ratio (rate-ratio's answer) and " +
+              "corrects nothing; expected by: naming a covariate in referrals.covariates (or regions in population.regions)"
+            : null,
         ForData = d => new IpwDetector(d.Groups, [.. Enumerable.Range(0, d.Strata.Strata)], d.Strata.Strata),
         Label = _ => "Inverse-probability weighting",
         Heading = c => $"inverse-probability weighting{c.ByPhrase}, delta-method {c.Confidence}% interval{c.AdjustPhrase}",

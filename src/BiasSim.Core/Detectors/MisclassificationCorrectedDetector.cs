@@ -18,15 +18,14 @@ public sealed class MisclassificationCorrectedDetector : GroupDetector
     {
         Name = DetectorName,
         Options = ["adjust", "validation_share", "m"],
-        ForModel = (spec, model, k, alpha) =>
-        {
-            var population = model.AttributePopulation(k);
-            var groups = new GroupComparison(population, model.Cells.TrueRateRatiosFor(k), alpha);
-            return model.ValidationShare > 0 && k == 0
-                ? new MisclassificationCorrectedDetector(groups, [.. model.Categories.Select(population.IndexOf)], spec.Imputations)
-                : new MisclassificationCorrectedDetector(groups, model.AssignmentOverLevels(k));
-        },
+        ForModel = (spec, frame, alpha) => frame.ValidationCategories is { } categories
+            ? new MisclassificationCorrectedDetector(frame.Groups(alpha), [.. categories], spec.Imputations)
+            : new MisclassificationCorrectedDetector(frame.Groups(alpha), frame.Assignment),
         ForData = d => new MisclassificationCorrectedDetector(d.Groups, d.Matrix),
+        Caveat = (scenario, _) => scenario.Recording.Misclassification is null
+            ? "the scenario has no recording.misclassification, so every recorded category is self-defined and the correction matrix is the " +
+              "identity: it gives rate-ratio's answer; expected recording.misclassification (a matrix, or a named one) for it to correct anything"
+            : null,
         Label = _ => "Corrected for misclassification",
         Heading = c => $"counts corrected by the known misclassification matrix, delta-method {c.Confidence}% interval{c.AdjustPhrase}",
         Description = _ => "Misclassification-corrected: recorded counts corrected with the known officer-assignment matrix before the rate ratio.",

@@ -20,13 +20,14 @@ public sealed class MissingShareDetector : CountDetector
     {
         Name = DetectorName,
         Options = ["by"],
-        ForModel = (spec, model, k, alpha) => new MissingShareDetector(
-            spec.By is null ? [Scenarios.Population.AllRegion] : model.Strata.LevelNames[model.Strata.VariableIndex(spec.By)],
-            model.Strata.Map(spec.By),
-            spec.By is null ? [model.ExpectedMissingShareOf(k)] : model.ExpectedMissingShareByLevel(k, spec.By),
-            model.ExpectedMissingShareOf(k), alpha),
+        ForModel = (spec, frame, alpha) => new MissingShareDetector(frame.By(spec.By).LevelNames, [.. frame.By(spec.By).Map],
+            frame.By(spec.By).ExpectedMissingShares, frame.ExpectedMissingShare, alpha),
         ForData = d => new MissingShareDetector(d.StratumLevels, [.. Enumerable.Range(0, d.Strata.Strata)], [.. d.StratumLevels.Select(_ => double.NaN)],
             double.NaN, d.Alpha),
+        Caveat = (scenario, spec) => DetectorDescriptor.OneStratum(scenario, spec.By) is string why
+            ? $"{why}, so it compares one missing share with itself and can only test the overall share; " +
+              "expected by: naming a covariate in referrals.covariates (or regions) to compare missing shares across its levels"
+            : null,
         Label = _ => "Missing share by stratum",
         Heading = c => $"does missingness differ{c.ByPhrase}? each level's missing share over the overall share, and a chi-square test",
         Description = _ => "Missing share: whether the share of unrecorded ethnicity differs between strata (regions or sectors).",

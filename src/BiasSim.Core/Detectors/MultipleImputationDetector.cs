@@ -28,9 +28,12 @@ public sealed class MultipleImputationDetector : GroupDetector
     {
         Name = DetectorName,
         Options = ["by", "m", "adjust"],
-        ForModel = (spec, model, k, alpha) => new MultipleImputationDetector(
-            new GroupComparison(model.AttributePopulation(k), model.Cells.TrueRateRatiosFor(k), alpha), model.Strata.Map(spec.By), model.Strata.Levels(spec.By),
+        ForModel = (spec, frame, alpha) => new MultipleImputationDetector(frame.Groups(alpha), [.. frame.By(spec.By).Map], frame.By(spec.By).Levels,
             spec.Imputations),
+        Caveat = (scenario, spec) => DetectorDescriptor.OneStratum(scenario, spec.By) is string why
+            ? $"{why}, so unrecorded referrals are imputed from the overall recorded shares, which assumes the group is missing completely at " +
+              "random: it cannot correct missingness that depends on anything; expected by: naming a covariate in referrals.covariates (or regions)"
+            : null,
         Label = _ => "Multiple imputation",
         Heading = c => $"multiple imputation{c.ByPhrase}, m = {c.Spec.Imputations}, Rubin's rules with Barnard-Rubin df{c.AdjustPhrase}",
         Description = _ => "Multiple imputation: unrecorded referrals given groups drawn from their stratum's recorded mix, repeated and pooled by Rubin's " +

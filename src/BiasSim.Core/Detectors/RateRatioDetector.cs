@@ -17,7 +17,7 @@ public sealed class RateRatioDetector : CountDetector
     {
         Name = DetectorName,
         Options = ["adjust"],
-        ForModel = (spec, model, k, alpha) => new RateRatioDetector(model.AttributePopulation(k), model.Cells.TrueRateRatiosFor(k), alpha),
+        ForModel = (spec, frame, alpha) => new RateRatioDetector(frame.Population, frame.TrueRateRatios, alpha),
         ForData = d => new RateRatioDetector(d.Groups.Population, d.Groups.Population.Groups.Select(_ => double.NaN).ToArray(), d.Alpha),
         DetectDefault = true,
         Label = reference => reference.Length > 0 ? $"Rate ratio vs {reference}" : "Rate ratio vs the reference group",

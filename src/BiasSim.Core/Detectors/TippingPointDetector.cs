@@ -27,8 +27,7 @@ public sealed class TippingPointDetector : GroupDetector
     {
         Name = DetectorCatalog.TippingPoint,
         Options = ["adjust"],
-        ForModel = (spec, model, k, alpha) => new TippingPointDetector(
-            new GroupComparison(model.AttributePopulation(k), model.Cells.TrueRateRatiosFor(k), alpha), model.RecordingRatios(k)),
+        ForModel = (spec, frame, alpha) => new TippingPointDetector(frame.Groups(alpha), frame.RecordingRatios),
         ForData = d => new TippingPointDetector(d.Groups, d.Groups.Population.Groups.Select(_ => double.NaN).ToArray()),
         Label = _ => "Tipping point (recording ratio)",
         Heading = _ => "sensitivity analysis, not a finding: the recording ratio r_g/r_ref at which the complete-case finding would stop being significant " +

@@ -1,8 +1,10 @@
 using System.Collections.Immutable;
 using BiasSim.Core.Detectors;
 using BiasSim.Core.Diagnosands;
+using BiasSim.Core.Calibration;
 using BiasSim.Core.Engine;
 using BiasSim.Core.Scenarios;
+using BiasSim.Core.Simulation;
 using MathNet.Numerics.Distributions;
 
 namespace BiasSim.Core.Power;
@@ -109,13 +111,13 @@ public static class MdrrSearch
         else
         {
             // Build the detectors on the compiled model to see which give a rate ratio per group with an interval.
-            var model = new CountModel(scenario);
+            AnalysisFrame frame = DetectorFactory.Frame(new CountModel(scenario), 0);
             bool Directional(string name, out bool hasGroup)
             {
                 hasGroup = false;
                 try
                 {
-                    CountDetector d = DetectorCatalog.Create(scenario.DetectorSpec(name), model, 0, scenario.Simulation.Alpha);
+                    CountDetector d = DetectorCatalog.Create(scenario.DetectorSpec(name), frame, scenario.Simulation.Alpha);
                     hasGroup = d.Targets.Contains(request.Group);
                     return d.HasInterval;
                 }

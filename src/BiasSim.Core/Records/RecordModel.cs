@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using BiasSim.Core.Calibration;
 using BiasSim.Core.Engine;
 using BiasSim.Core.Randomness;
 using BiasSim.Core.Scenarios;

@@ -37,7 +37,7 @@ public abstract record MissingnessMechanism
     /// <summary>The probability that a referral in <paramref name="cell"/> has no recorded group.</summary>
     public double MissingProbability(in CellKey cell) => MissingProbability(cell, CalibrationShift);
 
-    /// <summary>This mechanism calibrated by <paramref name="shift"/> (what <see cref="Engine.MissingnessCalibration.Solve"/> found).</summary>
+    /// <summary>This mechanism calibrated by <paramref name="shift"/> (what the calibration stage, MissingnessCalibration.Solve, found).</summary>
     public virtual MissingnessMechanism WithCalibration(double shift) => this with { CalibrationShift = shift };
 
     /// <summary>Missingness with the log-odds shifted by the year trend and <paramref name="shift"/>; 0 and 1 stay fixed.</summary>
@@ -82,7 +82,7 @@ public record MnarMissingness(ImmutableArray<double> ShareByGroup) : Missingness
 /// Missing not at random, declared by recording ratio (<c>recording_ratio: {Black: 0.5}</c>): group g is recorded with
 /// probability s x ratio_g, the reference with s, so "recorded half as often" stays exactly half whatever the overall
 /// level. The common scale s = exp(-CalibrationShift) is solved in closed form for the target share
-/// (<see cref="Engine.MissingnessCalibration.RecordingScale"/>); a shift on the log-odds, as share_by_group gets, would
+/// (by the calibration stage, MissingnessCalibration.RecordingScale); a shift on the log-odds, as share_by_group gets, would
 /// turn a ratio of 0.5 into about 0.48. <see cref="MnarMissingness.ShareByGroup"/> holds the calibrated missing shares,
 /// for display. No trend: a log-odds drift would break the ratio, so validation refuses one.
 /// </summary>

@@ -5,7 +5,7 @@ namespace BiasSim.Core.Scenarios;
 /// <summary>
 /// A validated scenario: the population (the model), the true disproportionality (the inquiry),
 /// the recording process (the data strategy) and the detectors to audit (the answer strategies).
-/// Only <see cref="ScenarioLoader"/> builds one from user text, so every instance has passed validation.
+/// Only the scenario loader (parse, validate, calibrate) builds one from user text, so every instance has passed validation.
 /// </summary>
 public sealed record Scenario(
     string Name,

@@ -1,6 +1,6 @@
-using BiasSim.Core.Engine;
 using BiasSim.Core.Randomness;
 using BiasSim.Core.Scenarios;
+using BiasSim.Core.Simulation;
 
 namespace BiasSim.Core.Tests.Engine;
 

@@ -1,6 +1,6 @@
 using BiasSim.Core.Diagnosands;
-using BiasSim.Core.Engine;
 using BiasSim.Core.Scenarios;
+using BiasSim.Core.Simulation;
 using BiasSim.Core.Tests.Support;
 
 namespace BiasSim.Core.Tests.Engine;

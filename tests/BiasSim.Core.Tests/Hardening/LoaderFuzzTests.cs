@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using BiasSim.Core.Design;
 using BiasSim.Core.Scenarios;
 using FsCheck;
 using FsCheck.Fluent;

@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using BiasSim.Core.Design;
 using BiasSim.Core.Detectors;
 using BiasSim.Core.Engine;
 using BiasSim.Core.Scenarios;

@@ -1,6 +1,6 @@
-using BiasSim.Core.Engine;
 using BiasSim.Core.Power;
 using BiasSim.Core.Scenarios;
+using BiasSim.Core.Simulation;
 using BiasSim.Core.Tests.Support;
 using MathNet.Numerics.Distributions;
 using Xunit.Abstractions;

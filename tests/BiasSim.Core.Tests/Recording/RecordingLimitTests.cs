@@ -2,6 +2,7 @@ using BiasSim.Core.Diagnosands;
 using BiasSim.Core.Engine;
 using BiasSim.Core.Randomness;
 using BiasSim.Core.Scenarios;
+using BiasSim.Core.Simulation;
 using BiasSim.Core.Tests.Support;
 
 namespace BiasSim.Core.Tests.Recording;

@@ -1,7 +1,9 @@
+using BiasSim.Core.Design;
 using BiasSim.Core.Diagnosands;
 using BiasSim.Core.Engine;
 using BiasSim.Core.Power;
 using BiasSim.Core.Scenarios;
+using BiasSim.Core.Simulation;
 
 namespace BiasSim.Core.Tests.Recording;
 

@@ -2,6 +2,7 @@ using BiasSim.Core.Detectors;
 using BiasSim.Core.Diagnosands;
 using BiasSim.Core.Engine;
 using BiasSim.Core.Scenarios;
+using BiasSim.Core.Simulation;
 
 namespace BiasSim.Core.Tests.Rescue;
 

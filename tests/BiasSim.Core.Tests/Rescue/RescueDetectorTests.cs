@@ -1,7 +1,9 @@
+using BiasSim.Core.Design;
 using BiasSim.Core.Detectors;
 using BiasSim.Core.Diagnosands;
 using BiasSim.Core.Engine;
 using BiasSim.Core.Scenarios;
+using BiasSim.Core.Simulation;
 using BiasSim.Core.Tests.Support;
 
 namespace BiasSim.Core.Tests.Rescue;
@@ -117,8 +119,8 @@ public class RescueDetectorTests
             simulation: {replicates: 1}
             """);
         var model = new CountModel(s);
-        var ipw = (IpwDetector)DetectorCatalog.Create(s.DetectorSpec("ipw"), model, 0, 0.05);
-        var rr = DetectorCatalog.Create(s.DetectorSpec("rate-ratio"), model, 0, 0.05);
+        var ipw = (IpwDetector)DetectorFactory.Create(s.DetectorSpec("ipw"), model, 0, 0.05);
+        var rr = DetectorFactory.Create(s.DetectorSpec("rate-ratio"), model, 0, 0.05);
         var strata = new StratifiedCounts(1, 2);
         strata.Recorded[0] = 500; strata.Recorded[1] = 140; strata.Unknown[0] = 360;
         var a = new DetectorOutcome[1];
@@ -155,8 +157,8 @@ public class RescueDetectorTests
             simulation: {replicates: 1}
             """);
         var model = new CountModel(s);
-        CountDetector mi = DetectorCatalog.Create(s.DetectorSpec("multiple-imputation"), model, 0, 0.05);
-        CountDetector rr = DetectorCatalog.Create(s.DetectorSpec("rate-ratio"), model, 0, 0.05);
+        CountDetector mi = DetectorFactory.Create(s.DetectorSpec("multiple-imputation"), model, 0, 0.05);
+        CountDetector rr = DetectorFactory.Create(s.DetectorSpec("rate-ratio"), model, 0, 0.05);
         var strata = new StratifiedCounts(1, 2);
         strata.Recorded[0] = 800; strata.Recorded[1] = 200;
         var a = new DetectorOutcome[1];
@@ -197,7 +199,7 @@ public class RescueDetectorTests
         var model = new CountModel(s);
         double[,] compiled = model.AssignmentOverLevels(0)!;
         for (int g = 0; g < 5; g++) for (int h = 0; h < 5; h++) Assert.Equal(m[g, h], compiled[g, h], 12);
-        var detector = (MisclassificationCorrectedDetector)DetectorCatalog.Create(s.DetectorSpec("misclassification-corrected"), model, 0, 0.05);
+        var detector = (MisclassificationCorrectedDetector)DetectorFactory.Create(s.DetectorSpec("misclassification-corrected"), model, 0, 0.05);
         Assert.True(detector.Invertible);
         double[] t = [8123.5, 901.25, 400, 300.75, 198];
         var x = new double[5];

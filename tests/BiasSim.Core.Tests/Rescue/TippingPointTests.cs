@@ -1,7 +1,7 @@
 using BiasSim.Core.Detectors;
 using BiasSim.Core.Diagnosands;
-using BiasSim.Core.Engine;
 using BiasSim.Core.Scenarios;
+using BiasSim.Core.Simulation;
 using MathNet.Numerics.Distributions;
 
 namespace BiasSim.Core.Tests.Rescue;

@@ -1,5 +1,6 @@
-using BiasSim.Core.Engine;
+using BiasSim.Core.Design;
 using BiasSim.Core.Scenarios;
+using BiasSim.Core.Simulation;
 
 namespace BiasSim.Core.Tests.Scenarios;
 

@@ -1,7 +1,9 @@
+using BiasSim.Core.Design;
 using BiasSim.Core.Detectors;
 using BiasSim.Core.Diagnosands;
 using BiasSim.Core.Engine;
 using BiasSim.Core.Scenarios;
+using BiasSim.Core.Simulation;
 
 namespace BiasSim.Core.Tests.Scenarios;
 
@@ -39,7 +41,7 @@ public class ValidationShareLocationTests
         var model = new CountModel(s);
         Assert.Equal(0.1, model.ValidationShare);
         DetectorSpec spec = s.DetectorSpec(MisclassificationCorrectedDetector.DetectorName);
-        var detector = (MisclassificationCorrectedDetector)DetectorCatalog.Create(spec, model, 0, 0.05);
+        var detector = (MisclassificationCorrectedDetector)DetectorFactory.Create(spec, model, 0, 0.05);
         Assert.True(detector.EstimatesMatrix);
     }
 

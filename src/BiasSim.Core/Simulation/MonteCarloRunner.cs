@@ -1,10 +1,11 @@
 using System.Collections.Immutable;
 using BiasSim.Core.Detectors;
 using BiasSim.Core.Diagnosands;
+using BiasSim.Core.Engine;
 using BiasSim.Core.Randomness;
 using BiasSim.Core.Scenarios;
 
-namespace BiasSim.Core.Engine;
+namespace BiasSim.Core.Simulation;
 
 /// <summary>How a run is carried out; none of it changes the results except <see cref="Replicates"/>, <see cref="Seed"/>
 /// and <see cref="DesignPoint"/>.</summary>
@@ -61,7 +62,7 @@ public static class MonteCarloRunner
     public const int BlockSize = 1024;
 
     /// <summary>The group name of the row that reports a per-group detector's family-wise false-alarm rate.</summary>
-    public const string FamilyWiseTarget = "family-wise";
+    public const string FamilyWiseTarget = SummaryTargets.FamilyWise;
 
     /// <summary>Blocks per segment (16,384 replicates): the unit of checkpoints, shards and merging.</summary>
     public const int SegmentBlocks = 16;
@@ -267,10 +268,11 @@ public static class MonteCarloRunner
             var slots = new List<Slot>();
             for (int k = 0; k < model.AttributeCount; k++)
             {
+                AnalysisFrame frame = DetectorFactory.Frame(model, k);
                 foreach (string name in scenario.Detectors)
                 {
                     DetectorSpec spec = scenario.DetectorSpec(name);
-                    CountDetector detector = DetectorCatalog.Create(spec, model, k, scenario.Simulation.Alpha);
+                    CountDetector detector = DetectorCatalog.Create(spec, frame, scenario.Simulation.Alpha);
                     string attribute = model.AttributeName(k);
                     for (int t = 0; t < detector.Targets.Length; t++)
                     {

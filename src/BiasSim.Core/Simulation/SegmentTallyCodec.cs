@@ -4,7 +4,7 @@ using System.Runtime.InteropServices;
 using System.Text;
 using BiasSim.Core.Diagnosands;
 
-namespace BiasSim.Core.Engine;
+namespace BiasSim.Core.Simulation;
 
 /// <summary>
 /// Bytes for segment tallies, so checkpoints and shards can be stored and merged. A record is

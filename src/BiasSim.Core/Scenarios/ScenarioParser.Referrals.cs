@@ -3,7 +3,7 @@ using YamlDotNet.RepresentationModel;
 
 namespace BiasSim.Core.Scenarios;
 
-public static partial class ScenarioLoader
+internal static partial class ScenarioParser
 {
     private static readonly string[] ReferralKeys = ["base_rate", "total", "rate_ratios", "rate_ratios_by_region", "covariates", "attributes"];
     private static readonly string[] AttributeReferralKeys = ["rate_ratios"];

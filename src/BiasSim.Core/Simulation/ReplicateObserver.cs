@@ -1,7 +1,7 @@
 using BiasSim.Core.Detectors;
 using BiasSim.Core.Diagnosands;
 
-namespace BiasSim.Core.Engine;
+namespace BiasSim.Core.Simulation;
 
 /// <summary>
 /// Sees every replicate's outcomes as the runner tallies them, for callers that keep per-replicate results (the CLI's

@@ -3,13 +3,13 @@ using YamlDotNet.RepresentationModel;
 
 namespace BiasSim.Core.Scenarios;
 
-public static partial class ScenarioLoader
+internal static partial class ScenarioParser
 {
     private static readonly string[] PopulationKeys = ["reference", "groups", "regions", "attributes"];
     private static readonly string[] AttributeKeys = ["reference", "by_group"];
 
     /// <summary>Target names of the output's summary rows: a group with one of these names would duplicate a row.</summary>
-    private static readonly string[] ReservedGroupNames = [Detectors.ChiSquareDetector.AllTarget, Engine.MonteCarloRunner.FamilyWiseTarget];
+    private static readonly string[] ReservedGroupNames = [SummaryTargets.All, SummaryTargets.FamilyWise];
 
     /// <summary>The largest census count accepted: more than the world's population, far below where sums of counts overflow.</summary>
     public const long MaxPeople = 10_000_000_000;
@@ -133,9 +133,8 @@ public static partial class ScenarioLoader
             string groupPath = $"{path}.{group}";
             if (ReservedGroupNames.Contains(group))
             {
-                r.Error(valueNode, groupPath,
-                    $"'{group}' is reserved (output rows use it for {(group == "all" ? "tests over every group" : "the family-wise error rate")}), expected " +
-                    "another group name");
+                string use = group == SummaryTargets.All ? "tests over every group" : "the family-wise error rate";
+                r.Error(valueNode, groupPath, $"'{group}' is reserved (output rows use it for {use}), expected another group name");
                 valid = false;
                 continue;
             }

@@ -1,6 +1,5 @@
 using System.Collections.Immutable;
 using System.Globalization;
-using BiasSim.Core.Detectors;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
@@ -8,9 +7,11 @@ namespace BiasSim.Core.Scenarios;
 
 /// <summary>
 /// Parses and validates scenario text (version 1 keys). Pure: the caller reads the file, so the core
-/// library does no I/O. Returns every error at once, each naming the line, column and key path.
+/// library does no I/O. Collects every error at once, each naming the line, column and key path. It knows detectors
+/// only as a <see cref="DetectorVocabulary"/> handed in, and leaves <c>target_share</c> to the calibration stage:
+/// users load scenarios through the Design folder's ScenarioLoader, which runs both.
 /// </summary>
-public static partial class ScenarioLoader
+internal static partial class ScenarioParser
 {
     private static readonly string[] TopKeys = ["name", "description", "seed", "population", "referrals", "recording", "detectors", "simulation", SweepKey];
     private static readonly string[] SimulationKeys = ["replicates", "alpha"];
@@ -19,25 +20,22 @@ public static partial class ScenarioLoader
     /// (a quantile at 1 - alpha/2) is finite and accurate; at 1e-16 it is infinite and nothing is ever flagged.</summary>
     public const double MinAlpha = 1e-10;
 
-    public static ScenarioLoadResult Load(string text, string fileName) => Load(text, fileName, []);
-
-    /// <summary>Loads the scenario with <paramref name="overrides"/> (from <c>--set path=value</c>) applied to
-    /// the YAML tree before validation, so an override is validated exactly like the key it replaces.</summary>
-    public static ScenarioLoadResult Load(string text, string fileName, IReadOnlyList<ScenarioOverride> overrides)
+    /// <summary>Reads the scenario with <paramref name="overrides"/> (from <c>--set path=value</c>) applied to the YAML tree
+    /// before validation, so an override is validated exactly like the key it replaces. The scenario is null when there
+    /// were errors; its <c>target_share</c>s are not yet calibrated.</summary>
+    internal static ParsedScenario Read(string text, string fileName, IReadOnlyList<ScenarioOverride> overrides, DetectorVocabulary detectors)
     {
         var reader = new YamlNodeReader(fileName);
         YamlNode? root = Parse(text, reader);
-        if (root is null) return new ScenarioLoadResult(null, reader.Errors);
+        if (root is null) return new ParsedScenario(null, null, reader);
 
         if (overrides.Count > 0)
         {
             root = ScenarioOverride.ApplyAll(root, overrides, reader);
-            if (root is null) return new ScenarioLoadResult(null, reader.Errors);
+            if (root is null) return new ParsedScenario(null, null, reader);
         }
-        Scenario? scenario = Read(root, reader);
-        return reader.Errors.Count == 0 && scenario is not null
-            ? new ScenarioLoadResult(scenario, [])
-            : new ScenarioLoadResult(null, reader.Errors);
+        Scenario? scenario = Read(root, reader, detectors);
+        return new ParsedScenario(reader.Errors.Count == 0 ? scenario : null, root as YamlMappingNode, reader);
     }
 
     /// <summary>The guarded parse every reading of scenario text goes through: the text is checked before YamlDotNet
@@ -101,7 +99,7 @@ public static partial class ScenarioLoader
         return cut >= 0 && message.StartsWith('(') ? message[(cut + 3)..] : message;
     }
 
-    private static Scenario? Read(YamlNode rootNode, YamlNodeReader r)
+    private static Scenario? Read(YamlNode rootNode, YamlNodeReader r, DetectorVocabulary vocabulary)
     {
         YamlMappingNode? root = r.Mapping(rootNode, "", TopKeys);
         if (root is null) return null;
@@ -139,7 +137,7 @@ public static partial class ScenarioLoader
         if (detectorsNode is null) defaulted.Add(ScenarioDefaults.DetectorsKey);
         ImmutableArray<DetectorSpec>? detectors = detectorsNode is null
             ? [.. ScenarioDefaults.Detectors.Select(d => new DetectorSpec(d))]
-            : ReadDetectors(detectorsNode, population, referrals, r);
+            : ReadDetectors(detectorsNode, population, referrals, vocabulary, r);
         SimulationSettings? simulation = ReadSimulation(YamlNodeReader.Child(root, "simulation"), r, defaulted);
         // The sweep: section is data for the sweep command; checked here so every command guards and rejects it alike.
         bool sweepValid = ReadSweep(YamlNodeReader.Child(root, SweepKey), r, []);
@@ -155,62 +153,18 @@ public static partial class ScenarioLoader
             Defaulted = defaulted.ToImmutable(),
         };
         scenario = ResolveValidationShare(scenario, root, r);
-        return scenario is null ? null : Calibrate(DegenerateDetectorWarnings(scenario, root, r), root, r);
+        return scenario is null ? null : ResolveTrendCovariates(DegenerateDetectorWarnings(scenario, vocabulary, root, r));
     }
 
-    /// <summary>Resolves what depends on the whole scenario: the trend's year covariate and the target-share shifts.</summary>
-    private static Scenario? Calibrate(Scenario scenario, YamlMappingNode root, YamlNodeReader r)
+    /// <summary>A trend needs the index of the <c>year</c> covariate, which is known once the referrals are read.</summary>
+    private static Scenario ResolveTrendCovariates(Scenario scenario)
     {
-        // The cell table is only needed to calibrate a target share: built once, on first use.
-        var table = new Lazy<Engine.CellTable>(() => new Engine.CellTable(scenario.Population, scenario.Referrals));
-        YamlMappingNode? recordingNode = YamlNodeReader.Child(root, "recording") as YamlMappingNode;
-        MissingnessMechanism? missing = Resolve(scenario, scenario.Recording.Missing, table, 0,
-            YamlNodeReader.Child(recordingNode, "missing") as YamlMappingNode, "recording.missing", r);
+        MissingnessMechanism WithYear(MissingnessMechanism m) =>
+            m.Trend != 0 ? m with { TrendCovariate = scenario.Referrals.CovariateIndex(YearCovariate) } : m;
         var attributes = scenario.Recording.Attributes;
-        for (int k = 0; k < scenario.Population.Attributes.Length; k++)
-        {
-            string name = scenario.Population.Attributes[k].Name;
-            AttributeRecording recording = attributes[name];
-            YamlMappingNode? node = YamlNodeReader.Child(
-                YamlNodeReader.Child(YamlNodeReader.Child(recordingNode, "attributes") as YamlMappingNode, name) as YamlMappingNode,
-                "missing") as YamlMappingNode;
-            MissingnessMechanism? resolved = Resolve(scenario, recording.Missing, table, k + 1, node, $"recording.attributes.{name}.missing", r);
-            if (resolved is null) return null;
-            attributes = attributes.SetItem(name, recording with { Missing = resolved });
-        }
-        if (missing is null) return null;
-        return scenario with { Recording = scenario.Recording with { Missing = missing, Attributes = attributes } };
+        foreach (var (name, recording) in attributes) attributes = attributes.SetItem(name, recording with { Missing = WithYear(recording.Missing) });
+        return scenario with { Recording = scenario.Recording with { Missing = WithYear(scenario.Recording.Missing), Attributes = attributes } };
     }
-
-    private static MissingnessMechanism? Resolve(Scenario scenario, MissingnessMechanism missing, Lazy<Engine.CellTable> cells, int attribute,
-        YamlMappingNode? node, string path, YamlNodeReader r)
-    {
-        if (missing.Trend != 0) missing = missing with { TrendCovariate = scenario.Referrals.CovariateIndex(YearCovariate) };
-        if (missing.TargetShare is not double target) return missing;
-        Engine.CellTable table = cells.Value;
-        Population population = scenario.Population;
-        double? shift = Engine.MissingnessCalibration.Solve(table, population, scenario.Referrals, missing, target, attribute);
-        if (shift is not null) return missing.WithCalibration(shift.Value);
-        if (missing is MnarRatioMissingness ratios)
-        {
-            var scale = Engine.MissingnessCalibration.RecordingScale(table, population, scenario.Referrals, ratios, target, attribute);
-            string group = scale.CappedGroup < 0 ? "every group" : $"'{GroupNames(population, attribute)[scale.CappedGroup]}'";
-            r.Error(YamlNodeReader.Child(node, "target_share")!, $"{path}.target_share", scale.CappedGroup < 0 || double.IsNaN(scale.Scale)
-                ? $"found {YamlNodeReader.Format(target)}, which recording_ratio cannot reach: no group that is referred is ever recorded"
-                : $"found {YamlNodeReader.Format(target)}, which would need {group} recorded with probability above 1; with these recording ratios " +
-                  $"the missing share can only lie between {scale.LowestShare:0.####} and 1, expected a target_share of at least {scale.LowestShare:0.####}");
-            return null;
-        }
-        double low = Engine.MissingnessCalibration.ExpectedMissingShare(table, population, scenario.Referrals, missing, -60, attribute);
-        double high = Engine.MissingnessCalibration.ExpectedMissingShare(table, population, scenario.Referrals, missing, 60, attribute);
-        r.Error(YamlNodeReader.Child(node, "target_share")!, $"{path}.target_share",
-            $"found {YamlNodeReader.Format(target)}, which no shift can reach: with shares of exactly 0 or 1 fixed, the overall missing share can only lie " +
-            $"between {low:0.####} and {high:0.####}");
-        return null;
-    }
-
-    private static IReadOnlyList<string> GroupNames(Population population, int attribute) =>
-        attribute == 0 ? [.. population.Groups.Select(g => g.Name)] : population.Attributes[attribute - 1].Levels;
 
     private static bool IsSafeName(string name) =>
         name.Length is > 0 and <= 100 && name is not "." and not ".." &&
@@ -218,17 +172,18 @@ public static partial class ScenarioLoader
 
     private static readonly string[] Adjustments = ["none", "bonferroni", "holm"];
 
-    private static ImmutableArray<DetectorSpec>? ReadDetectors(YamlNode? node, Population? population, ReferralProcess? referrals, YamlNodeReader r)
+    private static ImmutableArray<DetectorSpec>? ReadDetectors(YamlNode? node, Population? population, ReferralProcess? referrals,
+        DetectorVocabulary vocabulary, YamlNodeReader r)
     {
         if (node is null) return null;
         if (node is not YamlSequenceNode list)
         {
-            r.Error(node, "detectors", $"expected a list such as [{string.Join(", ", DetectorCatalog.Names.Take(2))}], found {YamlNodeReader.Describe(node)}");
+            r.Error(node, "detectors", $"expected a list such as [{string.Join(", ", vocabulary.Names.Take(2))}], found {YamlNodeReader.Describe(node)}");
             return null;
         }
         if (list.Children.Count == 0)
         {
-            r.Error(node, "detectors", $"the list is empty, expected at least one of: {string.Join(", ", DetectorCatalog.Names)}");
+            r.Error(node, "detectors", $"the list is empty, expected at least one of: {string.Join(", ", vocabulary.Names)}");
             return null;
         }
         var specs = ImmutableArray.CreateBuilder<DetectorSpec>();
@@ -248,15 +203,15 @@ public static partial class ScenarioLoader
                     continue;
                 }
                 nameNode = one.Children.Keys.Single();
-                options = r.Mapping(one.Children.Values.Single(), path, DetectorCatalog.OptionNames);
+                options = r.Mapping(one.Children.Values.Single(), path, vocabulary.OptionNames);
                 if (options is null) { valid = false; continue; }
             }
             string? name = r.String(nameNode, path);
             if (name is null) { valid = false; continue; }
-            if (!DetectorCatalog.Names.Contains(name))
+            if (!vocabulary.Names.Contains(name))
             {
                 r.Error(nameNode, path,
-                    $"unknown detector '{name}'{DidYouMean.Hint(name, DetectorCatalog.Names)}, expected one of: {string.Join(", ", DetectorCatalog.Names)}");
+                    $"unknown detector '{name}'{DidYouMean.Hint(name, vocabulary.Names)}, expected one of: {string.Join(", ", vocabulary.Names)}");
                 valid = false;
                 continue;
             }
@@ -266,19 +221,18 @@ public static partial class ScenarioLoader
                 valid = false;
                 continue;
             }
-            DetectorSpec? spec = ReadDetectorOptions(name, options, path, population, referrals, r);
+            DetectorSpec? spec = ReadDetectorOptions(name, vocabulary.OptionsOf(name), options, path, population, referrals, r);
             if (spec is null) { valid = false; continue; }
             specs.Add(spec);
         }
         return valid ? specs.ToImmutable() : null;
     }
 
-    private static DetectorSpec? ReadDetectorOptions(string name, YamlMappingNode? options, string path, Population? population, ReferralProcess? referrals,
-        YamlNodeReader r)
+    private static DetectorSpec? ReadDetectorOptions(string name, IReadOnlyCollection<string> allowed, YamlMappingNode? options, string path,
+        Population? population, ReferralProcess? referrals, YamlNodeReader r)
     {
         var spec = new DetectorSpec(name);
         bool valid = true;
-        IReadOnlyCollection<string> allowed = DetectorCatalog.OptionsOf(name);
         foreach (var (key, keyNode, _) in YamlNodeReader.Entries(options))
         {
             if (allowed.Contains(key)) continue;

@@ -1,7 +1,7 @@
 using System.Collections.Immutable;
 using BiasSim.Core.Scenarios;
 
-namespace BiasSim.Core.Engine;
+namespace BiasSim.Core.Calibration;
 
 /// <summary>
 /// Every cell of region x group x further-attribute levels x covariate levels with its expected share of

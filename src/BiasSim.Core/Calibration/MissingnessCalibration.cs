@@ -1,6 +1,6 @@
 using BiasSim.Core.Scenarios;
 
-namespace BiasSim.Core.Engine;
+namespace BiasSim.Core.Calibration;
 
 /// <summary>
 /// Solves for the log-odds shift that makes the expected overall missing share equal a target exactly.

@@ -13,7 +13,7 @@ public sealed record SweepItem(string Text, bool Plain);
 /// list of values, and where the value starts. Ranges and comma lists are expanded by the sweep command.</summary>
 public sealed record SweepSpec(string Path, bool IsList, ImmutableArray<SweepItem> Items, int Line, int Column);
 
-public static partial class ScenarioLoader
+internal static partial class ScenarioParser
 {
     public const string SweepKey = "sweep";
 
@@ -21,7 +21,7 @@ public static partial class ScenarioLoader
     /// The parameters of the file's top-level <c>sweep:</c> section, checked for shape (a mapping of dot paths to a
     /// value or a non-empty list), with every error added to <paramref name="errors"/>; empty when there is none.
     /// The text passes the same guards as a scenario, so an alias bomb or deep nesting in the section is an error,
-    /// not a hang or a crash. Errors elsewhere in the file are left to <see cref="Load(string, string)"/>.
+    /// not a hang or a crash. Errors elsewhere in the file are left to the scenario loader.
     /// </summary>
     public static ImmutableArray<SweepSpec> ReadSweep(string text, string fileName, List<ScenarioError> errors)
     {

@@ -3,7 +3,7 @@ using YamlDotNet.RepresentationModel;
 
 namespace BiasSim.Core.Scenarios;
 
-public static partial class ScenarioLoader
+internal static partial class ScenarioParser
 {
     private static readonly string[] RecordingKeys = ["missing", "misclassification", "attributes"];
     private static readonly string[] AttributeRecordingKeys = ["missing", "misclassification"];
@@ -432,8 +432,12 @@ public static partial class ScenarioLoader
     /// </summary>
     private static Scenario? ResolveValidationShare(Scenario scenario, YamlMappingNode root, YamlNodeReader r)
     {
-        const string detector = Detectors.MisclassificationCorrectedDetector.DetectorName;
-        if (scenario.DetectorSpec(detector).ValidationShare is not double old) return scenario;
+        // Only the detector whose options include validation_share (misclassification-corrected) can hold one.
+        if (scenario.Detectors.Select(scenario.DetectorSpec).FirstOrDefault(s => s.ValidationShare is not null) is not { ValidationShare: double old } holder)
+        {
+            return scenario;
+        }
+        string detector = holder.Name;
         // The option's own node, for the line and column of the warning: detectors[index] is {misclassification-corrected: {...}}.
         var items = (YamlNodeReader.Child(root, "detectors") as YamlSequenceNode)?.Children.ToList() ?? [];
         int index = items.FindIndex(i => i is YamlMappingNode m && m.Children.Keys.OfType<YamlScalarNode>().Any(k => k.Value == detector));
