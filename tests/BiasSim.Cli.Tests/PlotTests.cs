@@ -1,5 +1,7 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
+using BiasSim.Cli.Plots;
+using BiasSim.Cli.Report;
 
 namespace BiasSim.Cli.Tests;
 
@@ -85,6 +87,22 @@ public class PlotTests
         AssertPlot(folder, "heatmap-rate-ratio-black");
         AssertPlot(folder, "heatmap-chi-square-all");
         Assert.False(File.Exists(Path.Combine(folder, "plots", "sweep-power.png")));
+    }
+
+    [Fact]
+    public void A_group_no_audit_can_measure_anywhere_gets_an_empty_heatmap_not_a_crash()
+    {
+        // Officer assignment never records Mixed: every cell of its heatmap is "not measurable". ScottPlot cannot scale a
+        // heatmap of NaN alone, which used to end the sweep with an internal error while drawing.
+        using var tmp = new TempFolder();
+        string folder = tmp.Combine("officer");
+        CliResult r = Cli.Run("sweep", Path.Combine(Cli.RepoRoot, "scenarios", "officer-assigned.yaml"), "--set", "recording.missing.share=0.2,0.6",
+            "--set", "referrals.rate_ratios.Black=1,1.3", "--replicates", "200", "--seed", "7", "--quiet", "--out", folder);
+        Assert.True(r.ExitCode == 0, r.Stderr);
+        AssertPlot(folder, "heatmap-rate-ratio-mixed");
+        RenderedPlot mixed = PlotSet.Draw(ResultsFolder.Load(folder)).Single(p => p.FileStem == "heatmap-rate-ratio-mixed");
+        Assert.Equal(4, System.Text.RegularExpressions.Regex.Matches(mixed.AltText, "cannot be measured").Count);
+        Assert.DoesNotContain("%.", mixed.AltText);
     }
 
     [Fact]

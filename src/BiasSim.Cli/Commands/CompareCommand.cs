@@ -123,16 +123,16 @@ internal static class CompareCommand
     /// <summary>compare.csv: <c>scenario</c>, then diagnosands.csv's columns, one row per design, detector and group.</summary>
     private static string Csv(List<Design> designs, List<SimulationResult> results)
     {
-        var sb = new StringBuilder();
-        Output.Csv.AppendRow(sb, ["scenario", .. DiagnosandColumns.All.Select(c => c.Name)]);
+        using var csv = new CsvText();
+        csv.Row(["scenario", .. DiagnosandColumns.All.Select(c => c.Name)]);
         for (int i = 0; i < designs.Count; i++)
         {
             foreach (DiagnosandRow row in results[i].Rows)
             {
-                Output.Csv.AppendRow(sb, [designs[i].Label, .. DiagnosandColumns.All.Select(c => DiagnosandColumns.Format(c.Value(row)))]);
+                csv.Row([designs[i].Label, .. DiagnosandColumns.All.Select(c => DiagnosandColumns.Format(c.Value(row)))]);
             }
         }
-        return sb.ToString();
+        return csv.ToString();
     }
 
     /// <summary>The rows each design's verdict speaks about (rate-ratio per group, else the first judged detector).</summary>

@@ -73,14 +73,13 @@ internal static class BiasAnalysisOutput
 
     public static string RenderCsv(BiasAnalysisResult result)
     {
-        var sb = new StringBuilder();
-        sb.Append(string.Join(',', Columns)).Append('\n');
+        using var csv = new CsvText();
+        csv.Row(Columns);
         foreach (BiasAdjustedRow r in result.Rows)
         {
-            Csv.AppendRow(sb,
-                [r.Group, N(r.ObservedRateRatio), N(r.Median), N(r.Lower), N(r.Upper), N(r.ShareAbove1), r.Draws.ToString(CultureInfo.InvariantCulture)]);
+            csv.Row([r.Group, N(r.ObservedRateRatio), N(r.Median), N(r.Lower), N(r.Upper), N(r.ShareAbove1), r.Draws.ToString(CultureInfo.InvariantCulture)]);
         }
-        return sb.ToString();
+        return csv.ToString();
     }
 
     /// <summary>Plain sentences: what each group's adjusted rate ratio is under the stated assumption, and what that

@@ -22,13 +22,13 @@ internal static class DetectionOutput
     /// <summary>detection.csv: numbers at round-trip precision; every cell escaped against spreadsheet formula injection.</summary>
     public static string RenderCsv(DetectionResult result)
     {
-        var sb = new StringBuilder();
-        Csv.AppendRow(sb, Columns);
+        using var csv = new CsvText();
+        csv.Row(Columns);
         foreach (DetectionRow r in result.Rows)
         {
-            Csv.AppendRow(sb, [r.Detector, r.Group, N(r.Estimate), N(r.Lower), N(r.Upper), N(r.Statistic), N(r.Df), N(r.PValue), r.Flagged, r.Note]);
+            csv.Row([r.Detector, r.Group, N(r.Estimate), N(r.Lower), N(r.Upper), N(r.Statistic), N(r.Df), N(r.PValue), r.Flagged, r.Note]);
         }
-        return sb.ToString();
+        return csv.ToString();
     }
 
     private static string N(double? v) => v is double d ? d.ToString("R", Inv) : "";

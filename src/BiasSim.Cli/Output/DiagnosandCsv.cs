@@ -8,12 +8,12 @@ internal static class DiagnosandCsv
 {
     public static string Render(IEnumerable<DiagnosandRow> rows)
     {
-        var sb = new StringBuilder();
-        Csv.AppendRow(sb, DiagnosandColumns.All.Select(c => c.Name));
+        using var csv = new CsvText();
+        csv.Row(DiagnosandColumns.All.Select(c => c.Name));
         foreach (DiagnosandRow row in rows)
         {
-            Csv.AppendRow(sb, DiagnosandColumns.All.Select(c => DiagnosandColumns.Format(c.Value(row))));
+            csv.Row(DiagnosandColumns.All.Select(c => DiagnosandColumns.Format(c.Value(row))));
         }
-        return sb.ToString();
+        return csv.ToString();
     }
 }

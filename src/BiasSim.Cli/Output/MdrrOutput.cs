@@ -40,13 +40,13 @@ internal static class MdrrOutput
     /// <summary>mdrr.csv for a grid of --set values: one column per swept parameter (named by its path), then the columns above.</summary>
     public static string GridCsv(MdrrGridSummary grid)
     {
-        var sb = new StringBuilder();
-        Output.Csv.AppendRow(sb, grid.Parameters.Concat(Columns.Select(c => c.Name)));
+        using var csv = new CsvText();
+        csv.Row(grid.Parameters.Concat(Columns.Select(c => c.Name)));
         foreach (MdrrGridPoint point in grid.Points)
         {
-            Output.Csv.AppendRow(sb, point.Values.Items.Select(kv => kv.Value).Concat(Columns.Select(c => Format(c.Value(point.Mdrr)))));
+            csv.Row(point.Values.Items.Select(kv => kv.Value).Concat(Columns.Select(c => Format(c.Value(point.Mdrr)))));
         }
-        return sb.ToString();
+        return csv.ToString();
     }
 
     /// <summary>summary.json for a grid: the shared settings, and each point's own MDRR summary with its parameter values.</summary>
@@ -72,10 +72,10 @@ internal static class MdrrOutput
 
     public static string Csv(MdrrSummary summary)
     {
-        var sb = new StringBuilder();
-        Output.Csv.AppendRow(sb, Columns.Select(c => c.Name));
-        Output.Csv.AppendRow(sb, Columns.Select(c => Format(c.Value(summary))));
-        return sb.ToString();
+        using var csv = new CsvText();
+        csv.Row(Columns.Select(c => c.Name));
+        csv.Row(Columns.Select(c => Format(c.Value(summary))));
+        return csv.ToString();
     }
 
     /// <summary>The typed results of one MDRR search, as summary.json holds them (the mdrr.csv columns among them).</summary>

@@ -33,17 +33,17 @@ internal static class SweepOutput
     /// one row per design point x detector x group.</summary>
     public static string Csv(SweepSummary summary)
     {
-        var sb = new StringBuilder();
-        Output.Csv.AppendRow(sb, summary.Parameters.Select(p => p.Path).Concat(DiagnosandColumns.All.Select(c => c.Name)));
+        using var csv = new CsvText();
+        csv.Row(summary.Parameters.Select(p => p.Path).Concat(DiagnosandColumns.All.Select(c => c.Name)));
         foreach (SweepPointSummary point in summary.Points)
         {
             foreach (DiagnosandRow row in point.Rows)
             {
                 var cells = DiagnosandColumns.All.Select(c => DiagnosandColumns.Format(c.Value(row)));
-                Output.Csv.AppendRow(sb, point.Values.Items.Select(kv => kv.Value).Concat(cells));
+                csv.Row(point.Values.Items.Select(kv => kv.Value).Concat(cells));
             }
         }
-        return sb.ToString();
+        return csv.ToString();
     }
 
     public static string Json(SweepPlan plan, IReadOnlyList<SweepPointResult> points, SweepInfo info) =>

@@ -187,13 +187,18 @@ internal static class SweepPlots
         }
         var unmeasured = s.Points.Where(p => p.Result.Row.NotEstimableRate >= 0.5)
             .Select(p => (Array.IndexOf(xv, p.Number(px)!.Value), Array.IndexOf(yv, p.Number(py)!.Value))).ToHashSet();
-        var map = plot.Add.Heatmap(values);
-        map.Colormap = new ScottPlot.Colormaps.Viridis();
-        map.ManualRange = new ScottPlot.Range(0, 100);
-        map.Rectangle = new CoordinateRect(-0.5, xv.Length - 0.5, -0.5, yv.Length - 0.5); // the outer edges of the cells
-        map.NaNCellColor = ScottPlot.Colors.White;
-        var bar = plot.Add.ColorBar(map);
-        bar.Label = "Audits that are correct (%)";
+        // A group no audit can measure anywhere leaves every cell empty: ScottPlot cannot scale a heatmap of NaN alone, and
+        // a colour scale would describe nothing, so the grid is drawn with its "n/m" labels only.
+        if (values.Cast<double>().Any(double.IsFinite))
+        {
+            var map = plot.Add.Heatmap(values);
+            map.Colormap = new ScottPlot.Colormaps.Viridis();
+            map.ManualRange = new ScottPlot.Range(0, 100);
+            map.Rectangle = new CoordinateRect(-0.5, xv.Length - 0.5, -0.5, yv.Length - 0.5); // the outer edges of the cells
+            map.NaNCellColor = ScottPlot.Colors.White;
+            var bar = plot.Add.ColorBar(map);
+            bar.Label = "Audits that are correct (%)";
+        }
         for (int r = 0; r < yv.Length; r++)
         {
             for (int c = 0; c < xv.Length; c++)
@@ -270,12 +275,15 @@ internal static class SweepPlots
                 if (p.Result.Row.NotEstimableRate >= 0.5) unmeasured.Add((c, r));
                 else values[yv.Length - 1 - r, c] = 100 * p.Result.Row.CorrectRate!.Value;
             }
-            var map = plot.Add.Heatmap(values);
-            map.Colormap = new ScottPlot.Colormaps.Viridis();
-            map.ManualRange = new ScottPlot.Range(0, 100);
-            map.Rectangle = new CoordinateRect(left - 0.5, left + xv.Length - 0.5, -0.5, yv.Length - 0.5);
-            map.NaNCellColor = Colors.White;
-            last = map;
+            if (values.Cast<double>().Any(double.IsFinite)) // a panel of unmeasurable cells only has no colours to scale
+            {
+                var map = plot.Add.Heatmap(values);
+                map.Colormap = new ScottPlot.Colormaps.Viridis();
+                map.ManualRange = new ScottPlot.Range(0, 100);
+                map.Rectangle = new CoordinateRect(left - 0.5, left + xv.Length - 0.5, -0.5, yv.Length - 0.5);
+                map.NaNCellColor = Colors.White;
+                last = map;
+            }
             var head = plot.Add.Text($"{zLabel}: {Labels.Value(zPath, zv[k])}", left + (xv.Length - 1) / 2.0, yv.Length - 0.45);
             head.Alignment = Alignment.LowerCenter;
             head.LabelFontSize = 12;
