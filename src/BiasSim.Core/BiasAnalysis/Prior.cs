@@ -115,7 +115,7 @@ public static class Trapezoidal
 /// A <see cref="Random"/> over BiasSim's seeded xoshiro256** for MathNet's samplers, so a bias analysis never falls back
 /// on MathNet's crypto-seeded default generator and the same seed gives the same draws on any machine.
 /// </summary>
-public sealed class SeededRandom(ulong seed) : Random
+internal sealed class SeededRandom(ulong seed) : Random
 {
     private Xoshiro256 _rng = new(seed);
 

@@ -6,7 +6,7 @@ namespace BiasSim.Core.Diagnosands;
 /// Turns a tally into diagnosands (DeclareDesign's vocabulary) with Monte Carlo standard errors:
 /// sqrt(p(1-p)/R) for rates and SD/sqrt(R) for means (Morris, White and Crowther 2019, Stat Med 38:2074, table 6).
 /// </summary>
-public static class DiagnosandCalculator
+internal static class DiagnosandCalculator
 {
     /// <param name="directional">Whether flags have a direction (false for an omnibus test, whose up/down shares are null).</param>
     /// <param name="effect">Whether the truth differs from "no difference", or null where replicates are not judged as

@@ -3,7 +3,7 @@ using BiasSim.Core.Detectors;
 namespace BiasSim.Core.Diagnosands;
 
 /// <summary>Adds one replicate's detector outcome to a target's tally, judged against the known truth.</summary>
-public readonly struct TallyRecorder
+internal readonly struct TallyRecorder
 {
     private static readonly double BinsPerLogUnit = EstimateHistogram.Bins / (2 * EstimateHistogram.HalfSpan);
 

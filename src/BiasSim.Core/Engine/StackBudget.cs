@@ -5,7 +5,7 @@ namespace BiasSim.Core.Engine;
 /// strata, targets) above this come from the heap: 1,000 regions x 400 groups on the stack overflowed it, which kills
 /// the process with no exception to catch. Ten such spans of 256 eight-byte elements use 20 KB of a 1 MB stack.
 /// </summary>
-public static class StackBudget
+internal static class StackBudget
 {
     public const int Elements = 256;
 }

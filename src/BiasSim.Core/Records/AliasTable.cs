@@ -4,7 +4,7 @@ using BiasSim.Core.Randomness;
 namespace BiasSim.Core.Records;
 
 /// <summary>One column of an alias table: keep the column with probability <see cref="Threshold"/> / 2^64, else take <see cref="Alias"/>.</summary>
-public readonly record struct AliasEntry(ulong Threshold, int Alias);
+internal readonly record struct AliasEntry(ulong Threshold, int Alias);
 
 /// <summary>
 /// Walker's alias method (Walker 1977, ACM TOMS 3:253-256) with Vose's numerically stable construction (Vose 1991,
@@ -12,7 +12,7 @@ public readonly record struct AliasEntry(ulong Threshold, int Alias);
 /// part (the 128-bit product with n) picks a column uniformly, its low part is the coin that keeps the column or
 /// takes its alias. Many tables can be packed into one <see cref="AliasEntry"/> array (see <see cref="Build"/>).
 /// </summary>
-public sealed class AliasTable
+internal sealed class AliasTable
 {
     private readonly AliasEntry[] _entries;
 

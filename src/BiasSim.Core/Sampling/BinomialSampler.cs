@@ -28,7 +28,7 @@ namespace BiasSim.Core.Sampling;
 /// would only add a branch and mutable shared state.
 /// </para>
 /// </remarks>
-public static class BinomialSampler
+internal static class BinomialSampler
 {
     /// <summary>
     /// Below this mean (of the rarer outcome) inversion is used, above it BTRD. Hörmann's constants

@@ -7,7 +7,7 @@ namespace BiasSim.Core.Sampling;
 /// G(a) = G(a + 1) U^(1/a); normals by the Marsaglia polar method. Used for Dirichlet posteriors in
 /// multiple imputation; MathNet's samplers need a System.Random, not the replicate's struct generator.
 /// </summary>
-public static class GammaSampler
+internal static class GammaSampler
 {
     public static double Sample(ref Xoshiro256 rng, double shape)
     {

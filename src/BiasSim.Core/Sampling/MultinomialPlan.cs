@@ -6,7 +6,7 @@ namespace BiasSim.Core.Sampling;
 /// binomials with no divisions. The category with the largest weight is drawn last, as the remainder:
 /// that skips the largest category's draw, the one whose conditional probability would be nearest 1/2.
 /// </summary>
-public sealed class MultinomialPlan
+internal sealed class MultinomialPlan
 {
     private readonly int[] _order;          // categories in draw order; the last is the remainder
     private readonly double[] _conditional; // conditional probability for each position in _order

@@ -4,7 +4,7 @@ namespace BiasSim.Core.Scenarios;
 /// Target names of the output's summary rows, next to the groups' own rows: a group may not take one, or its row would
 /// be duplicated. The scenario format reserves them, so they live here; detectors and the simulation name their rows by them.
 /// </summary>
-public static class SummaryTargets
+internal static class SummaryTargets
 {
     /// <summary>The row of a test over every group (chi-square, and missing-share's overall test).</summary>
     public const string All = "all";

@@ -8,7 +8,7 @@ namespace BiasSim.Core.Scenarios;
 /// the lines up to where it gave up, so a hint never contradicts a file the parser accepts. Best effort: block scalars
 /// and brackets spanning lines are skipped; when nothing looks misaligned there is no hint and the parser's message stands.
 /// </summary>
-public static partial class YamlIndentation
+internal static partial class YamlIndentation
 {
     /// <summary>A line to fix: 1-based line and column, and what is wrong with its indentation.</summary>
     public sealed record Hint(int Line, int Column, string Message);

@@ -10,7 +10,7 @@ namespace BiasSim.Core.Simulation;
 /// attribute, the <see cref="AnalysisFrame"/> they are built from (census, observed strata, the recording design an
 /// analyst would know, and the truths for judging).
 /// </summary>
-public static class DetectorFactory
+internal static class DetectorFactory
 {
     /// <summary>The frame of attribute <paramref name="attribute"/> (0 = ethnicity) of <paramref name="model"/>.</summary>
     public static AnalysisFrame Frame(CountModel model, int attribute)
