@@ -1,6 +1,7 @@
 using BiasSim.Core.Diagnosands;
 using BiasSim.Core.Scenarios;
 using BiasSim.Core.Simulation;
+using BiasSim.Core.Tests.Support;
 
 namespace BiasSim.Core.Tests.Engine;
 
@@ -91,12 +92,12 @@ public class OutcomeEnumerationTests
             """));
         DiagnosandRow row = MonteCarloRunner.Run(s, new RunSettings(replicates, s.Seed, 2)).Rows.Single();
 
-        AssertWithin4Se(exact.Correct, row.CorrectRate!.Value, replicates, "correct");
-        AssertWithin4Se(exact.Misestimated, row.MisestimatedRate!.Value, replicates, "misestimated");
-        AssertWithin4Se(exact.WrongDirection, row.WrongDirectionRate!.Value, replicates, "wrong direction");
-        AssertWithin4Se(exact.Missed, row.MissedRate!.Value, replicates, "missed");
-        AssertWithin4Se(exact.FalseAlarm, row.FalseAlarmRate!.Value, replicates, "false alarm");
-        AssertWithin4Se(exact.NotEstimable, row.NotEstimableRate, replicates, "not estimable");
+        McTolerance.RateWithin4Se(exact.Correct, row.CorrectRate!.Value, replicates, "correct", floorAtOneEvent: true);
+        McTolerance.RateWithin4Se(exact.Misestimated, row.MisestimatedRate!.Value, replicates, "misestimated", floorAtOneEvent: true);
+        McTolerance.RateWithin4Se(exact.WrongDirection, row.WrongDirectionRate!.Value, replicates, "wrong direction", floorAtOneEvent: true);
+        McTolerance.RateWithin4Se(exact.Missed, row.MissedRate!.Value, replicates, "missed", floorAtOneEvent: true);
+        McTolerance.RateWithin4Se(exact.FalseAlarm, row.FalseAlarmRate!.Value, replicates, "false alarm", floorAtOneEvent: true);
+        McTolerance.RateWithin4Se(exact.NotEstimable, row.NotEstimableRate, replicates, "not estimable", floorAtOneEvent: true);
         // Every replicate gets exactly one outcome.
         Assert.Equal(1.0, row.CorrectRate!.Value + row.MisestimatedRate!.Value + row.WrongDirectionRate!.Value
                           + row.MissedRate!.Value + row.FalseAlarmRate!.Value + row.NotEstimableRate, 12);
@@ -112,12 +113,5 @@ public class OutcomeEnumerationTests
         Assert.InRange(Enumerate(nRef, nG, b * 0.5, b * 1.25 * 0.7, 1.25).Misestimated, 0.05, 0.95);
         Assert.InRange(Enumerate(nRef, nG, b * 0.5, b * 0.38, 1.0).FalseAlarm, 0.05, 0.95);
         Assert.InRange(Enumerate(nRef, nG, b * 0.5, b * 1.25 * 0.5, 1.25).Missed, 0.05, 0.95);
-    }
-
-    private static void AssertWithin4Se(double exact, double simulated, int replicates, string what)
-    {
-        double se = Math.Sqrt(Math.Max(exact * (1 - exact), 1.0 / replicates) / replicates);
-        Assert.True(Math.Abs(simulated - exact) <= 4 * se,
-            $"{what}: simulated {simulated:F5}, exact {exact:F5}, |diff| = {Math.Abs(simulated - exact):F5} > 4 SE = {4 * se:F5}");
     }
 }
