@@ -49,8 +49,6 @@ internal sealed class ResultsFolder
     private const long MaxSummaryBytes = 256L << 20;
     private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
 
-    private ResultsFolder(string folder) => Folder = folder;
-
     /// <summary>The folder as the user named it.</summary>
     public string Folder { get; }
     public ResultsKind Kind { get; private init; }
@@ -62,8 +60,6 @@ internal sealed class ResultsFolder
     public string? ScenarioFile { get; private init; }
     /// <summary>The scenario text as copied into the folder, or null when the folder has no copy.</summary>
     public string? ScenarioText { get; private init; }
-    /// <summary><see cref="ScenarioText"/> as the loader reads it (a sweep's <c>sweep:</c> section blanked).</summary>
-    private string? _loadableText;
     /// <summary>The scenario reloaded from <see cref="ScenarioText"/> with <see cref="Overrides"/>; null without a copy.</summary>
     public Scenario? Scenario { get; private init; }
     public ImmutableArray<string> Overrides { get; private init; } = [];
@@ -164,6 +160,28 @@ internal sealed class ResultsFolder
     private static T Deserialize<T>(string text, JsonTypeInfo<T> type) =>
         JsonSerializer.Deserialize(text, type) ?? throw new JsonException("the summary is null");
 
+    /// <summary>What every kind of results shares: the scenario as run (reloaded from its copy when read back), and the
+    /// settings, with the scenario's own where the summary has none.</summary>
+    private ResultsFolder(string folder, ResultsKind kind, string? command, string version, string? scenarioFile, string? scenarioText, Scenario? scenario,
+        ImmutableArray<string> overrides, ulong? seed, long? replicates, double? elapsed, string? name = null)
+    {
+        Folder = folder;
+        Kind = kind;
+        Subcommand = command;
+        Version = version;
+        ScenarioFile = scenarioFile;
+        ScenarioText = scenarioText;
+        Scenario = scenario;
+        Overrides = overrides;
+        ScenarioName = scenario?.Name ?? name ?? Path.GetFileName(Path.GetFullPath(folder).TrimEnd(Path.DirectorySeparatorChar));
+        Description = scenario?.Description ?? "";
+        Reference = scenario?.Population.Reference ?? "";
+        Alpha = scenario?.Simulation.Alpha;
+        Seed = seed ?? scenario?.Seed;
+        Replicates = replicates ?? scenario?.Simulation.Replicates;
+        ElapsedSeconds = elapsed;
+    }
+
     /// <summary>The results of a run: from the summary just written (with the scenario as run), or as read back.</summary>
     public static ResultsFolder FromRun(string folder, RunSummary s, string? scenarioText, string summaryPath, Scenario? scenario = null)
     {
@@ -176,28 +194,16 @@ internal sealed class ResultsFolder
                 "describe it; run the scenario again with this version of biassim");
         }
         JsonElement echo = s.Scenario.ValueKind == JsonValueKind.Object ? s.Scenario : default;
-        return new ResultsFolder(folder)
+        return new ResultsFolder(folder, ResultsKind.Run, s.Command, s.Version, s.ScenarioFile, scenarioText, scenario, s.Overrides, s.Seed, s.Replicates,
+            s.ElapsedSeconds, Str(echo, "name"))
         {
-            Kind = ResultsKind.Run,
-            Version = s.Version,
-            ScenarioName = scenario?.Name ?? Str(echo, "name") ?? FolderName(folder),
             Description = scenario?.Description ?? Str(echo, "description") ?? "",
-            ScenarioFile = s.ScenarioFile,
-            ScenarioText = scenarioText,
-            _loadableText = scenarioText,
-            Scenario = scenario,
-            Overrides = s.Overrides,
-            Seed = s.Seed ?? scenario?.Seed,
-            Replicates = s.Replicates ?? scenario?.Simulation.Replicates,
             CompletedReplicates = s.CompletedReplicates,
             Partial = s.Partial,
-            ElapsedSeconds = s.ElapsedSeconds,
             ExpectedMissingShare = s.Data?.ExpectedMissingShare ?? (scenario is null ? null : TryExpectedMissingShare(scenario)),
             Alpha = scenario?.Simulation.Alpha ?? (echo.ValueKind == JsonValueKind.Object && echo.TryGetProperty("simulation", out JsonElement sim)
                 ? Num(sim, "alpha") : null),
-            Reference = scenario?.Population.Reference ?? "",
             Warnings = s.Warnings,
-            Subcommand = s.Command,
             Rows = [.. s.Rows.Select(r => new ResultRow(r))],
         };
     }
@@ -208,26 +214,12 @@ internal sealed class ResultsFolder
         Scenario? scenario = scenarioText is null ? null
             : Reload(Path.Combine(folder, ScenarioCopy), scenarioText, s.Overrides, summaryPath, required: false);
         ImmutableArray<string> parameters = [.. s.Parameters.Select(p => p.Path)];
-        return new ResultsFolder(folder)
+        return new ResultsFolder(folder, ResultsKind.Sweep, s.Command, s.Version, s.ScenarioFile, scenarioText, scenario, s.Overrides, s.Seed, s.Replicates,
+            s.ElapsedSeconds)
         {
-            Kind = ResultsKind.Sweep,
-            Version = s.Version,
-            ScenarioName = scenario?.Name ?? FolderName(folder),
-            Description = scenario?.Description ?? "",
-            ScenarioFile = s.ScenarioFile,
-            ScenarioText = scenarioText,
-            _loadableText = scenarioText,
-            Scenario = scenario,
-            Overrides = s.Overrides,
-            Seed = s.Seed ?? scenario?.Seed,
-            Replicates = s.Replicates ?? scenario?.Simulation.Replicates,
             Partial = s.Partial,
-            ElapsedSeconds = s.ElapsedSeconds,
             ExpectedMissingShare = scenario is null ? null : TryExpectedMissingShare(scenario),
-            Alpha = scenario?.Simulation.Alpha,
-            Reference = scenario?.Population.Reference ?? "",
             Warnings = s.Warnings,
-            Subcommand = s.Command,
             SweepGrid = [.. s.Parameters.Select(p => (p.Path, p.Values))],
             SweepParameters = parameters,
             SweepPoints = [.. s.Points.SelectMany(point => point.Rows.Select(row =>
@@ -238,15 +230,30 @@ internal sealed class ResultsFolder
     /// <summary>The results of one MDRR search.</summary>
     public static ResultsFolder FromMdrr(string folder, MdrrSummary s, string? scenarioText, string summaryPath = "")
     {
-        return Mdrr(folder, s.Command, s.Version, s.ScenarioFile, s.ScenarioName, s.Overrides, s.Seed, s.Replicates, s.ElapsedSeconds, s.Alpha,
-            scenarioText, summaryPath, [MissingShareColumn], [MdrrRowOf([], s)]);
+        Scenario? scenario = scenarioText is null ? null
+            : Reload(Path.Combine(folder, ScenarioCopy), scenarioText, s.Overrides, summaryPath, required: false);
+        return new ResultsFolder(folder, ResultsKind.Mdrr, s.Command, s.Version, s.ScenarioFile, scenarioText, scenario, s.Overrides, s.Seed, s.Replicates,
+            s.ElapsedSeconds, s.ScenarioName)
+        {
+            ExpectedMissingShare = scenario is null ? null : TryExpectedMissingShare(scenario),
+            Alpha = scenario?.Simulation.Alpha ?? s.Alpha,
+            MdrrParameters = [MissingShareColumn],
+            MdrrRows = [MdrrRowOf([], s)],
+        };
     }
 
     /// <summary>The results of an MDRR search at each point of a grid of --set values.</summary>
     public static ResultsFolder FromMdrrGrid(string folder, MdrrGridSummary s, string? scenarioText, string summaryPath = "")
     {
-        return Mdrr(folder, s.Command, s.Version, s.ScenarioFile, s.ScenarioName, [], s.Seed, null, s.ElapsedSeconds, null, scenarioText, summaryPath,
-            [.. s.Parameters, MissingShareColumn], [.. s.Points.Select(p => MdrrRowOf([.. s.Parameters.Select(name => p.Values[name] ?? "")], p.Mdrr))]);
+        Scenario? scenario = scenarioText is null ? null
+            : Reload(Path.Combine(folder, ScenarioCopy), scenarioText, [], summaryPath, required: false);
+        return new ResultsFolder(folder, ResultsKind.Mdrr, s.Command, s.Version, s.ScenarioFile, scenarioText, scenario, [], s.Seed, null, s.ElapsedSeconds,
+            s.ScenarioName)
+        {
+            ExpectedMissingShare = scenario is null ? null : TryExpectedMissingShare(scenario),
+            MdrrParameters = [.. s.Parameters, MissingShareColumn],
+            MdrrRows = [.. s.Points.Select(p => MdrrRowOf([.. s.Parameters.Select(name => p.Values[name] ?? "")], p.Mdrr))],
+        };
     }
 
     private const string MissingShareColumn = "expected_missing_share";
@@ -254,37 +261,6 @@ internal sealed class ResultsFolder
     private static MdrrRow MdrrRowOf(ImmutableArray<string> values, MdrrSummary m) =>
         new([.. values, m.ExpectedMissingShare is double share ? share.ToString("R", Inv) : ""], m.Detector, m.Group, m.Direction, m.PowerTarget, m.Mdrr,
             m.MdrrLower, m.MdrrUpper, m.AnalyticMdrr, m.Replicates, m.ExpectedMissingShare);
-
-    private static ResultsFolder Mdrr(string folder, string? command, string version, string? scenarioFile, string? scenarioName,
-        ImmutableArray<string> overrides, ulong? seed, long? replicates, double? elapsed, double? alpha, string? scenarioText, string summaryPath,
-        ImmutableArray<string> mdrrParameters, ImmutableArray<MdrrRow> mdrrRows)
-    {
-        Scenario? scenario = scenarioText is null ? null
-            : Reload(Path.Combine(folder, ScenarioCopy), scenarioText, overrides, summaryPath, required: false);
-        return new ResultsFolder(folder)
-        {
-            Kind = ResultsKind.Mdrr,
-            Version = version,
-            ScenarioName = scenario?.Name ?? scenarioName ?? FolderName(folder),
-            Description = scenario?.Description ?? "",
-            ScenarioFile = scenarioFile,
-            ScenarioText = scenarioText,
-            _loadableText = scenarioText,
-            Scenario = scenario,
-            Overrides = overrides,
-            Seed = seed ?? scenario?.Seed,
-            Replicates = replicates ?? scenario?.Simulation.Replicates,
-            ElapsedSeconds = elapsed,
-            ExpectedMissingShare = scenario is null ? null : TryExpectedMissingShare(scenario),
-            Alpha = scenario?.Simulation.Alpha ?? alpha,
-            Reference = scenario?.Population.Reference ?? "",
-            Subcommand = command,
-            MdrrParameters = mdrrParameters,
-            MdrrRows = mdrrRows,
-        };
-    }
-
-    private static string FolderName(string folder) => Path.GetFileName(Path.GetFullPath(folder).TrimEnd(Path.DirectorySeparatorChar));
 
     private static string? ReadScenarioCopy(string folder)
     {
@@ -317,9 +293,9 @@ internal sealed class ResultsFolder
     /// <summary>The scenario at one design point: the folder's scenario with <paramref name="extra"/> overrides on top; null if it does not load.</summary>
     public Scenario? ScenarioAt(IEnumerable<ScenarioOverride> extra)
     {
-        if (_loadableText is null) return null;
+        if (ScenarioText is null) return null;
         var overrides = Overrides.Select(ScenarioOverride.Parse).OfType<ScenarioOverride>().Concat(extra).ToList();
-        return ScenarioLoader.Load(_loadableText, Path.Combine(Folder, ScenarioCopy), overrides).Scenario;
+        return ScenarioLoader.Load(ScenarioText, Path.Combine(Folder, ScenarioCopy), overrides).Scenario;
     }
 
     /// <summary>E[unknown] / E[referrals] under <paramref name="scenario"/>, or null if the model cannot be built.</summary>
