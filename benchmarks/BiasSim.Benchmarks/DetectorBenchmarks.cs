@@ -19,7 +19,6 @@ public class DetectorBenchmarks
     private readonly Dictionary<string, CountDetector> _detectors = [];
     private ObservedCounts _observed = null!;
     private DetectorOutcome[] _outcomes = [];
-    private Scenario _miScenario = null!;
 
     [Params("rate-ratio", "chi-square", "bounds", "ipw", "multiple-imputation", "misclassification-corrected", "missing-share", "tipping-point")]
     public string Detector { get; set; } = "";
@@ -38,7 +37,6 @@ public class DetectorBenchmarks
             new("recording.misclassification.assigned_by", "{officer: 0.8, self: 0.2}"),
         ];
         Scenario scenario = ScenarioLoader.Load(text, path, overrides).Scenario!;
-        _miScenario = scenario with { Detectors = ["multiple-imputation"] };
         var model = new CountModel(scenario);
         foreach (string name in scenario.Detectors) _detectors[name] = DetectorFactory.Create(scenario.DetectorSpec(name), model, 0, 0.05);
         _observed = new ObservedCounts(model);

@@ -1,6 +1,5 @@
 using BenchmarkDotNet.Attributes;
 using BiasSim.Core.Design;
-using BiasSim.Core.Scenarios;
 
 namespace BiasSim.Benchmarks;
 

@@ -3,7 +3,6 @@ using BiasSim.Cli.Commands;
 using BiasSim.Cli.Output;
 using BiasSim.Core.Design;
 using BiasSim.Core.Detectors;
-using BiasSim.Core.Scenarios;
 using BiasSim.Explorer;
 
 namespace BiasSim.Cli;

@@ -1,4 +1,3 @@
-using BiasSim.Cli.Sweeps;
 using BiasSim.Core.Design;
 using BiasSim.Core.Scenarios;
 

@@ -6,8 +6,6 @@ namespace BiasSim.Cli.Tests;
 
 public class SweepCommandTests
 {
-    private static string[] Header(string csvPath) => File.ReadAllLines(csvPath)[0].Split(',');
-
     [Fact]
     public void Sweep_writes_sweep_csv_with_parameter_columns_first_then_every_diagnosand_column()
     {

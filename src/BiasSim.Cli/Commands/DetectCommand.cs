@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Globalization;
 using BiasSim.Cli.Detection;
 using BiasSim.Cli.Report;
 

@@ -3,7 +3,6 @@ using System.Diagnostics;
 using System.Globalization;
 using BiasSim.Cli.Output;
 using BiasSim.Cli.Results;
-using BiasSim.Core.Detectors;
 using BiasSim.Core.Engine;
 using BiasSim.Core.Scenarios;
 using BiasSim.Core.Simulation;

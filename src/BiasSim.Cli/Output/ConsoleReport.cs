@@ -212,7 +212,6 @@ internal static class ConsoleReport
         return sb.ToString();
     }
 
-    private static string Percent(double fraction) => (100 * fraction).ToString("0.#", Inv) + "%";
     private static string Capitalise(string s) => s.Length == 0 ? s : char.ToUpperInvariant(s[0]) + s[1..];
     private static string Pct(double? v) => v is double d ? (100 * d).ToString("0.0", Inv) + "%" : "-";
     private static string Num(double? v, string format) => v is double d ? d.ToString(format, Inv) : "-";

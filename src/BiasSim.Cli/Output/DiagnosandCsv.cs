@@ -1,4 +1,3 @@
-using System.Text;
 using BiasSim.Core.Diagnosands;
 
 namespace BiasSim.Cli.Output;

@@ -1,9 +1,9 @@
 using System.Text;
 using BiasSim.Cli.Report;
 using BiasSim.Core.Diagnosands;
-using McInterval = BiasSim.Core.Diagnosands.McInterval;
 using ScottPlot;
 using static BiasSim.Cli.Plots.PlotTheme;
+using McInterval = BiasSim.Core.Diagnosands.McInterval;
 
 namespace BiasSim.Cli.Plots;
 

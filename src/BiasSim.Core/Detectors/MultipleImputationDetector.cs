@@ -1,4 +1,3 @@
-using System.Collections.Immutable;
 using BiasSim.Core.Randomness;
 using BiasSim.Core.Sampling;
 using MathNet.Numerics.Distributions;

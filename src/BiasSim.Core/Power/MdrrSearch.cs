@@ -1,7 +1,7 @@
 using System.Collections.Immutable;
+using BiasSim.Core.Calibration;
 using BiasSim.Core.Detectors;
 using BiasSim.Core.Diagnosands;
-using BiasSim.Core.Calibration;
 using BiasSim.Core.Engine;
 using BiasSim.Core.Scenarios;
 using BiasSim.Core.Simulation;

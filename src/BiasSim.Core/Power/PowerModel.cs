@@ -1,6 +1,5 @@
 using System.Collections.Immutable;
 using BiasSim.Core.Calibration;
-using BiasSim.Core.Engine;
 using BiasSim.Core.Scenarios;
 using MathNet.Numerics.Distributions;
 

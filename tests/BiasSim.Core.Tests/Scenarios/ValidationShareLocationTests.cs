@@ -1,6 +1,5 @@
 using BiasSim.Core.Design;
 using BiasSim.Core.Detectors;
-using BiasSim.Core.Diagnosands;
 using BiasSim.Core.Engine;
 using BiasSim.Core.Scenarios;
 using BiasSim.Core.Simulation;
