@@ -102,6 +102,7 @@ internal static class MdrrCommand
                 if (grid) stdout.WriteLine(string.Join(", ", parameters.Select((p, i) => $"{p} = {point.Values[i]}")) + ":");
                 stdout.Write(MdrrOutput.Render(scenario, result, info, folder));
             }
+            foreach (string warning in results.SelectMany(r => r.Scenario.Warnings).Distinct()) stdout.WriteLine($"Warning: {warning}");
             if (grid)
             {
                 var drawn = Report.ResultsFolder.FromMdrrGrid(folder, gridSummary!, text);

@@ -248,9 +248,11 @@ internal static class SweepCommand
         throw new UserInputException(errors);
     }
 
+    /// <summary>The scenario's own warnings (a degenerate detector, a deprecated key), each once however many design
+    /// points share it, then any about Monte Carlo noise.</summary>
     internal static List<string> Warnings(IReadOnlyList<SweepPointResult> results)
     {
-        var warnings = new List<string>();
+        var warnings = results.SelectMany(r => r.Scenario.Warnings).Distinct().ToList();
         double worstSe = results.SelectMany(r => r.Result.Rows).Select(r => r.FlagRateSe).DefaultIfEmpty(0).Max();
         if (worstSe > 0.01)
         {

@@ -67,6 +67,7 @@ internal static class MdrrOutput
             ElapsedSeconds = Math.Round(info.ElapsedSeconds, 3),
             Parameters = [.. parameters],
             Points = [.. points.Select(Point)],
+            Warnings = [.. points.SelectMany(p => p.Scenario.Warnings).Distinct()],
         };
     }
 
@@ -106,6 +107,7 @@ internal static class MdrrOutput
         ExpectedMissingShare = r.ExpectedMissingShare,
         Failure = r.Failure,
         PowerCurve = [.. r.Evaluations.OrderBy(e => e.RateRatio).Select(e => new PowerCurvePoint(e.RateRatio, e.Power, e.PowerSe))],
+        Warnings = scenario.Warnings,
     };
 
     public static string Render(Scenario scenario, MdrrResult r, MdrrInfo info, string outputFolder)

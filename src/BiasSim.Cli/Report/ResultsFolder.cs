@@ -237,6 +237,7 @@ internal sealed class ResultsFolder
         {
             ExpectedMissingShare = scenario is null ? null : TryExpectedMissingShare(scenario),
             Alpha = scenario?.Simulation.Alpha ?? s.Alpha,
+            Warnings = s.Warnings,
             MdrrParameters = [MissingShareColumn],
             MdrrRows = [MdrrRowOf([], s)],
         };
@@ -251,6 +252,7 @@ internal sealed class ResultsFolder
             s.ScenarioName)
         {
             ExpectedMissingShare = scenario is null ? null : TryExpectedMissingShare(scenario),
+            Warnings = s.Warnings,
             MdrrParameters = [.. s.Parameters, MissingShareColumn],
             MdrrRows = [.. s.Points.Select(p => MdrrRowOf([.. s.Parameters.Select(name => p.Values[name] ?? "")], p.Mdrr))],
         };

@@ -129,6 +129,8 @@ internal sealed record MdrrSummary
     public double? ExpectedMissingShare { get; init; }
     public string? Failure { get; init; }
     public ImmutableArray<PowerCurvePoint> PowerCurve { get => field.IsDefault ? [] : field; init; } = [];
+    /// <summary>The scenario's own warnings (a degenerate detector, a deprecated key).</summary>
+    public ImmutableArray<string> Warnings { get => field.IsDefault ? [] : field; init; } = [];
 }
 
 internal sealed record PowerCurvePoint(double RateRatio, double Power, double PowerSe);
@@ -146,6 +148,8 @@ internal sealed record MdrrGridSummary
     public double? ElapsedSeconds { get; init; }
     public ImmutableArray<string> Parameters { get => field.IsDefault ? [] : field; init; } = [];
     public ImmutableArray<MdrrGridPoint> Points { get => field.IsDefault ? [] : field; init; } = [];
+    /// <summary>Every point's scenario warnings, each once.</summary>
+    public ImmutableArray<string> Warnings { get => field.IsDefault ? [] : field; init; } = [];
 }
 
 internal sealed record MdrrGridPoint
