@@ -55,6 +55,8 @@ public class MdrrTrendTests
         Assert.NotEqual(printed[1], printed[2]);
         Assert.NotEqual(printed[4], printed[5]);
         Assert.DoesNotContain("detect", headline, StringComparison.OrdinalIgnoreCase);
+        // The console says the same trend sentence as the report's headline (HTML-escaped there).
+        Assert.Contains("Across the grid, in plain words:\n  " + System.Net.WebUtility.HtmlDecode(headline) + "\n", r.Stdout);
 
         // Console: each MDRR sentence prints its MDRR and both ends with one number of decimals.
         foreach (Match s in Regex.Matches(r.Stdout, @"is a rate ratio of (\d\.(\d+)) \(95% MC interval \d\.(\d+) to \d\.(\d+)\)"))

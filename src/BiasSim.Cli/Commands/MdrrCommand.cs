@@ -102,10 +102,14 @@ internal static class MdrrCommand
                 if (grid) stdout.WriteLine(string.Join(", ", parameters.Select((p, i) => $"{p} = {point.Values[i]}")) + ":");
                 stdout.Write(MdrrOutput.Render(scenario, result, info, folder));
             }
-            foreach (string warning in results.SelectMany(r => r.Scenario.Warnings).Distinct()) stdout.WriteLine($"Warning: {warning}");
-            if (grid)
+            var drawn = grid ? Report.ResultsFolder.FromMdrrGrid(folder, gridSummary!, text) : null;
+            if (drawn is not null && Report.ReportBuilder.MdrrTrend(drawn) is string trend)
             {
-                var drawn = Report.ResultsFolder.FromMdrrGrid(folder, gridSummary!, text);
+                stdout.WriteLine($"Across the grid, in plain words:\n  {trend}");
+            }
+            foreach (string warning in results.SelectMany(r => r.Scenario.Warnings).Distinct()) stdout.WriteLine($"Warning: {warning}");
+            if (drawn is not null)
+            {
                 IReadOnlyList<Plots.RenderedPlot> plots = Report.ReportWriter.TryDrawPlots(drawn, stderr, out _);
                 if (plots.Count > 0)
                 {

@@ -167,9 +167,10 @@ internal static class ReportBuilder
     /// <summary>
     /// The headline of an MDRR grid: how the first series (detector, group, direction, power) moves along the swept
     /// parameter (the missing share when swept), from its smallest value to its largest, not the first point alone. MDRR
-    /// counts flags in the right direction, so the words say "flag", never "detect". Null when nothing is swept.
+    /// counts flags in the right direction, so the words say "flag", never "detect". Null when nothing is swept. The console
+    /// of <c>biassim mdrr</c> over a grid says the same sentence.
     /// </summary>
-    private static string? MdrrTrend(ResultsFolder f)
+    internal static string? MdrrTrend(ResultsFolder f)
     {
         var varying = SweepPlots.Varying(f.MdrrParameters, f.MdrrRows.Select(r => r.Values))
             .Where(p => f.MdrrRows.All(r => r.Number(p) is not null)).ToList();
