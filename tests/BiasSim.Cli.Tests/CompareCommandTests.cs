@@ -37,6 +37,31 @@ public class CompareCommandTests
     }
 
     [Fact]
+    public void Summary_json_holds_each_design_with_its_seed_verdict_and_rows_and_report_refuses_it()
+    {
+        using var tmp = new TempFolder();
+        string a = tmp.File("a.yaml", Cli.Scenario), b = tmp.File("b.yaml", Mnar), outDir = tmp.Combine("cmp");
+        CliResult r = Cli.Run("compare", a, b, "-r", "300", "--seed", "7", "--out", outDir, "-q", "--no-plots");
+        Assert.True(r.ExitCode == 0, r.Stderr);
+        string text = File.ReadAllText(Path.Combine(outDir, "summary.json"));
+        var summary = System.Text.Json.JsonSerializer.Deserialize(text, Results.ResultsJson.Default.CompareSummary)!;
+        Assert.Equal(text, Results.ResultsJson.Serialize(summary, Results.ResultsJson.Default.CompareSummary)); // nothing lost in the type
+        Assert.Equal("compare", summary.Command);
+        Assert.Equal(["cli-test", "cli-test-mnar"], summary.Designs.Select(d => d.Label).ToArray());
+        string[] compare = File.ReadAllLines(Path.Combine(outDir, "compare.csv"));
+        foreach (var design in summary.Designs)
+        {
+            Assert.Equal(7UL, design.Seed);
+            Assert.Equal(300, design.Replicates);
+            Assert.Contains($"  {design.Label}: {design.Verdict}\n", r.Stdout);
+            Assert.Equal(compare.Count(l => l.StartsWith(design.Label + ",", StringComparison.Ordinal)), design.Rows.Length);
+        }
+        CliResult report = Cli.Run("report", outDir, "--out", tmp.Combine("rep"));
+        Assert.Equal(2, report.ExitCode);
+        Assert.Contains("holds the results of 'biassim compare'", report.Stderr);
+    }
+
+    [Fact]
     public void Designs_sharing_a_name_are_told_apart_by_file_and_no_plots_draws_none()
     {
         using var tmp = new TempFolder();

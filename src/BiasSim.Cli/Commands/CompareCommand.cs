@@ -4,6 +4,7 @@ using System.Globalization;
 using System.Text;
 using BiasSim.Cli.Output;
 using BiasSim.Cli.Plots;
+using BiasSim.Cli.Results;
 using BiasSim.Core.Diagnosands;
 using BiasSim.Core.Scenarios;
 using BiasSim.Core.Simulation;
@@ -18,6 +19,7 @@ namespace BiasSim.Cli.Commands;
 internal static class CompareCommand
 {
     public const string CsvFile = "compare.csv";
+    public const string SummaryFile = "summary.json";
 
     /// <summary>One design: its scenario as loaded (with any --set) and the label it goes by in the table.</summary>
     private sealed record Design(string File, string Label, Scenario Scenario, RunSettings Settings);
@@ -50,7 +52,8 @@ internal static class CompareCommand
             int threadCount = Threads.Resolve(parse.GetValue(threads));
             int? reps = parse.GetValue(replicates);
             if (reps is < 1) throw new UserInputException($"--replicates: found {reps}, expected a whole number of at least 1");
-            List<Design> designs = Load(paths, CliOverrides.Parse(parse.GetValue(sets)), reps, parse.GetValue(seed), threadCount);
+            IReadOnlyList<ScenarioOverride> overrides = CliOverrides.Parse(parse.GetValue(sets));
+            List<Design> designs = Load(paths, overrides, reps, parse.GetValue(seed), threadCount);
             Limits.CheckReplicates(designs.Sum(d => (long)d.Settings.Replicates), parse.GetValue(maxReplicates), "--max-replicates");
             foreach (Design d in designs)
             {
@@ -83,7 +86,9 @@ internal static class CompareCommand
             IReadOnlyList<string> plotFiles = [];
             try
             {
-                AtomicFile.WriteAllText(csvPath, Csv(designs, results));
+                CompareSummary summary = Summary(designs, results, CliOverrides.Describe(overrides), threadCount, stopwatch.Elapsed.TotalSeconds);
+                AtomicFile.WriteAllText(csvPath, Csv(summary));
+                AtomicFile.WriteAllText(Path.Combine(folder, SummaryFile), ResultsJson.Serialize(summary, ResultsJson.Default.CompareSummary));
                 if (plots.Count > 0) plotFiles = PlotSet.Write(plots, Path.Combine(folder, PlotSet.FolderName));
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
@@ -91,7 +96,7 @@ internal static class CompareCommand
                 throw new UserInputException($"{folder}: cannot write the results there ({e.Message})");
             }
             stdout.Write(Render(designs, results, stopwatch.Elapsed.TotalSeconds, threadCount));
-            stdout.WriteLine($"Wrote {csvPath}");
+            stdout.WriteLine($"Wrote {csvPath} and {Path.Combine(folder, SummaryFile)}");
             if (plots.Count > 0) stdout.WriteLine($"Wrote {plots.Count} plot(s) to {Path.Combine(folder, PlotSet.FolderName)} (PNG and SVG)");
             return ExitCodes.Success;
         });
@@ -120,16 +125,42 @@ internal static class CompareCommand
             l.Scenario, new RunSettings(reps ?? l.Scenario.Simulation.Replicates, seed ?? l.Scenario.Seed, threads)))];
     }
 
+    /// <summary>The typed results of a comparison, as summary.json holds them.</summary>
+    private static CompareSummary Summary(List<Design> designs, List<SimulationResult> results, IReadOnlyList<string> overrides, int threads,
+        double seconds) => new()
+        {
+            Version = VersionInfo.Version,
+            Overrides = [.. overrides],
+            Threads = threads,
+            ElapsedSeconds = Math.Round(seconds, 3),
+            Designs = [.. designs.Zip(results, (d, r) => new CompareDesign
+            {
+                Label = d.Label,
+                ScenarioFile = d.File,
+                ScenarioName = d.Scenario.Name,
+                Seed = d.Settings.Seed,
+                Replicates = d.Settings.Replicates,
+                ExpectedMissingShare = r.ExpectedMissingShare,
+                MeanMissingShare = r.MeanMissingShare,
+                MeanMissingShareSe = r.MeanMissingShareSe,
+                TrueRateRatios = new([.. d.Scenario.Population.Groups.Take(r.TrueRateRatios.Length)
+                    .Select((g, i) => KeyValuePair.Create(g.Name, r.TrueRateRatios[i]))]),
+                Verdict = Verdicts.Verdict(r.Rows),
+                Warnings = d.Scenario.Warnings,
+                Rows = r.Rows,
+            })],
+        };
+
     /// <summary>compare.csv: <c>scenario</c>, then diagnosands.csv's columns, one row per design, detector and group.</summary>
-    private static string Csv(List<Design> designs, List<SimulationResult> results)
+    private static string Csv(CompareSummary summary)
     {
         using var csv = new CsvText();
         csv.Row(["scenario", .. DiagnosandColumns.All.Select(c => c.Name)]);
-        for (int i = 0; i < designs.Count; i++)
+        foreach (CompareDesign design in summary.Designs)
         {
-            foreach (DiagnosandRow row in results[i].Rows)
+            foreach (DiagnosandRow row in design.Rows)
             {
-                csv.Row([designs[i].Label, .. DiagnosandColumns.All.Select(c => DiagnosandColumns.Format(c.Value(row)))]);
+                csv.Row([design.Label, .. DiagnosandColumns.All.Select(c => DiagnosandColumns.Format(c.Value(row)))]);
             }
         }
         return csv.ToString();

@@ -124,6 +124,11 @@ internal sealed class ResultsFolder
         {
             throw new UserInputException($"{folder}: holds the results of 'biassim detect', whose report is written by 'biassim detect ... --report'");
         }
+        if (command == "compare")
+        {
+            throw new UserInputException($"{folder}: holds the results of 'biassim compare' (compare.csv, its plot and summary.json), which has no " +
+                "report; run 'biassim run FILE --report' for one design's report");
+        }
         // Folders written before summary.json named its command are recognised by their files.
         command ??= File.Exists(Path.Combine(folder, SweepFile)) ? "sweep" : !hasRows && File.Exists(Path.Combine(folder, MdrrFile)) ? "mdrr" : "run";
         if (command is not ("run" or "sweep" or "mdrr" or MdrrGrid))

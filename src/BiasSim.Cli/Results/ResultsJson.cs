@@ -22,6 +22,7 @@ namespace BiasSim.Cli.Results;
 [JsonSerializable(typeof(MdrrSummary))]
 [JsonSerializable(typeof(MdrrGridSummary))]
 [JsonSerializable(typeof(DetectSummary))]
+[JsonSerializable(typeof(CompareSummary))]
 internal sealed partial class ResultsJson : JsonSerializerContext
 {
     /// <summary>The value of <c>tool</c> in every BiasSim summary.json.</summary>

@@ -158,6 +158,37 @@ internal sealed record MdrrGridPoint
     public MdrrSummary Mdrr { get => field ?? new(); init; } = new();
 }
 
+/// <summary>summary.json of <c>biassim compare</c>: each design's file, settings, verdict and diagnosand rows (compare.csv
+/// holds the same rows, with the design's label first).</summary>
+internal sealed record CompareSummary
+{
+    public string Tool { get => field ?? ""; init; } = ResultsJson.Tool;
+    public string? Command { get; init; } = "compare";
+    public string Version { get => field ?? ""; init; } = "";
+    public ImmutableArray<string> Overrides { get => field.IsDefault ? [] : field; init; } = [];
+    public int Threads { get; init; }
+    public double? ElapsedSeconds { get; init; }
+    public ImmutableArray<CompareDesign> Designs { get => field.IsDefault ? [] : field; init; } = [];
+}
+
+internal sealed record CompareDesign
+{
+    /// <summary>The design's name in compare.csv and on the console: the scenario's name, with its file when two share one.</summary>
+    public string Label { get => field ?? ""; init; } = "";
+    public string ScenarioFile { get => field ?? ""; init; } = "";
+    public string ScenarioName { get => field ?? ""; init; } = "";
+    public ulong Seed { get; init; }
+    public long Replicates { get; init; }
+    public double ExpectedMissingShare { get; init; }
+    public double MeanMissingShare { get; init; }
+    public double MeanMissingShareSe { get; init; }
+    public NamedNumbers TrueRateRatios { get => field ?? new([]); init; } = new([]);
+    /// <summary>The one-line verdict the console prints for the design.</summary>
+    public string Verdict { get => field ?? ""; init; } = "";
+    public ImmutableArray<string> Warnings { get => field.IsDefault ? [] : field; init; } = [];
+    public ImmutableArray<DiagnosandRow> Rows { get => field.IsDefault ? [] : field; init; } = [];
+}
+
 /// <summary>summary.json of <c>biassim detect</c>: what was read, the request, and the rows of detection.csv.</summary>
 internal sealed record DetectSummary
 {
