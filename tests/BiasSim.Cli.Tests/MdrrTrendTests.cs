@@ -57,6 +57,7 @@ public class MdrrTrendTests
         Assert.DoesNotContain("detect", headline, StringComparison.OrdinalIgnoreCase);
         // The console says the same trend sentence as the report's headline (HTML-escaped there).
         Assert.Contains("Across the grid, in plain words:\n  " + System.Net.WebUtility.HtmlDecode(headline) + "\n", r.Stdout);
+        Assert.Single(Regex.Matches(r.Stdout, "Wrote .*mdrr.csv")); // once for the grid, not once per point
 
         // Console: each MDRR sentence prints its MDRR and both ends with one number of decimals.
         foreach (Match s in Regex.Matches(r.Stdout, @"is a rate ratio of (\d\.(\d+)) \(95% MC interval \d\.(\d+) to \d\.(\d+)\)"))

@@ -99,15 +99,20 @@ internal static class MdrrCommand
             }
             foreach (var (point, scenario, result) in results)
             {
-                if (grid) stdout.WriteLine(string.Join(", ", parameters.Select((p, i) => $"{p} = {point.Values[i]}")) + ":");
-                stdout.Write(MdrrOutput.Render(scenario, result, info, folder));
+                if (grid)
+                {
+                    string blank = point.Index == results[0].Point.Index ? "" : "\n";
+                    stdout.WriteLine(blank + string.Join(", ", parameters.Select((p, i) => $"{p} = {point.Values[i]}")) + ":");
+                }
+                stdout.Write(MdrrOutput.Render(scenario, result, info, grid ? null : folder));
             }
             var drawn = grid ? Report.ResultsFolder.FromMdrrGrid(folder, gridSummary!, text) : null;
             if (drawn is not null && Report.ReportBuilder.MdrrTrend(drawn) is string trend)
             {
-                stdout.WriteLine($"Across the grid, in plain words:\n  {trend}");
+                stdout.WriteLine($"\nAcross the grid, in plain words:\n  {trend}");
             }
             foreach (string warning in results.SelectMany(r => r.Scenario.Warnings).Distinct()) stdout.WriteLine($"Warning: {warning}");
+            if (grid) stdout.WriteLine($"\n{MdrrOutput.Wrote(folder)}");
             if (drawn is not null)
             {
                 IReadOnlyList<Plots.RenderedPlot> plots = Report.ReportWriter.TryDrawPlots(drawn, stderr, out _);

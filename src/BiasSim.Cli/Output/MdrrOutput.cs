@@ -110,7 +110,9 @@ internal static class MdrrOutput
         Warnings = scenario.Warnings,
     };
 
-    public static string Render(Scenario scenario, MdrrResult r, MdrrInfo info, string outputFolder)
+    /// <summary>One search's table and sentence; <paramref name="outputFolder"/> null leaves out the closing "Wrote" line (a
+    /// grid says it once, after the last point).</summary>
+    public static string Render(Scenario scenario, MdrrResult r, MdrrInfo info, string? outputFolder)
     {
         var sb = new StringBuilder();
         sb.Append(Inv,
@@ -125,9 +127,12 @@ internal static class MdrrOutput
             r.Evaluations.Length.ToString(Inv));
         table.Render(sb);
         sb.Append("\nIn plain words:\n  ").Append(Sentence(scenario, r)).Append('\n');
-        sb.Append(Inv, $"\nWrote {Path.Combine(outputFolder, "mdrr.csv")} and {Path.Combine(outputFolder, "summary.json")}\n");
+        if (outputFolder is not null) sb.Append('\n').Append(Wrote(outputFolder)).Append('\n');
         return sb.ToString();
     }
+
+    public static string Wrote(string outputFolder) =>
+        $"Wrote {Path.Combine(outputFolder, "mdrr.csv")} and {Path.Combine(outputFolder, "summary.json")}";
 
     /// <summary>"With 64.7% of ethnicity unrecorded, the smallest true over-referral of Black people that audits flag as
     /// over-referral in 80 of 100 is a rate ratio of 1.14 (95% MC interval 1.13 to 1.15)."</summary>
