@@ -31,14 +31,18 @@ internal static class ExactEnumeration
         from r in Binomial(total - g.K, b / (1 - a))
         select (r.K, g.K, g.P * r.P);
 
-    /// <summary>The Katz 95% flag: +1 when the interval lies above 1, -1 below, 0 otherwise or when not estimable (a zero count).</summary>
-    public static int KatzFlag(long xRef, long nRef, long xG, long nG)
+    /// <summary>The Katz 95% interval of the rate ratio, or null when not estimable (a zero count).</summary>
+    public static (double Lower, double Upper)? KatzInterval(long xRef, long nRef, long xG, long nG)
     {
-        if (xRef == 0 || xG == 0) return 0;
+        if (xRef == 0 || xG == 0) return null;
         double log = Math.Log((double)xG / nG / ((double)xRef / nRef));
         double se = Math.Sqrt(1.0 / xG - 1.0 / nG + 1.0 / xRef - 1.0 / nRef);
-        return log - Z975 * se > 0 ? 1 : log + Z975 * se < 0 ? -1 : 0;
+        return (Math.Exp(log - Z975 * se), Math.Exp(log + Z975 * se));
     }
+
+    /// <summary>The Katz 95% flag: +1 when the interval lies above 1, -1 below, 0 otherwise or when not estimable (a zero count).</summary>
+    public static int KatzFlag(long xRef, long nRef, long xG, long nG) =>
+        KatzInterval(xRef, nRef, xG, nG) is var (lower, upper) ? (lower > 1 ? 1 : upper < 1 ? -1 : 0) : 0;
 
     /// <summary>Exact probabilities of an up and a down Katz flag under the joint law <paramref name="joint"/> of the recorded counts.</summary>
     public static (double Up, double Down) KatzFlagProbability(IEnumerable<(long XRef, long XG, double P)> joint, long nRef, long nG)
