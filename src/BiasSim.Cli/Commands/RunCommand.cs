@@ -144,7 +144,8 @@ internal static class RunCommand
             {
                 Overrides = request.OverrideTexts,
             };
-            RunSummary summary = WriteOutputs(folder, scenario, result, info);
+            RunSummary summary = SummaryJson.Build(scenario, result, info);
+            WriteOutputs(folder, summary);
             stdout.Write(ConsoleReport.Render(scenario, result, info, folder));
             if (ScenarioDefaults.Describe(scenario, request.Seed != scenario.Seed, request.Replicates != scenario.Simulation.Replicates) is string defaults)
             {
@@ -160,7 +161,7 @@ internal static class RunCommand
             if (PlotsAndReport(results, !parse.GetValue(noPlots), parse.GetValue(report), stdout, stderr) is double plotSeconds)
             {
                 // summary.json was written before the plots (so a failure drawing them loses no results): again with their time.
-                WriteOutputs(folder, scenario, result, info with { PlotSeconds = plotSeconds }, summaryOnly: true);
+                WriteOutputs(folder, summary with { PlotSeconds = Math.Round(plotSeconds, 3) }, summaryOnly: true);
             }
             return ExitCodes.Success;
         });
@@ -263,15 +264,13 @@ internal static class RunCommand
         return plotSeconds;
     }
 
-    private static RunSummary WriteOutputs(string folder, Scenario scenario, SimulationResult result, SummaryJson.RunInfo info, bool summaryOnly = false)
+    private static void WriteOutputs(string folder, RunSummary summary, bool summaryOnly = false)
     {
-        RunSummary summary = SummaryJson.Build(scenario, result, info);
         try
         {
             Directory.CreateDirectory(folder);
             if (!summaryOnly) AtomicFile.WriteAllText(Path.Combine(folder, "diagnosands.csv"), DiagnosandCsv.Render(summary.Rows));
             AtomicFile.WriteAllText(Path.Combine(folder, "summary.json"), ResultsJson.Serialize(summary, ResultsJson.Default.RunSummary));
-            return summary;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

@@ -14,10 +14,6 @@ internal static class SummaryJson
     {
         /// <summary>The <c>--set path=value</c> overrides applied on top of the scenario file, in order.</summary>
         public IReadOnlyList<string> Overrides { get; init; } = [];
-
-        /// <summary>Seconds spent drawing and writing the plots, apart from <see cref="ElapsedSeconds"/> (the simulation);
-        /// null until they are drawn, and under <c>--no-plots</c>.</summary>
-        public double? PlotSeconds { get; init; }
     }
 
     public static string Render(Scenario scenario, SimulationResult result, RunInfo info) =>
@@ -35,7 +31,6 @@ internal static class SummaryJson
         Partial = result.Partial,
         Threads = info.Threads,
         ElapsedSeconds = Math.Round(info.ElapsedSeconds, 3),
-        PlotSeconds = info.PlotSeconds is double plotSeconds ? Math.Round(plotSeconds, 3) : null,
         Data = new RunData
         {
             ExpectedMissingShare = result.ExpectedMissingShare,
