@@ -87,4 +87,22 @@ public class MdrrTrendTests
                         "though not steadily (between 1.1000 and 1.3000 along the way).", Headline(outDir));
         Assert.Contains("1.3000 (1.2999 to 1.3000)", File.ReadAllText(Path.Combine(outDir, "report.md")));
     }
+
+    [Fact]
+    public void A_grid_where_no_mdrr_exists_anywhere_says_why()
+    {
+        // Officer assignment flags Black as over-referred in nearly every audit at a true rate ratio of 1, at any missing
+        // share: there is no MDRR, and the reason is the finding, so the headline (and the console) must carry it.
+        using var tmp = new TempFolder();
+        string outDir = tmp.Combine("m");
+        CliResult r = Cli.Run("mdrr", Path.Combine(Cli.RepoRoot, "scenarios", "officer-assigned.yaml"), "--group", "Black",
+            "--set", "recording.missing.share=0.3,0.6", "--replicates", "300", "--quiet", "--out", outDir);
+        Assert.True(r.ExitCode == 0, r.Stderr);
+        CliResult report = Cli.Run("report", outDir, "--no-plots");
+        Assert.True(report.ExitCode == 0, report.Stderr);
+        const string why = "none was found at any of the 2 values (at each, the detector flags Black in this direction in at least 80% of audits even " +
+            "at a true rate ratio of 1).";
+        Assert.EndsWith(why, Headline(outDir));
+        Assert.Contains(why, r.Stdout);
+    }
 }

@@ -192,7 +192,12 @@ internal static class ReportBuilder
         var alsoNames = alsoVarying.Select(p => Lower(Labels.Parameter(f.MdrrParameters[p], f.Reference).Split(" (")[0]));
         string others = alsoVarying.Count > 0 ? $" (with {string.Join(" and ", alsoNames)} also varying)" : "";
         var found = series.Where(r => r.Mdrr is not null).ToList();
-        if (found.Count == 0) return $"{lead}: none was found at any of the {series.Count} values{others}.";
+        if (found.Count == 0)
+        {
+            // One reason for every value (officer assignment flagging at a true rate ratio of 1, say) is the finding itself.
+            string why = series.Select(r => r.Failure).Distinct().ToList() is [string only] ? $" (at each, {only})" : "";
+            return $"{lead}: none was found at any of the {series.Count} values{others}{why}.";
+        }
         // One number of decimals for the whole sentence: enough that every interval quoted has distinct ends.
         MdrrRow a = series[0], b = series[^1];
         int d = new[] { a, b }.Concat(found).Max(r => MdrrOutput.Decimals(r.MdrrLower, r.MdrrUpper));

@@ -27,7 +27,7 @@ internal sealed record SweepPoint(ImmutableArray<string> Values, ResultRow Resul
 /// <summary>One MDRR search (a row of mdrr.csv): the minimum detectable rate ratio at a power target, with any swept parameters' values.</summary>
 internal sealed record MdrrRow(
     ImmutableArray<string> Values, string Detector, string Group, string Direction, double? PowerTarget,
-    double? Mdrr, double? MdrrLower, double? MdrrUpper, double? AnalyticMdrr, long? Replicates, double? ExpectedMissingShare)
+    double? Mdrr, double? MdrrLower, double? MdrrUpper, double? AnalyticMdrr, long? Replicates, double? ExpectedMissingShare, string? Failure)
 {
     public double? Number(int parameter) => ResultsFolder.ParseNumber(Values[parameter]);
 }
@@ -267,7 +267,7 @@ internal sealed class ResultsFolder
 
     private static MdrrRow MdrrRowOf(ImmutableArray<string> values, MdrrSummary m) =>
         new([.. values, m.ExpectedMissingShare is double share ? share.ToString("R", Inv) : ""], m.Detector, m.Group, m.Direction, m.PowerTarget, m.Mdrr,
-            m.MdrrLower, m.MdrrUpper, m.AnalyticMdrr, m.Replicates, m.ExpectedMissingShare);
+            m.MdrrLower, m.MdrrUpper, m.AnalyticMdrr, m.Replicates, m.ExpectedMissingShare, m.Failure);
 
     private static string? ReadScenarioCopy(string folder)
     {
