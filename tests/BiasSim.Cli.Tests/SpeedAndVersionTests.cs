@@ -49,8 +49,11 @@ public class SpeedAndVersionTests
         Assert.True(plotSeconds > 0, $"plot_seconds {plotSeconds}");
         // Simulation and plots are timed apart, one after the other, inside the command: together no longer than it took.
         Assert.True(plotSeconds + elapsed <= wall.TotalSeconds + 2 * ElapsedSeconds.Rounding, $"{plotSeconds} + {elapsed} > {wall.TotalSeconds}");
-        // The console rounds to hundredths what summary.json rounds to thousandths.
-        Assert.Equal(Math.Round(plotSeconds, 2), double.Parse(said.Groups[2].Value, System.Globalization.CultureInfo.InvariantCulture), 2);
+        // The console rounds to hundredths what summary.json rounds to thousandths, both from the same measured time, so they
+        // differ by at most 0.005 + 0.0005 s. (Rounding the JSON's value again to hundredths is not the console's figure:
+        // 0.1349 prints 0.13 but is 0.135 in the JSON, which rounds to 0.14.)
+        double printed = double.Parse(said.Groups[2].Value, System.Globalization.CultureInfo.InvariantCulture);
+        Assert.True(Math.Abs(printed - plotSeconds) <= 0.0055 + 1e-9, $"console {printed} s, summary.json {plotSeconds} s");
 
         // Every PNG is whole (the encoding runs beside the drawing and is waited for): signature first, IEND chunk last.
         string[] pngs = Directory.GetFiles(Path.Combine(outDir, "plots"), "*.png");

@@ -323,8 +323,11 @@ public class BinomialSamplerTests
             sink += Draw(ref rng, weights, counts);
         }
 
+        // No draw allocates: a single object per draw would be at least 24 bytes x 10,000 draws = 240,000 bytes. Below one byte
+        // per draw is what the runtime itself may allocate once on this thread (3,152 bytes were seen once in a full run,
+        // as tiered compilation replaced the warmed-up code), not the sampler.
         long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
-        Assert.Equal(0L, allocated);
+        Assert.True(allocated < 10_000, $"{allocated} bytes allocated over 10,000 draws");
         Assert.True(sink > 0);
 
         static long Draw(ref Xoshiro256 rng, ReadOnlySpan<double> weights, Span<long> counts)
