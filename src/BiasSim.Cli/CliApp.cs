@@ -73,8 +73,8 @@ internal static class CliApp
     /// formats and words every number exactly as <c>biassim run</c> does.</summary>
     public static readonly ExplorerHooks ExplorerHooks = new(
         (text, file, overrides) => ScenarioFile.PointAtOverrides(ScenarioLoader.Load(text, file, overrides), file, overrides),
-        [.. DiagnosandColumns.All.Select(c => c.Name)],
-        row => [.. DiagnosandColumns.All.Select(c => DiagnosandColumns.Format(c.Value(row)))],
+        [.. DiagnosandColumns.Names],
+        row => [.. DiagnosandColumns.Cells(row)],
         (row, scenario, missing) => row.Detector == ChiSquareDetector.DetectorName ? Verdicts.TestSentence(row, "")
             : Verdicts.IsJudged(row) || row.Group == Core.Simulation.MonteCarloRunner.FamilyWiseTarget ? Verdicts.Sentence(row, scenario, missing) : null,
         ConsoleReport.PlainWords,

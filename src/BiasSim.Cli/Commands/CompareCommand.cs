@@ -155,12 +155,12 @@ internal static class CompareCommand
     private static string Csv(CompareSummary summary)
     {
         using var csv = new CsvText();
-        csv.Row(["scenario", .. DiagnosandColumns.All.Select(c => c.Name)]);
+        csv.Row(["scenario", .. DiagnosandColumns.Names]);
         foreach (CompareDesign design in summary.Designs)
         {
             foreach (DiagnosandRow row in design.Rows)
             {
-                csv.Row([design.Label, .. DiagnosandColumns.All.Select(c => DiagnosandColumns.Format(c.Value(row)))]);
+                csv.Row([design.Label, .. DiagnosandColumns.Cells(row)]);
             }
         }
         return csv.ToString();

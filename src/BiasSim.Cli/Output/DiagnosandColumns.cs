@@ -63,6 +63,12 @@ internal static class DiagnosandColumns
         new("dropped_draw_replicate_rate", r => r.DroppedDrawReplicateRate, (r, t) => r with { DroppedDrawReplicateRate = N(t) }),
     ];
 
+    /// <summary>The column names, in order: every table's header after its own leading columns.</summary>
+    public static IEnumerable<string> Names => All.Select(c => c.Name);
+
+    /// <summary>A row's cells, in column order, as every CSV table and the explorer write them.</summary>
+    public static IEnumerable<string> Cells(DiagnosandRow row) => All.Select(c => Format(c.Value(row)));
+
     /// <summary>The columns a row cannot be read without.</summary>
     private static readonly string[] Required = ["detector", "group", "flag_rate"];
 

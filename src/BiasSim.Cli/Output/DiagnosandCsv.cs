@@ -8,10 +8,10 @@ internal static class DiagnosandCsv
     public static string Render(IEnumerable<DiagnosandRow> rows)
     {
         using var csv = new CsvText();
-        csv.Row(DiagnosandColumns.All.Select(c => c.Name));
+        csv.Row(DiagnosandColumns.Names);
         foreach (DiagnosandRow row in rows)
         {
-            csv.Row(DiagnosandColumns.All.Select(c => DiagnosandColumns.Format(c.Value(row))));
+            csv.Row(DiagnosandColumns.Cells(row));
         }
         return csv.ToString();
     }

@@ -34,13 +34,12 @@ internal static class SweepOutput
     public static string Csv(SweepSummary summary)
     {
         using var csv = new CsvText();
-        csv.Row(summary.Parameters.Select(p => p.Path).Concat(DiagnosandColumns.All.Select(c => c.Name)));
+        csv.Row(summary.Parameters.Select(p => p.Path).Concat(DiagnosandColumns.Names));
         foreach (SweepPointSummary point in summary.Points)
         {
             foreach (DiagnosandRow row in point.Rows)
             {
-                var cells = DiagnosandColumns.All.Select(c => DiagnosandColumns.Format(c.Value(row)));
-                csv.Row(point.Values.Items.Select(kv => kv.Value).Concat(cells));
+                csv.Row(point.Values.Items.Select(kv => kv.Value).Concat(DiagnosandColumns.Cells(row)));
             }
         }
         return csv.ToString();

@@ -191,8 +191,7 @@ internal sealed class ResultsFolder
     public static ResultsFolder FromRun(string folder, RunSummary s, string? scenarioText, string summaryPath, Scenario? scenario = null)
     {
         bool hasRows = s.Rows.Length > 0;
-        scenario ??= scenarioText is null ? null
-            : Reload(Path.Combine(folder, ScenarioCopy), scenarioText, s.Overrides, summaryPath, required: hasRows);
+        scenario ??= ReloadCopy(folder, scenarioText, s.Overrides, summaryPath, required: hasRows);
         if (scenario is null && hasRows)
         {
             throw new UserInputException($"{folder}: has no {ScenarioCopy} (the scenario 'biassim run' copies beside its results), so its report cannot " +
@@ -205,7 +204,7 @@ internal sealed class ResultsFolder
             Description = scenario?.Description ?? Str(echo, "description") ?? "",
             CompletedReplicates = s.CompletedReplicates,
             Partial = s.Partial,
-            ExpectedMissingShare = s.Data?.ExpectedMissingShare ?? (scenario is null ? null : TryExpectedMissingShare(scenario)),
+            ExpectedMissingShare = s.Data?.ExpectedMissingShare ?? TryExpectedMissingShare(scenario),
             Alpha = scenario?.Simulation.Alpha ?? (echo.ValueKind == JsonValueKind.Object && echo.TryGetProperty("simulation", out JsonElement sim)
                 ? Num(sim, "alpha") : null),
             Warnings = s.Warnings,
@@ -216,14 +215,13 @@ internal sealed class ResultsFolder
     /// <summary>The results of a sweep: every design point's diagnosand rows, with its parameter values.</summary>
     public static ResultsFolder FromSweep(string folder, SweepSummary s, string? scenarioText, string summaryPath = "")
     {
-        Scenario? scenario = scenarioText is null ? null
-            : Reload(Path.Combine(folder, ScenarioCopy), scenarioText, s.Overrides, summaryPath, required: false);
+        Scenario? scenario = ReloadCopy(folder, scenarioText, s.Overrides, summaryPath, required: false);
         ImmutableArray<string> parameters = [.. s.Parameters.Select(p => p.Path)];
         return new ResultsFolder(folder, ResultsKind.Sweep, s.Command, s.Version, s.ScenarioFile, scenarioText, scenario, s.Overrides, s.Seed, s.Replicates,
             s.ElapsedSeconds)
         {
             Partial = s.Partial,
-            ExpectedMissingShare = scenario is null ? null : TryExpectedMissingShare(scenario),
+            ExpectedMissingShare = TryExpectedMissingShare(scenario),
             Warnings = s.Warnings,
             SweepGrid = [.. s.Parameters.Select(p => (p.Path, p.Values))],
             SweepParameters = parameters,
@@ -235,12 +233,11 @@ internal sealed class ResultsFolder
     /// <summary>The results of one MDRR search.</summary>
     public static ResultsFolder FromMdrr(string folder, MdrrSummary s, string? scenarioText, string summaryPath = "")
     {
-        Scenario? scenario = scenarioText is null ? null
-            : Reload(Path.Combine(folder, ScenarioCopy), scenarioText, s.Overrides, summaryPath, required: false);
+        Scenario? scenario = ReloadCopy(folder, scenarioText, s.Overrides, summaryPath, required: false);
         return new ResultsFolder(folder, ResultsKind.Mdrr, s.Command, s.Version, s.ScenarioFile, scenarioText, scenario, s.Overrides, s.Seed, s.Replicates,
             s.ElapsedSeconds, s.ScenarioName)
         {
-            ExpectedMissingShare = scenario is null ? null : TryExpectedMissingShare(scenario),
+            ExpectedMissingShare = TryExpectedMissingShare(scenario),
             Alpha = scenario?.Simulation.Alpha ?? s.Alpha,
             Warnings = s.Warnings,
             MdrrParameters = [MissingShareColumn],
@@ -251,12 +248,11 @@ internal sealed class ResultsFolder
     /// <summary>The results of an MDRR search at each point of a grid of --set values.</summary>
     public static ResultsFolder FromMdrrGrid(string folder, MdrrGridSummary s, string? scenarioText, string summaryPath = "")
     {
-        Scenario? scenario = scenarioText is null ? null
-            : Reload(Path.Combine(folder, ScenarioCopy), scenarioText, [], summaryPath, required: false);
+        Scenario? scenario = ReloadCopy(folder, scenarioText, [], summaryPath, required: false);
         return new ResultsFolder(folder, ResultsKind.Mdrr, s.Command, s.Version, s.ScenarioFile, scenarioText, scenario, [], s.Seed, null, s.ElapsedSeconds,
             s.ScenarioName)
         {
-            ExpectedMissingShare = scenario is null ? null : TryExpectedMissingShare(scenario),
+            ExpectedMissingShare = TryExpectedMissingShare(scenario),
             Warnings = s.Warnings,
             MdrrParameters = [.. s.Parameters, MissingShareColumn],
             MdrrRows = [.. s.Points.Select(p => MdrrRowOf([.. s.Parameters.Select(name => p.Values[name] ?? "")], p.Mdrr))],
@@ -284,6 +280,10 @@ internal sealed class ResultsFolder
         }
     }
 
+    /// <summary>The scenario copied beside the results, reloaded with its overrides; null without a copy.</summary>
+    private static Scenario? ReloadCopy(string folder, string? text, ImmutableArray<string> overrides, string summaryPath, bool required) =>
+        text is null ? null : Reload(Path.Combine(folder, ScenarioCopy), text, overrides, summaryPath, required);
+
     private static Scenario? Reload(string path, string text, ImmutableArray<string> overrideTexts, string summaryPath, bool required)
     {
         var overrides = new List<ScenarioOverride>();
@@ -306,8 +306,9 @@ internal sealed class ResultsFolder
     }
 
     /// <summary>E[unknown] / E[referrals] under <paramref name="scenario"/>, or null if the model cannot be built.</summary>
-    public static double? TryExpectedMissingShare(Scenario scenario)
+    public static double? TryExpectedMissingShare(Scenario? scenario)
     {
+        if (scenario is null) return null;
         try
         {
             return new CountModel(scenario).ExpectedMissingShare;

@@ -89,7 +89,7 @@ internal sealed class DiagnosandRowConverter : JsonConverter<DiagnosandRow>
         DiagnosandRow result;
         try
         {
-            result = DiagnosandColumns.Read(name => row.TryGetProperty(name, out JsonElement v) ? Text(v) : null);
+            result = DiagnosandColumns.Read(name => row.TryGetProperty(name, out JsonElement v) ? NumberOrText.Text(v) : null);
         }
         catch (FormatException e)
         {
@@ -104,15 +104,6 @@ internal sealed class DiagnosandRowConverter : JsonConverter<DiagnosandRow>
         }
         return row.TryGetProperty("estimate_histogram", out JsonElement h) ? result with { Distribution = Histogram(h) } : result;
     }
-
-    private static string? Text(JsonElement v) => v.ValueKind switch
-    {
-        JsonValueKind.String => v.GetString(),
-        JsonValueKind.Number => v.GetRawText(),
-        JsonValueKind.True => "true",
-        JsonValueKind.False => "false",
-        _ => null,
-    };
 
     /// <summary>Reads the optional <c>estimate_histogram</c>; null (no plot) when malformed.</summary>
     private static EstimateDistribution? Histogram(JsonElement h)
@@ -229,11 +220,14 @@ internal static class NumberOrText
         else w.WriteStringValue(text);
     }
 
-    /// <summary>A number's text as written (the shortest round-trip form), or a string's value.</summary>
+    /// <summary>A value as text, as a CSV cell holds it: a number as written (the shortest round-trip form), a string's value,
+    /// true or false; null for anything else.</summary>
     public static string? Text(JsonElement v) => v.ValueKind switch
     {
         JsonValueKind.String => v.GetString(),
         JsonValueKind.Number => v.GetRawText(),
+        JsonValueKind.True => "true",
+        JsonValueKind.False => "false",
         _ => null,
     };
 
